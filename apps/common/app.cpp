@@ -1,0 +1,96 @@
+#include "app.hpp"
+
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <fstream>
+#include <iostream>
+
+#include "smpshade/version.hpp"
+
+namespace smpshade::app {
+
+Tool::Tool(std::string name, const std::string& summary) : name_(std::move(name)), cli_(summary, name_) {
+  cli_.set_version_flag("--version", name_ + " (smpshade) " + kVersion);
+  cli_.get_formatter()->column_width(34);
+}
+
+void Tool::add_format_option() {
+  cli_.add_option("--format", format_name_,
+                  "Output format: jsonl, csv, tsv or table (default: table on a terminal, "
+                  "jsonl otherwise)")
+      ->check(CLI::IsMember({"jsonl", "csv", "tsv", "table"}))
+      ->option_text("FORMAT");
+}
+
+Format Tool::format() const {
+  if (!format_name_.empty()) return parse_format(format_name_);
+  return isatty(STDOUT_FILENO) ? Format::Table : Format::Jsonl;
+}
+
+void Tool::error(const Error& e) {
+  std::fflush(stdout);  // keep stdout and stderr in order on a terminal
+  fmt::print(stderr, "{}: error: {}\n", name_, e.what());
+  failed_ = true;
+}
+
+void Tool::error(const std::string& message, const Location& where) { error(Error(message, where)); }
+
+void Tool::warning(const std::string& message, const Location& where) {
+  std::fflush(stdout);
+  fmt::print(stderr, "{}: warning: {}\n", name_, Error(message, where).what());
+}
+
+int Tool::run(int argc, char** argv, const std::function<void()>& body) {
+  try {
+    cli_.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    if (e.get_exit_code() == 0) return cli_.exit(e);  // --help, --version: to stdout, exit 0
+    fmt::print(stderr, "{}: error: {}\nRun '{} --help' for the options.\n", name_, e.what(), name_);
+    return kExitUsage;
+  }
+  try {
+    body();
+    std::cout.flush();
+    if (!std::cout) throw IoError("cannot write to standard output");
+  } catch (const UsageError& e) {
+    fmt::print(stderr, "{}: error: {}\nRun '{} --help' for the options.\n", name_, e.what(), name_);
+    return kExitUsage;
+  } catch (const Error& e) {
+    error(e);
+  } catch (const std::exception& e) {
+    error(Error(e.what()));
+  }
+  return failed_ ? kExitFailed : kExitOk;
+}
+
+std::unique_ptr<std::istream> open_input(const std::string& path) {
+  if (path == "-") {
+    // A non-owning view of std::cin, so callers hold every input the same way.
+    return std::make_unique<std::istream>(std::cin.rdbuf());
+  }
+  auto file = std::make_unique<std::ifstream>(path, std::ios::binary);
+  if (!*file) throw IoError(std::string("cannot open: ") + std::strerror(errno), Location{path});
+  return file;
+}
+
+std::vector<LabEntry> read_lab_records(Tool& tool, const std::string& path) {
+  auto in = open_input(path);
+  LabRecordReader reader(*in, path);
+  std::vector<LabEntry> entries;
+  for (;;) {
+    LabEntry entry;
+    try {
+      if (!reader.next(entry)) break;
+      entries.push_back(std::move(entry));
+    } catch (const InputError& e) {
+      tool.error(e);
+    }
+  }
+  return entries;
+}
+
+}  // namespace smpshade::app

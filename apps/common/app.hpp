@@ -1,0 +1,68 @@
+#pragma once
+// Plumbing every smp-* tool shares: the one catch, exit codes, diagnostics, --format,
+// --version, and "-"/no file meaning standard input.
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <istream>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "smpshade/error.hpp"
+#include "smpshade/records.hpp"
+
+namespace smpshade::app {
+
+/// Exit statuses (smpshade(7)): all done; some input failed or a check failed; bad usage.
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitFailed = 1;
+inline constexpr int kExitUsage = 2;
+
+/// A usage error found after option parsing (e.g. two options that exclude each other): exit 2.
+class UsageError : public Error {
+ public:
+  using Error::Error;
+};
+
+/// One smp-* command: its CLI11 parser, its diagnostics and whether any input failed.
+class Tool {
+ public:
+  /// `name` is the command ("smp-diff"); `summary` the one-line description for --help.
+  Tool(std::string name, const std::string& summary);
+
+  CLI::App& cli() { return cli_; }
+  const std::string& name() const { return name_; }
+
+  /// Adds --format jsonl|csv|tsv|table; unset, format() is table on a terminal, else jsonl.
+  void add_format_option();
+  Format format() const;
+
+  /// "smp-NAME: error: WHERE: WHAT" on stderr; marks the run as failed (exit 1).
+  void error(const Error& error);
+  void error(const std::string& message, const Location& where = {});
+  /// "smp-NAME: warning: WHERE: WHAT" on stderr.
+  void warning(const std::string& message, const Location& where = {});
+  /// Marks the run as failed without a message of its own (e.g. a --max gate).
+  void fail() { failed_ = true; }
+  bool failed() const { return failed_; }
+
+  /// Parses the command line, then runs `body` inside the tool's single catch. Returns the
+  /// exit status: 2 for usage errors, 1 when an error was reported, else 0.
+  int run(int argc, char** argv, const std::function<void()>& body);
+
+ private:
+  std::string name_;
+  CLI::App cli_;
+  std::string format_name_;
+  bool failed_ = false;
+};
+
+/// Opens `path` for reading; "-" is standard input. Throws IoError naming the path.
+std::unique_ptr<std::istream> open_input(const std::string& path);
+
+/// Reads every Lab record of `path` ("-" for stdin); bad lines are reported through `tool`
+/// and skipped, the rest returned.
+std::vector<LabEntry> read_lab_records(Tool& tool, const std::string& path);
+
+}  // namespace smpshade::app

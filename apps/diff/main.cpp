@@ -1,0 +1,81 @@
+// smp-diff: colour differences between two streams of Lab records, joined by id.
+#include <fmt/core.h>
+
+#include <iostream>
+#include <optional>
+
+#include "app.hpp"
+#include "smpshade/difference.hpp"
+
+using namespace smpshade;
+
+int main(int argc, char** argv) {
+  app::Tool tool("smp-diff", "Colour differences (CIEDE2000 and others) between two record streams");
+  std::string reference_path, sample_path, metric_name = "de00", white_name = "D50";
+  std::optional<double> max;
+  auto& cli = tool.cli();
+  cli.add_option("REFERENCE", reference_path, "Reference records (the standard); - for stdin")
+      ->required();
+  cli.add_option("SAMPLE", sample_path, "Sample records compared with the reference; - for stdin")
+      ->required();
+  cli.add_option("--metric", metric_name, "Metric for the summary and --max: de00, de76, de94, decmc")
+      ->check(CLI::IsMember({"de00", "de76", "de94", "decmc"}))
+      ->capture_default_str();
+  cli.add_option("--max", max, "Exit 1 when any pair's metric is over X")
+      ->check(CLI::NonNegativeNumber)
+      ->option_text("X");
+  cli.add_option("--white", white_name, "White of the output Lab: D50 or D65 (inputs are adapted)")
+      ->check(CLI::IsMember({"D50", "D65"}))
+      ->capture_default_str();
+  tool.add_format_option();
+
+  return tool.run(argc, argv, [&] {
+    if (reference_path == "-" && sample_path == "-") {
+      throw app::UsageError("only one of REFERENCE and SAMPLE can be standard input");
+    }
+    const Metric metric = parse_metric(metric_name);
+    const White white = parse_white(white_name);
+    const auto reference = app::read_lab_records(tool, reference_path);
+    const auto sample = app::read_lab_records(tool, sample_path);
+    const Pairing pairing = pair_records(reference, sample);
+    for (const auto& problem : pairing.problems) tool.error(problem);
+
+    RecordWriter writer(std::cout, tool.format());
+    std::vector<double> values;
+    std::size_t over = 0;
+    for (const auto& [i, j] : pairing.pairs) {
+      const Lab a = adapt_lab(reference[i].lab, reference[i].white, white);
+      const Lab b = adapt_lab(sample[j].lab, sample[j].white, white);
+      const Comparison c = compare(a, b);
+      Record record;
+      record.set("id", reference[i].id)
+          .set("reference", a)
+          .set("sample", b)
+          .set("white", std::string(white_name))
+          .set("de00", c.de2000.de00)
+          .set("dL", c.de2000.dl)
+          .set("dC", c.de2000.dc)
+          .set("dH", c.de2000.dh)
+          .set("de76", c.de76)
+          .set("de94", c.de94)
+          .set("decmc", c.decmc);
+      writer.write(record);
+      values.push_back(c.value(metric));
+      if (max && values.back() > *max) ++over;
+    }
+    writer.finish();
+
+    const DifferenceSummary s = summarize(values);
+    const auto name = metric_name;
+    if (s.count == 0) {
+      fmt::print(stderr, "{}: no pairs to compare\n", tool.name());
+    } else {
+      fmt::print(stderr, "{}: {} pairs, {} mean {:.2f}, max {:.2f}, 95th percentile {:.2f}\n",
+                 tool.name(), s.count, name, s.mean, s.max, s.p95);
+    }
+    if (max && over > 0) {
+      fmt::print(stderr, "{}: {} of {} pairs over {} {}\n", tool.name(), over, s.count, name, *max);
+      tool.fail();
+    }
+  });
+}

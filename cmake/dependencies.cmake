@@ -1,0 +1,8 @@
+# Third-party libraries, all from Debian 12 packages (scripts/deps installs them).
+# The library links LittleCMS, yaml-cpp and OpenCV PRIVATE: none of their types cross its API.
+find_package(PkgConfig REQUIRED)
+pkg_check_modules(LCMS2 REQUIRED IMPORTED_TARGET lcms2>=2.12)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(fmt 9 REQUIRED)
+find_package(CLI11 2 REQUIRED)
+find_package(Threads REQUIRED)

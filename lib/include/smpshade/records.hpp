@@ -1,0 +1,132 @@
+#pragma once
+/// @file records.hpp
+/// The JSON Lines records the tools pipe between them (smpshade-records(5)): a small ordered
+/// record type for writing any tool's output as jsonl/csv/tsv/table, and the reader of Lab
+/// records (JSON Lines or plain `L a b` / `ID L a b` text).
+
+#include <cstdint>
+#include <iosfwd>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <type_traits>
+#include <variant>
+#include <vector>
+
+#include "smpshade/colour.hpp"
+#include "smpshade/error.hpp"
+#include "smpshade/export.hpp"
+
+namespace smpshade {
+
+struct Record;
+
+/// A field's value: JSON's scalars, arrays of numbers or strings, or nested records.
+using FieldValue = std::variant<std::monostate, bool, std::int64_t, double, std::string,
+                                std::vector<double>, std::vector<std::string>, std::vector<Record>>;
+
+struct Field {
+  std::string key;
+  FieldValue value;
+};
+
+/// An output record: fields in the order they are written.
+struct Record {
+  std::vector<Field> fields;
+
+  /// Sets `key` (replacing it in place when present, else appending).
+  SMPSHADE_API Record& set(std::string_view key, FieldValue value);
+  Record& set(std::string_view key, const Lab& lab) {
+    return set(key, std::vector<double>{lab.l, lab.a, lab.b});
+  }
+  Record& set(std::string_view key, const char* text) { return set(key, std::string(text)); }
+  template <typename Integer, typename = std::enable_if_t<std::is_integral_v<Integer> &&
+                                                          !std::is_same_v<Integer, bool>>>
+  Record& set(std::string_view key, Integer number) {
+    return set(key, FieldValue(static_cast<std::int64_t>(number)));
+  }
+  /// The value of `key`, or nullptr.
+  SMPSHADE_API const FieldValue* find(std::string_view key) const;
+};
+
+/// Output formats of every tool (`--format`).
+enum class Format { Jsonl, Csv, Tsv, Table };
+
+/// Parses "jsonl", "csv", "tsv" or "table"; throws ArgumentError otherwise.
+SMPSHADE_API Format parse_format(std::string_view name);
+
+/// Writes records in one format. JSON Lines and CSV/TSV are streamed a line per record;
+/// a table is buffered to align its columns and written by finish().
+///
+/// CSV/TSV have a header row: `columns` when given (the tool's schema), else the first record's
+/// keys. Arrays flatten to columns: three numbers as KEY_L, KEY_a, KEY_b (every triple in the
+/// records is Lab or a Lab statistic), other number arrays as KEY_1..KEY_n, string arrays
+/// joined with "; ", nested records as their JSON text. Numbers are written to 4 decimals
+/// (1e-4 ΔE), tables to 2.
+class SMPSHADE_API RecordWriter {
+ public:
+  RecordWriter(std::ostream& out, Format format, std::vector<std::string> columns = {});
+  RecordWriter(const RecordWriter&) = delete;
+  RecordWriter& operator=(const RecordWriter&) = delete;
+  ~RecordWriter();
+
+  void write(const Record& record);
+  /// Writes what is buffered (the table) and flushes. Called by the destructor too.
+  void finish();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+/// A Lab record as read: only `lab` is required (smpshade-records(5)).
+struct LabEntry {
+  std::string id;          ///< `id`, else `source-stem/region`, else the line number
+  bool id_given = false;   ///< true when the input named the record (JSON `id`, or `ID L a b`)
+  Lab lab;                 ///< relative to `white`
+  White white = White::D50;
+  std::string source;      ///< `source` when given
+  std::string region;      ///< `region` when given
+  Location where;          ///< file and line it came from
+};
+
+/// The limits on a Lab record's values (smpshade-records(5)): finite, 0 ≤ L* ≤ 100,
+/// |a*|, |b*| ≤ 200. Throws InputError at `where` naming the field otherwise.
+SMPSHADE_API void check_lab_range(const Lab& lab, const Location& where,
+                                  std::string_view field = "lab");
+
+/// Reads Lab records from a stream of JSON Lines or text lines (`L a b` or `ID L a b`, split by
+/// spaces, tabs or commas), skipping blank lines and `#` comments.
+class SMPSHADE_API LabRecordReader {
+ public:
+  /// `name` is how messages name the input ("-" for standard input).
+  LabRecordReader(std::istream& in, std::string name);
+
+  /// Reads the next record into `entry`; returns false at the end of the input. A bad line
+  /// throws InputError (at `name:line`) and is consumed, so the caller can report it and call
+  /// next() again for the lines after it.
+  bool next(LabEntry& entry);
+
+  /// Lines longer than this (1 MiB) are refused rather than parsed.
+  static constexpr std::size_t kMaxLineBytes = 1 << 20;
+
+ private:
+  std::istream& in_;
+  std::string name_;
+  std::size_t line_number_ = 0;
+};
+
+/// Two streams of Lab records joined for comparison (smp-diff).
+struct Pairing {
+  /// Indices into the reference and sample streams, in the reference stream's order.
+  std::vector<std::pair<std::size_t, std::size_t>> pairs;
+  /// Duplicate ids, and records with no partner in the other stream, each at its location.
+  std::vector<InputError> problems;
+};
+
+/// Joins by `id`; when neither stream names its records (plain `L a b` lines), by position.
+SMPSHADE_API Pairing pair_records(const std::vector<LabEntry>& reference,
+                                  const std::vector<LabEntry>& sample);
+
+}  // namespace smpshade

@@ -1,0 +1,543 @@
+#include "smpshade/records.hpp"
+
+#include <algorithm>
+#include <charconv>
+#include <cmath>
+#include <istream>
+#include <map>
+#include <nlohmann/json.hpp>
+#include <ostream>
+
+#include "smpshade/error.hpp"
+
+namespace smpshade {
+
+using Json = nlohmann::ordered_json;
+
+Record& Record::set(std::string_view key, FieldValue value) {
+  for (Field& field : fields) {
+    if (field.key == key) {
+      field.value = std::move(value);
+      return *this;
+    }
+  }
+  fields.push_back({std::string(key), std::move(value)});
+  return *this;
+}
+
+const FieldValue* Record::find(std::string_view key) const {
+  for (const Field& field : fields) {
+    if (field.key == key) return &field.value;
+  }
+  return nullptr;
+}
+
+Format parse_format(std::string_view name) {
+  if (name == "jsonl") return Format::Jsonl;
+  if (name == "csv") return Format::Csv;
+  if (name == "tsv") return Format::Tsv;
+  if (name == "table") return Format::Table;
+  throw ArgumentError("unknown format '" + std::string(name) + "' (expected jsonl, csv, tsv or table)");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing
+
+namespace {
+
+// 4 decimals is 1e-4 in L*, a*, b* and ΔE: below any visible or instrumental difference, and
+// short enough to read. Rounding here keeps JSON free of 24.100000000000001.
+double rounded(double v) {
+  if (!std::isfinite(v)) return v;
+  const double r = std::round(v * 1e4) / 1e4;
+  return r == 0 ? 0.0 : r;  // no "-0"
+}
+
+Json json_number(double v) {
+  if (!std::isfinite(v)) return nullptr;  // JSON has no NaN/Inf; null says "no value"
+  return rounded(v);
+}
+
+Json to_json(const Record& record);
+
+Json to_json(const FieldValue& value) {
+  return std::visit(
+      [](const auto& v) -> Json {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return nullptr;
+        } else if constexpr (std::is_same_v<T, double>) {
+          return json_number(v);
+        } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+          Json array = Json::array();
+          for (double d : v) array.push_back(json_number(d));
+          return array;
+        } else if constexpr (std::is_same_v<T, std::vector<Record>>) {
+          Json array = Json::array();
+          for (const Record& r : v) array.push_back(to_json(r));
+          return array;
+        } else {
+          return Json(v);
+        }
+      },
+      value);
+}
+
+Json to_json(const Record& record) {
+  Json object = Json::object();
+  for (const Field& field : record.fields) object[field.key] = to_json(field.value);
+  return object;
+}
+
+std::string dump(const Json& json) {
+  return json.dump(-1, ' ', false, Json::error_handler_t::replace);
+}
+
+std::string number_text(double v, int decimals) {
+  if (!std::isfinite(v)) return "";
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  std::string text = buffer;
+  if (text.find_first_not_of("-0.") == std::string::npos) text.erase(0, text[0] == '-' ? 1 : 0);
+  return text;
+}
+
+std::string compact_number(double v) {
+  if (!std::isfinite(v)) return "";
+  return dump(Json(rounded(v)));
+}
+
+// A field as flat columns (name, text) for CSV/TSV.
+void flatten(const Field& field, std::vector<std::pair<std::string, std::string>>& out) {
+  std::visit(
+      [&](const auto& v) {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          out.emplace_back(field.key, "");
+        } else if constexpr (std::is_same_v<T, bool>) {
+          out.emplace_back(field.key, v ? "true" : "false");
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          out.emplace_back(field.key, std::to_string(v));
+        } else if constexpr (std::is_same_v<T, double>) {
+          out.emplace_back(field.key, compact_number(v));
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          out.emplace_back(field.key, v);
+        } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+          static const char* const kLabSuffixes[] = {"_L", "_a", "_b"};
+          for (std::size_t i = 0; i < v.size(); ++i) {
+            const std::string suffix = v.size() == 3 ? kLabSuffixes[i] : "_" + std::to_string(i + 1);
+            out.emplace_back(field.key + suffix, compact_number(v[i]));
+          }
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          std::string joined;
+          for (const auto& s : v) joined += (joined.empty() ? "" : "; ") + s;
+          out.emplace_back(field.key, joined);
+        } else {
+          out.emplace_back(field.key, dump(to_json(field.value)));
+        }
+      },
+      field.value);
+}
+
+// Table cells: Lab triples as "L a b", numbers to 2 decimals.
+std::string table_text(const FieldValue& value) {
+  return std::visit(
+      [&](const auto& v) -> std::string {
+        using T = std::decay_t<decltype(v)>;
+        if constexpr (std::is_same_v<T, std::monostate>) {
+          return "";
+        } else if constexpr (std::is_same_v<T, bool>) {
+          return v ? "yes" : "no";
+        } else if constexpr (std::is_same_v<T, std::int64_t>) {
+          return std::to_string(v);
+        } else if constexpr (std::is_same_v<T, double>) {
+          return number_text(v, 2);
+        } else if constexpr (std::is_same_v<T, std::string>) {
+          return v;
+        } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+          std::string joined;
+          for (double d : v) joined += (joined.empty() ? "" : " ") + number_text(d, 2);
+          return joined;
+        } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
+          std::string joined;
+          for (const auto& s : v) joined += (joined.empty() ? "" : "; ") + s;
+          return joined;
+        } else {
+          return dump(to_json(value));
+        }
+      },
+      value);
+}
+
+bool right_aligned(const FieldValue& value) {
+  return std::holds_alternative<double>(value) || std::holds_alternative<std::int64_t>(value) ||
+         std::holds_alternative<std::vector<double>>(value);
+}
+
+std::string csv_cell(const std::string& text, char separator) {
+  if (separator == '\t') {
+    std::string cell = text;
+    std::replace_if(cell.begin(), cell.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
+    return cell;
+  }
+  if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
+  std::string quoted = "\"";
+  for (char c : text) {
+    if (c == '"') quoted += '"';
+    quoted += c;
+  }
+  return quoted + '"';
+}
+
+}  // namespace
+
+struct RecordWriter::Impl {
+  std::ostream& out;
+  Format format;
+  std::vector<std::string> columns;  // CSV/TSV flattened header
+  bool header_written = false;
+  // Table: cells by column name, columns in order of first appearance.
+  std::vector<std::string> table_columns;
+  std::vector<bool> table_right;
+  std::vector<std::map<std::string, std::string>> table_rows;
+  bool finished = false;
+};
+
+RecordWriter::RecordWriter(std::ostream& out, Format format, std::vector<std::string> columns)
+    : impl_(std::make_unique<Impl>(Impl{out, format, std::move(columns), false, {}, {}, {}, false})) {}
+
+RecordWriter::~RecordWriter() {
+  try {
+    finish();
+  } catch (...) {
+    // Destructors must not throw; finish() is called explicitly on the normal path.
+  }
+}
+
+void RecordWriter::write(const Record& record) {
+  Impl& w = *impl_;
+  switch (w.format) {
+    case Format::Jsonl:
+      w.out << dump(to_json(record)) << '\n';
+      break;
+    case Format::Csv:
+    case Format::Tsv: {
+      const char separator = w.format == Format::Csv ? ',' : '\t';
+      std::vector<std::pair<std::string, std::string>> cells;
+      for (const Field& field : record.fields) flatten(field, cells);
+      if (!w.header_written) {
+        if (w.columns.empty()) {
+          for (const auto& cell : cells) w.columns.push_back(cell.first);
+        }
+        for (std::size_t i = 0; i < w.columns.size(); ++i) {
+          w.out << (i ? std::string(1, separator) : "") << csv_cell(w.columns[i], separator);
+        }
+        w.out << '\n';
+        w.header_written = true;
+      }
+      for (std::size_t i = 0; i < w.columns.size(); ++i) {
+        if (i) w.out << separator;
+        for (const auto& cell : cells) {
+          if (cell.first == w.columns[i]) {
+            w.out << csv_cell(cell.second, separator);
+            break;
+          }
+        }
+      }
+      w.out << '\n';
+      break;
+    }
+    case Format::Table: {
+      std::map<std::string, std::string> row;
+      for (const Field& field : record.fields) {
+        auto it = std::find(w.table_columns.begin(), w.table_columns.end(), field.key);
+        if (it == w.table_columns.end()) {
+          w.table_columns.push_back(field.key);
+          w.table_right.push_back(right_aligned(field.value));
+        }
+        row[field.key] = table_text(field.value);
+      }
+      w.table_rows.push_back(std::move(row));
+      break;
+    }
+  }
+}
+
+void RecordWriter::finish() {
+  Impl& w = *impl_;
+  if (w.finished) return;
+  w.finished = true;
+  if (w.format == Format::Table && !w.table_rows.empty()) {
+    std::vector<std::size_t> widths;
+    for (const auto& column : w.table_columns) widths.push_back(column.size());
+    for (const auto& row : w.table_rows) {
+      for (std::size_t i = 0; i < w.table_columns.size(); ++i) {
+        auto it = row.find(w.table_columns[i]);
+        if (it != row.end()) widths[i] = std::max(widths[i], it->second.size());
+      }
+    }
+    auto print_row = [&](auto cell_of) {
+      std::string line;
+      for (std::size_t i = 0; i < w.table_columns.size(); ++i) {
+        const std::string text = cell_of(i);
+        const std::string pad(widths[i] - std::min(widths[i], text.size()), ' ');
+        if (i) line += "  ";
+        line += w.table_right[i] ? pad + text : text + pad;
+      }
+      while (!line.empty() && line.back() == ' ') line.pop_back();
+      w.out << line << '\n';
+    };
+    print_row([&](std::size_t i) { return w.table_columns[i]; });
+    for (const auto& row : w.table_rows) {
+      print_row([&](std::size_t i) {
+        auto it = row.find(w.table_columns[i]);
+        return it == row.end() ? std::string() : it->second;
+      });
+    }
+  }
+  w.out.flush();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading
+
+void check_lab_range(const Lab& lab, const Location& where, std::string_view field) {
+  const double values[3] = {lab.l, lab.a, lab.b};
+  static const char* const kNames[3] = {"L*", "a*", "b*"};
+  for (int i = 0; i < 3; ++i) {
+    if (!std::isfinite(values[i])) {
+      throw InputError(std::string(field) + ": " + kNames[i] + " is not a finite number", where);
+    }
+  }
+  if (lab.l < 0 || lab.l > 100) {
+    throw InputError(std::string(field) + ": L* " + number_text(lab.l, 4) +
+                         " is outside 0..100", where);
+  }
+  for (int i = 1; i < 3; ++i) {
+    if (std::fabs(values[i]) > 200) {
+      throw InputError(std::string(field) + ": " + kNames[i] + " " + number_text(values[i], 4) +
+                           " is outside -200..200", where);
+    }
+  }
+}
+
+LabRecordReader::LabRecordReader(std::istream& in, std::string name)
+    : in_(in), name_(std::move(name)) {}
+
+namespace {
+
+// Reads one line of at most `limit` bytes; a longer line is consumed and reported by `too_long`.
+bool read_bounded_line(std::istream& in, std::string& line, std::size_t limit, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* buffer = in.rdbuf();
+  bool any = false;
+  for (;;) {
+    const int c = buffer->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return any;
+    }
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < limit) {
+      line.push_back(static_cast<char>(c));
+    } else {
+      too_long = true;
+    }
+  }
+}
+
+std::string trimmed(const std::string& text) {
+  const auto begin = text.find_first_not_of(" \t\r");
+  if (begin == std::string::npos) return {};
+  const auto end = text.find_last_not_of(" \t\r");
+  return text.substr(begin, end - begin + 1);
+}
+
+std::string file_stem(const std::string& path) {
+  std::string name = path.substr(path.find_last_of('/') + 1);
+  const auto dot = name.find_last_of('.');
+  if (dot != std::string::npos && dot > 0) name.erase(dot);
+  return name;
+}
+
+double parse_number(const std::string& token, const Location& where, const char* what) {
+  double value = 0;
+  const char* first = token.data();
+  const char* last = first + token.size();
+  if (first != last && *first == '+') ++first;
+  const auto [end, error] = std::from_chars(first, last, value);
+  if (error != std::errc() || end != last) {
+    throw InputError(std::string(what) + ": '" + token + "' is not a number", where);
+  }
+  return value;
+}
+
+void read_json_line(const std::string& text, const Location& where, LabEntry& entry) {
+  Json json;
+  try {
+    json = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    throw InputError("not valid JSON (at byte " + std::to_string(e.byte) + ")",
+                     Location{where.file, where.line, e.byte});
+  } catch (const Json::exception&) {
+    // out_of_range: a number too large for a double (e.g. 1e999).
+    throw InputError("a number is out of range for a double", where);
+  }
+  if (!json.is_object()) throw InputError("a record must be a JSON object", where);
+  const auto lab = json.find("lab");
+  if (lab == json.end()) throw InputError("record has no 'lab' field", where);
+  if (!lab->is_array() || lab->size() != 3) {
+    throw InputError("'lab' must be an array of three numbers [L*, a*, b*]", where);
+  }
+  double values[3];
+  for (std::size_t i = 0; i < 3; ++i) {
+    const Json& v = (*lab)[i];
+    if (!v.is_number()) throw InputError("'lab' must be an array of three numbers [L*, a*, b*]", where);
+    values[i] = v.get<double>();
+  }
+  entry.lab = {values[0], values[1], values[2]};
+  entry.white = White::D50;
+  if (const auto white = json.find("white"); white != json.end()) {
+    if (!white->is_string()) throw InputError("'white' must be \"D50\" or \"D65\"", where);
+    try {
+      entry.white = parse_white(white->get<std::string>());
+    } catch (const ArgumentError& e) {
+      throw InputError(e.message(), where);
+    }
+  }
+  auto text_field = [&](const char* key) -> std::string {
+    const auto it = json.find(key);
+    if (it == json.end() || it->is_null()) return {};
+    if (it->is_string()) return it->get<std::string>();
+    if (it->is_number_integer()) return std::to_string(it->get<std::int64_t>());
+    throw InputError(std::string("'") + key + "' must be a string", where);
+  };
+  entry.source = text_field("source");
+  entry.region = text_field("region");
+  entry.id = text_field("id");
+  entry.id_given = !entry.id.empty();
+  if (!entry.id_given && !entry.source.empty() && !entry.region.empty()) {
+    entry.id = file_stem(entry.source) + "/" + entry.region;
+    entry.id_given = true;
+  }
+}
+
+void read_text_line(const std::string& text, const Location& where, LabEntry& entry) {
+  std::vector<std::string> tokens;
+  std::string token;
+  for (char c : text) {
+    if (c == ' ' || c == '\t' || c == ',') {
+      if (!token.empty()) tokens.push_back(std::move(token));
+      token.clear();
+    } else {
+      token.push_back(c);
+    }
+  }
+  if (!token.empty()) tokens.push_back(std::move(token));
+  if (tokens.size() != 3 && tokens.size() != 4) {
+    throw InputError("expected 'L a b' or 'ID L a b', found " + std::to_string(tokens.size()) +
+                         " fields", where);
+  }
+  const std::size_t first = tokens.size() - 3;
+  entry.lab = {parse_number(tokens[first], where, "L*"), parse_number(tokens[first + 1], where, "a*"),
+               parse_number(tokens[first + 2], where, "b*")};
+  entry.white = White::D50;
+  entry.source.clear();
+  entry.region.clear();
+  entry.id_given = tokens.size() == 4;
+  entry.id = entry.id_given ? tokens[0] : std::string();
+}
+
+}  // namespace
+
+bool LabRecordReader::next(LabEntry& entry) {
+  std::string line;
+  bool too_long = false;
+  while (read_bounded_line(in_, line, kMaxLineBytes, too_long)) {
+    ++line_number_;
+    const Location where{name_, line_number_};
+    if (too_long) throw InputError("line is longer than 1 MiB", where);
+    const std::string text = trimmed(line);
+    if (text.empty() || text[0] == '#') continue;
+    entry = LabEntry{};
+    entry.where = where;
+    if (text[0] == '{' || text[0] == '[') {
+      read_json_line(text, where, entry);
+    } else {
+      read_text_line(text, where, entry);
+    }
+    check_lab_range(entry.lab, where);
+    if (entry.id.empty()) entry.id = std::to_string(line_number_);
+    return true;
+  }
+  if (in_.bad()) throw IoError("read error", Location{name_});
+  return false;
+}
+
+}  // namespace smpshade
+
+#include <unordered_map>
+
+namespace smpshade {
+
+Pairing pair_records(const std::vector<LabEntry>& reference, const std::vector<LabEntry>& sample) {
+  Pairing result;
+  const auto named = [](const std::vector<LabEntry>& entries) {
+    return std::any_of(entries.begin(), entries.end(), [](const LabEntry& e) { return e.id_given; });
+  };
+  if (!named(reference) && !named(sample)) {
+    const std::size_t common = std::min(reference.size(), sample.size());
+    for (std::size_t i = 0; i < common; ++i) result.pairs.emplace_back(i, i);
+    const auto& longer = reference.size() > sample.size() ? reference : sample;
+    const auto& shorter = reference.size() > sample.size() ? sample : reference;
+    for (std::size_t i = common; i < longer.size(); ++i) {
+      result.problems.emplace_back("record " + std::to_string(i + 1) + " has no partner: " +
+                                       (shorter.empty() ? std::string("the other input")
+                                                        : shorter.front().where.file) +
+                                       " has only " + std::to_string(shorter.size()) + " records",
+                                   longer[i].where);
+    }
+    return result;
+  }
+
+  // Index each stream by id, reporting repeats at the repeat's own line.
+  const auto index = [&](const std::vector<LabEntry>& entries) {
+    std::unordered_map<std::string, std::size_t> by_id;
+    for (std::size_t i = 0; i < entries.size(); ++i) {
+      const auto [it, inserted] = by_id.emplace(entries[i].id, i);
+      if (!inserted) {
+        result.problems.emplace_back("duplicate id '" + entries[i].id + "' (first at line " +
+                                         std::to_string(entries[it->second].where.line) + ")",
+                                     entries[i].where);
+      }
+    }
+    return by_id;
+  };
+  const auto reference_ids = index(reference);
+  const auto sample_ids = index(sample);
+  const std::string sample_name = sample.empty() ? "the sample input" : sample.front().where.file;
+  const std::string reference_name =
+      reference.empty() ? "the reference input" : reference.front().where.file;
+
+  for (std::size_t i = 0; i < reference.size(); ++i) {
+    if (reference_ids.at(reference[i].id) != i) continue;  // a duplicate, already reported
+    const auto partner = sample_ids.find(reference[i].id);
+    if (partner == sample_ids.end()) {
+      result.problems.emplace_back(
+          "no record with id '" + reference[i].id + "' in " + sample_name, reference[i].where);
+    } else {
+      result.pairs.emplace_back(i, partner->second);
+    }
+  }
+  for (std::size_t j = 0; j < sample.size(); ++j) {
+    if (sample_ids.at(sample[j].id) == j && reference_ids.count(sample[j].id) == 0) {
+      result.problems.emplace_back(
+          "no record with id '" + sample[j].id + "' in " + reference_name, sample[j].where);
+    }
+  }
+  return result;
+}
+
+}  // namespace smpshade
