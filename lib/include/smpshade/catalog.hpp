@@ -1,0 +1,99 @@
+#pragma once
+/// @file catalog.hpp
+/// The pigment catalogue (smpshade-catalog(5)): the library's own types for what a supplier's
+/// YAML file says, the loader, the search path, lint diagnostics, and CGATS import.
+
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smpshade/colour.hpp"
+#include "smpshade/error.hpp"
+#include "smpshade/export.hpp"
+#include "smpshade/spectrum.hpp"
+
+namespace smpshade {
+
+/// Saunderson's surface-reflection correction (Saunderson 1942): k1 external, k2 internal.
+struct Saunderson {
+  double k1 = 0.04;
+  double k2 = 0.6;
+};
+
+/// A measured colour: Lab, a reflectance spectrum, or both (then they must agree).
+struct MeasuredColour {
+  std::optional<Lab> lab;            ///< relative to the catalogue's illuminant
+  std::optional<Spectrum> spectrum;  ///< reflectance, 0..1
+  Location where;                    ///< where it was written
+};
+
+/// What the ladders were drawn down on (white card, synthetic skin...).
+struct Substrate {
+  std::string name;
+  MeasuredColour colour;
+};
+
+/// How a catalogue's values were measured.
+struct Measurement {
+  std::string instrument;
+  White illuminant = White::D50;
+  Observer observer = Observer::Cie1931_2deg;
+  Saunderson saunderson;
+  Substrate substrate;
+};
+
+struct Diluent {
+  std::string id;
+  std::string name;
+  Location where;
+};
+
+/// One measured dilution: ink parts to diluent parts, and its colour.
+struct LadderStep {
+  double ink_parts = 1;
+  double diluent_parts = 0;
+  MeasuredColour colour;
+  Location where;
+  /// ink / (ink + diluent): the pigment's share of all parts (SPEC 2.5).
+  double concentration() const { return ink_parts / (ink_parts + diluent_parts); }
+};
+
+struct Pigment {
+  std::string id;                 ///< [a-z0-9][a-z0-9-]*, unique over all loaded catalogues
+  std::string name;
+  std::vector<std::string> ci;    ///< Colour Index generic names (PBk7, PR101, ...)
+  std::vector<std::string> cas;   ///< CAS registry numbers
+  std::string lot;                ///< optional
+  std::string expires;            ///< optional, ISO 8601 date (YYYY-MM-DD)
+  std::vector<LadderStep> ladder; ///< ordered from most ink to least
+  Location where;
+};
+
+/// One catalogue file.
+struct Catalog {
+  std::string file;
+  int version = 1;
+  std::string supplier;
+  bool illustrative = false;
+  Measurement measurement;
+  std::vector<Diluent> diluents;
+  std::vector<Pigment> pigments;
+};
+
+/// Loads one catalogue file. Throws InputError at file:line:col for the first error (what
+/// `smp-catalog lint` would call an error); warnings are not reported here.
+SMPSHADE_API Catalog load_catalog(const std::string& path);
+
+/// Loads every catalogue at `paths` (files, or folders whose *.yaml / *.yml files are read in
+/// name order). Throws InputError for the first error, including an id used twice across files.
+SMPSHADE_API std::vector<Catalog> load_catalogs(const std::vector<std::string>& paths);
+
+/// Where catalogues are looked for: `explicit_paths` (--catalog) when not empty, else the
+/// colon-separated $SMPSHADE_CATALOG, else the installed share/smpshade/pigments, else
+/// ./pigments. Returns the paths of the first source that gives any.
+SMPSHADE_API std::vector<std::string> catalog_search_path(
+    const std::vector<std::string>& explicit_paths);
+
+}  // namespace smpshade
