@@ -155,8 +155,13 @@ std::string table_text(const FieldValue& value) {
         } else if constexpr (std::is_same_v<T, std::string>) {
           return v;
         } else if constexpr (std::is_same_v<T, std::vector<double>>) {
+          // Each number padded to 6 so that L*, a*, b* line up down a column.
           std::string joined;
-          for (double d : v) joined += (joined.empty() ? "" : " ") + number_text(d, 2);
+          for (double d : v) {
+            const std::string number = number_text(d, 2);
+            if (!joined.empty()) joined += ' ';
+            joined += std::string(number.size() < 6 ? 6 - number.size() : 0, ' ') + number;
+          }
           return joined;
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           std::string joined;
