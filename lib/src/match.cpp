@@ -1,0 +1,447 @@
+#include "smpshade/match.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <numeric>
+#include <string>
+
+#include "smpshade/error.hpp"
+
+namespace smpshade {
+
+namespace {
+
+// How many pigments go on from single-pigment screening to pair and triple screening, and how
+// many pigment sets of each size are refined. Screening is a linear least-squares fit in K/S
+// space; refinement is the real ΔE00. These bounds keep a 200-pigment catalogue within the
+// SPEC's 2 ms (pairs) / 20 ms (triples) a target; a set that misses them scores worse in K/S
+// than dozens of others, so it would not have been among the best recipes anyway.
+constexpr std::size_t kScreenPool = 48;
+constexpr std::size_t kRefineSingles = 4;
+constexpr std::size_t kRefinePairs = 4;
+constexpr std::size_t kRefineTriples = 3;
+constexpr std::size_t kPairsExtendedToTriples = 16;
+
+struct Candidate {
+  std::vector<std::size_t> pigments;  // indices, ascending
+  std::vector<double> concentrations;
+  double residual = 0;
+};
+
+// Weighted linear least squares for up to 3 columns through the origin; false unless every
+// coefficient is positive (a pigment with a non-positive share does not belong to the set).
+bool positive_least_squares(const std::vector<std::size_t>& set,
+                            const std::vector<std::vector<double>>& gram,
+                            const std::vector<double>& projection, std::vector<double>& out) {
+  const std::size_t k = set.size();
+  double a[3][3], b[3];
+  for (std::size_t i = 0; i < k; ++i) {
+    b[i] = projection[set[i]];
+    for (std::size_t j = 0; j < k; ++j) a[i][j] = gram[set[i]][set[j]];
+  }
+  // Cramer's rule is exact enough for k ≤ 3 and avoids pivoting logic.
+  auto det3 = [](double m[3][3], std::size_t n) {
+    if (n == 1) return m[0][0];
+    if (n == 2) return m[0][0] * m[1][1] - m[0][1] * m[1][0];
+    return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
+           m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
+           m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
+  };
+  const double det = det3(a, k);
+  if (std::fabs(det) < 1e-18) return false;
+  out.assign(k, 0.0);
+  for (std::size_t col = 0; col < k; ++col) {
+    double m[3][3];
+    for (std::size_t i = 0; i < k; ++i) {
+      for (std::size_t j = 0; j < k; ++j) m[i][j] = j == col ? b[i] : a[i][j];
+    }
+    out[col] = det3(m, k) / det;
+    if (!(out[col] > 0)) return false;
+  }
+  return true;
+}
+
+std::string ratio_text(const std::vector<int>& parts) {
+  std::string text;
+  for (int p : parts) text += (text.empty() ? "" : ":") + std::to_string(p);
+  return text;
+}
+
+}  // namespace
+
+struct Matcher::Impl {
+  MatchOptions options;
+  std::vector<PigmentModel> pigments;
+  GridColorimetry colorimetry{White::D50};
+  Optics card;
+  Saunderson saunderson;
+  Bands visual_weight{};  // x̄² + ȳ² + z̄² per band: how much a reflectance change shows
+
+  struct Setup {
+    Optics optics;
+    double deposit = 1.0;
+    Bands skin_reflectance{};
+    bool healed = false;
+  };
+
+  Setup setup(const std::optional<Lab>& skin) const {
+    Setup s{card, 1.0, {}, false};
+    if (skin) {
+      s.skin_reflectance = colorimetry.reflectance_from_lab(*skin);
+      s.optics = optics_for_substrate(s.skin_reflectance, saunderson);
+      s.deposit = options.deposit;
+      s.healed = true;
+    }
+    return s;
+  }
+
+  Bands reflectance(const Setup& s, const std::vector<std::size_t>& set,
+                    const std::vector<double>& concentrations) const {
+    PigmentShare shares[3];
+    for (std::size_t i = 0; i < set.size(); ++i) {
+      shares[i] = {&pigments[set[i]].unit_ks, s.deposit * concentrations[i]};
+    }
+    return mixture_reflectance(s.optics, shares, set.size());
+  }
+
+  Lab predict(const Setup& s, const std::vector<std::size_t>& set,
+              const std::vector<double>& concentrations) const {
+    return colorimetry.lab(reflectance(s, set, concentrations));
+  }
+
+  std::vector<Candidate> screen(const Setup& s, const Lab& target) const;
+  void refine(const Setup& s, const Lab& target, Candidate& candidate) const;
+};
+
+std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) const {
+  // The K/S the target needs on top of the substrate, from its recovered reflectance.
+  const Bands target_r = colorimetry.reflectance_from_lab(target);
+  const Saunderson& su = s.optics.saunderson;
+  Bands needed{}, weight{};
+  double total = 0;
+  for (int i = 0; i < kBands; ++i) {
+    const double r_inf = saunderson_inverse(target_r[i], su);
+    const double ks = ks_from_reflectance(r_inf);
+    needed[i] = ks - s.optics.substrate_ks[i];
+    // Weight by (dR/dK/S)², linearising reflectance error, times how visible the band is.
+    const double d_rinf = 1.0 - (ks + 1.0) / std::sqrt(ks * ks + 2.0 * ks);
+    const double d_saunderson =
+        (1.0 - su.k1) * (1.0 - su.k2) / ((1.0 - su.k2 * r_inf) * (1.0 - su.k2 * r_inf));
+    const double slope = d_rinf * d_saunderson;
+    weight[i] = visual_weight[i] * slope * slope;
+    total += weight[i] * needed[i] * needed[i];
+  }
+
+  const std::size_t count = pigments.size();
+  std::vector<double> projection(count), self(count);
+  std::vector<Candidate> singles;
+  for (std::size_t p = 0; p < count; ++p) {
+    double b = 0, g = 0;
+    for (int i = 0; i < kBands; ++i) {
+      const double column = s.deposit * pigments[p].unit_ks[i];
+      b += weight[i] * column * needed[i];
+      g += weight[i] * column * column;
+    }
+    projection[p] = b;
+    self[p] = g;
+    // A pigment that would have to be removed still gets its weakest dilution considered.
+    const double c = g > 0 ? std::max(b / g, 1e-3) : 1e-3;
+    singles.push_back({{p}, {c}, b > 0 && g > 0 ? total - b * b / g : total});
+  }
+  auto by_residual = [](const Candidate& a, const Candidate& b) {
+    return a.residual != b.residual ? a.residual < b.residual : a.pigments < b.pigments;
+  };
+  std::sort(singles.begin(), singles.end(), by_residual);
+
+  std::vector<Candidate> chosen(singles.begin(),
+                                singles.begin() + std::min(kRefineSingles, singles.size()));
+  if (options.max_pigments < 2 || count < 2) return chosen;
+
+  // Pairs and triples among the best single pigments.
+  std::vector<std::size_t> pool;
+  for (std::size_t i = 0; i < std::min(kScreenPool, singles.size()); ++i) {
+    pool.push_back(singles[i].pigments[0]);
+  }
+  std::sort(pool.begin(), pool.end());
+  std::vector<std::vector<double>> gram(count);
+  for (std::size_t p : pool) gram[p].assign(count, 0.0);
+  for (std::size_t a = 0; a < pool.size(); ++a) {
+    for (std::size_t b = a; b < pool.size(); ++b) {
+      double g = 0;
+      for (int i = 0; i < kBands; ++i) {
+        g += weight[i] * pigments[pool[a]].unit_ks[i] * pigments[pool[b]].unit_ks[i];
+      }
+      g *= s.deposit * s.deposit;
+      gram[pool[a]][pool[b]] = gram[pool[b]][pool[a]] = g;
+    }
+  }
+  auto fitted = [&](std::vector<std::size_t> set, std::vector<Candidate>& into) {
+    std::vector<double> c;
+    if (!positive_least_squares(set, gram, projection, c)) return;
+    double explained = 0;
+    for (std::size_t i = 0; i < set.size(); ++i) explained += c[i] * projection[set[i]];
+    into.push_back({std::move(set), std::move(c), total - explained});
+  };
+  std::vector<Candidate> pairs;
+  for (std::size_t a = 0; a < pool.size(); ++a) {
+    for (std::size_t b = a + 1; b < pool.size(); ++b) fitted({pool[a], pool[b]}, pairs);
+  }
+  std::sort(pairs.begin(), pairs.end(), by_residual);
+  chosen.insert(chosen.end(), pairs.begin(), pairs.begin() + std::min(kRefinePairs, pairs.size()));
+  if (options.max_pigments < 3) return chosen;
+
+  std::vector<Candidate> triples;
+  for (std::size_t i = 0; i < std::min(kPairsExtendedToTriples, pairs.size()); ++i) {
+    for (std::size_t p : pool) {
+      std::vector<std::size_t> set = pairs[i].pigments;
+      if (std::find(set.begin(), set.end(), p) != set.end()) continue;
+      set.push_back(p);
+      std::sort(set.begin(), set.end());
+      const bool seen = std::any_of(triples.begin(), triples.end(),
+                                    [&](const Candidate& t) { return t.pigments == set; });
+      if (!seen) fitted(set, triples);
+    }
+  }
+  std::sort(triples.begin(), triples.end(), by_residual);
+  chosen.insert(chosen.end(), triples.begin(),
+                triples.begin() + std::min(kRefineTriples, triples.size()));
+  return chosen;
+}
+
+void Matcher::Impl::refine(const Setup& s, const Lab& target, Candidate& candidate) const {
+  // Levenberg–Marquardt on the three weighted CIEDE2000 terms (dL, dC, dH), over log
+  // concentrations so that shares stay positive; the ink may not exceed all parts (Σc ≤ 1).
+  const std::size_t k = candidate.pigments.size();
+  std::vector<double> u(k);
+  for (std::size_t i = 0; i < k; ++i) u[i] = std::log(std::clamp(candidate.concentrations[i], 1e-4, 1.0));
+  auto concentrations = [&](const std::vector<double>& logs) {
+    std::vector<double> c(k);
+    double sum = 0;
+    for (std::size_t i = 0; i < k; ++i) sum += (c[i] = std::exp(logs[i]));
+    if (sum > 1.0) {
+      for (double& v : c) v /= sum;
+    }
+    return c;
+  };
+  auto residual = [&](const std::vector<double>& logs) {
+    const De2000 d = ciede2000_breakdown(target, predict(s, candidate.pigments, concentrations(logs)));
+    return std::array<double, 3>{d.dl, d.dc, d.dh};
+  };
+  auto cost = [](const std::array<double, 3>& r) { return r[0] * r[0] + r[1] * r[1] + r[2] * r[2]; };
+
+  std::array<double, 3> r = residual(u);
+  double current = cost(r);
+  double mu = 1e-3;
+  for (int iteration = 0; iteration < 30 && current > 1e-8; ++iteration) {
+    double jac[3][3] = {};  // [residual][variable]
+    for (std::size_t j = 0; j < k; ++j) {
+      std::vector<double> shifted = u;
+      shifted[j] += 1e-5;
+      const auto rs = residual(shifted);
+      for (int i = 0; i < 3; ++i) jac[i][j] = (rs[i] - r[i]) / 1e-5;
+    }
+    double jtj[3][3] = {}, jtr[3] = {};
+    for (std::size_t a = 0; a < k; ++a) {
+      for (int i = 0; i < 3; ++i) jtr[a] += jac[i][a] * r[i];
+      for (std::size_t b = 0; b < k; ++b) {
+        for (int i = 0; i < 3; ++i) jtj[a][b] += jac[i][a] * jac[i][b];
+      }
+    }
+    bool improved = false;
+    for (int attempt = 0; attempt < 8 && !improved; ++attempt) {
+      std::vector<std::vector<double>> system(3, std::vector<double>(3, 0.0));
+      std::vector<double> rhs(3, 0.0), step;
+      std::vector<std::size_t> all(k);
+      std::iota(all.begin(), all.end(), 0);
+      for (std::size_t a = 0; a < k; ++a) {
+        rhs[a] = -jtr[a];
+        for (std::size_t b = 0; b < k; ++b) system[a][b] = jtj[a][b] + (a == b ? mu * (jtj[a][a] + 1e-9) : 0.0);
+      }
+      // Solve the damped normal equations (k ≤ 3) with Gaussian elimination.
+      for (std::size_t col = 0; col < k; ++col) {
+        for (std::size_t row = col + 1; row < k; ++row) {
+          const double f = system[row][col] / system[col][col];
+          for (std::size_t c2 = col; c2 < k; ++c2) system[row][c2] -= f * system[col][c2];
+          rhs[row] -= f * rhs[col];
+        }
+      }
+      step.assign(k, 0.0);
+      for (std::size_t col = k; col-- > 0;) {
+        double sum = rhs[col];
+        for (std::size_t c2 = col + 1; c2 < k; ++c2) sum -= system[col][c2] * step[c2];
+        step[col] = sum / system[col][col];
+      }
+      std::vector<double> trial = u;
+      for (std::size_t j = 0; j < k; ++j) trial[j] = std::min(0.0, u[j] + std::clamp(step[j], -3.0, 3.0));
+      const auto rt = residual(trial);
+      if (cost(rt) < current) {
+        u = trial;
+        r = rt;
+        current = cost(rt);
+        mu = std::max(mu / 3.0, 1e-9);
+        improved = true;
+      } else {
+        mu *= 4.0;
+      }
+    }
+    if (!improved) break;
+  }
+  candidate.concentrations = concentrations(u);
+}
+
+Matcher::Matcher(const std::vector<Catalog>& catalogs, MatchOptions options)
+    : impl_(std::make_unique<Impl>()) {
+  if (options.max_pigments < 1 || options.max_pigments > 3) {
+    throw ArgumentError("max pigments must be 1, 2 or 3");
+  }
+  if (options.max_parts < options.max_pigments) {
+    throw ArgumentError("max parts must be at least the number of pigments");
+  }
+  if (options.top < 1) throw ArgumentError("top must be at least 1");
+  if (!(options.tolerance >= 0)) throw ArgumentError("tolerance must be 0 or more");
+  if (!(options.deposit > 0 && options.deposit <= 1)) throw ArgumentError("deposit must be in (0, 1]");
+  if (options.coverage && !(*options.coverage >= 0 && *options.coverage <= 1)) {
+    throw ArgumentError("coverage must be in 0..1");
+  }
+  if (!(options.yule_nielsen_n >= 1)) throw ArgumentError("the Yule-Nielsen n must be 1 or more");
+
+  Impl& m = *impl_;
+  m.options = options;
+  m.colorimetry = GridColorimetry(options.white);
+  for (const auto& weights : m.colorimetry.weights()) {
+    for (int i = 0; i < kBands; ++i) m.visual_weight[i] += weights[i] * weights[i];
+  }
+  for (const Catalog& catalog : catalogs) {
+    for (const Pigment& pigment : catalog.pigments) m.pigments.push_back(fit_pigment(pigment, catalog));
+  }
+  if (m.pigments.empty()) throw InputError("no pigments in the catalogues");
+  const Catalog& first = *std::find_if(catalogs.begin(), catalogs.end(),
+                                       [](const Catalog& c) { return !c.pigments.empty(); });
+  m.saunderson = first.measurement.saunderson;
+  m.card = optics_for_substrate(substrate_reflectance(first), m.saunderson);
+}
+
+Matcher::~Matcher() = default;
+Matcher::Matcher(Matcher&&) noexcept = default;
+
+const std::vector<PigmentModel>& Matcher::pigments() const { return impl_->pigments; }
+const MatchOptions& Matcher::options() const { return impl_->options; }
+
+MatchResult Matcher::match(const Lab& target, const std::optional<Lab>& skin) const {
+  const Impl& m = *impl_;
+  const Impl::Setup s = m.setup(skin);
+  std::vector<Candidate> candidates = m.screen(s, target);
+
+  // Whole-part recipes near each refined optimum: for every total N ≤ max_parts, each ink's
+  // parts rounded down and up from c·N (at least 1), the rest diluent. Reduced by their common
+  // divisor so 2:18 and 1:9 are one recipe.
+  struct Scored {
+    std::vector<std::size_t> pigments;
+    std::vector<int> ink_parts;
+    int diluent = 0;
+    Lab predicted;
+    double de00;
+  };
+  std::map<std::pair<std::vector<std::size_t>, std::vector<int>>, Scored> recipes;
+  for (Candidate& candidate : candidates) {
+    m.refine(s, target, candidate);
+    const std::size_t k = candidate.pigments.size();
+    for (int total = static_cast<int>(k); total <= m.options.max_parts; ++total) {
+      for (unsigned rounding = 0; rounding < (1u << k); ++rounding) {
+        std::vector<int> parts(k);
+        int inks = 0;
+        for (std::size_t i = 0; i < k; ++i) {
+          const double exact = candidate.concentrations[i] * total;
+          parts[i] = std::max(1, static_cast<int>((rounding >> i) & 1u ? std::ceil(exact) : std::floor(exact)));
+          inks += parts[i];
+        }
+        int diluent = total - inks;
+        if (diluent < 0) continue;
+        int divisor = diluent;
+        for (int p : parts) divisor = std::gcd(divisor, p);
+        if (divisor > 1) {
+          for (int& p : parts) p /= divisor;
+          diluent /= divisor;
+        }
+        std::vector<int> key_parts = parts;
+        key_parts.push_back(diluent);
+        auto key = std::make_pair(candidate.pigments, key_parts);
+        if (recipes.count(key)) continue;
+        const int all = inks / std::max(divisor, 1) + diluent;
+        std::vector<double> c(k);
+        for (std::size_t i = 0; i < k; ++i) c[i] = static_cast<double>(parts[i]) / all;
+        const Lab predicted = m.predict(s, candidate.pigments, c);
+        recipes.emplace(key, Scored{candidate.pigments, parts, diluent, predicted,
+                                    ciede2000(target, predicted)});
+      }
+    }
+  }
+
+  std::vector<const Scored*> ranked;
+  for (const auto& [key, scored] : recipes) ranked.push_back(&scored);
+  std::sort(ranked.begin(), ranked.end(), [](const Scored* a, const Scored* b) {
+    if (a->de00 != b->de00) return a->de00 < b->de00;
+    const int pa = std::accumulate(a->ink_parts.begin(), a->ink_parts.end(), a->diluent);
+    const int pb = std::accumulate(b->ink_parts.begin(), b->ink_parts.end(), b->diluent);
+    if (pa != pb) return pa < pb;
+    return std::tie(a->pigments, a->ink_parts) < std::tie(b->pigments, b->ink_parts);
+  });
+
+  MatchResult result;
+  result.target = target;
+  result.skin = skin;
+  result.healed = s.healed;
+  for (std::size_t i = 0; i < ranked.size() && static_cast<int>(i) < m.options.top; ++i) {
+    const Scored& r = *ranked[i];
+    Recipe recipe;
+    std::vector<std::size_t> order(r.pigments.size());
+    std::iota(order.begin(), order.end(), 0);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](std::size_t a, std::size_t b) { return r.ink_parts[a] > r.ink_parts[b]; });
+    std::vector<int> ratio;
+    for (std::size_t j : order) {
+      const PigmentModel& p = m.pigments[r.pigments[j]];
+      recipe.parts.push_back({p.id, p.name, false, r.ink_parts[j]});
+      ratio.push_back(r.ink_parts[j]);
+    }
+    const PigmentModel& lead = m.pigments[r.pigments[order.front()]];
+    if (r.diluent > 0) recipe.parts.push_back({lead.diluent_id, lead.diluent_name, true, r.diluent});
+    ratio.push_back(r.diluent);
+    recipe.ratio = ratio_text(ratio);
+    recipe.predicted = r.predicted;
+    recipe.difference = ciede2000_breakdown(target, r.predicted);
+    if (m.options.coverage && s.healed) {
+      const int all = std::accumulate(r.ink_parts.begin(), r.ink_parts.end(), r.diluent);
+      std::vector<double> c(r.pigments.size());
+      for (std::size_t j = 0; j < c.size(); ++j) c[j] = static_cast<double>(r.ink_parts[j]) / all;
+      const Bands dot = m.reflectance(s, r.pigments, c);
+      recipe.overall = m.colorimetry.lab(yule_nielsen_reflectance(
+          s.skin_reflectance, dot, *m.options.coverage, m.options.yule_nielsen_n));
+    }
+    result.recipes.push_back(std::move(recipe));
+  }
+  result.reachable = !result.recipes.empty() &&
+                     result.recipes.front().difference.de00 <= m.options.tolerance;
+  return result;
+}
+
+Lab Matcher::predict(const std::vector<std::pair<std::string, int>>& inks, int diluent_parts,
+                     const std::optional<Lab>& skin) const {
+  const Impl& m = *impl_;
+  std::vector<std::size_t> set;
+  std::vector<double> c;
+  int all = diluent_parts;
+  for (const auto& [id, parts] : inks) all += parts;
+  if (all <= 0) throw ArgumentError("a recipe needs at least one part");
+  for (const auto& [id, parts] : inks) {
+    const auto it = std::find_if(m.pigments.begin(), m.pigments.end(),
+                                 [&](const PigmentModel& p) { return p.id == id; });
+    if (it == m.pigments.end()) throw ArgumentError("no pigment with id '" + id + "'");
+    set.push_back(static_cast<std::size_t>(it - m.pigments.begin()));
+    c.push_back(static_cast<double>(parts) / all);
+  }
+  return m.predict(m.setup(skin), set, c);
+}
+
+}  // namespace smpshade

@@ -1,0 +1,234 @@
+#include "smpshade/match.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <set>
+
+#include "smpshade/error.hpp"
+#include "synthetic_inks.hpp"
+
+namespace smpshade {
+namespace {
+
+const Bands kBlack = test::black_ks();
+const Bands kRed = test::red_ks();
+const Bands kYellow = test::yellow_ks();
+
+const Bands* true_ks(const std::string& id) {
+  return id == "black" ? &kBlack : id == "red" ? &kRed : &kYellow;
+}
+
+// The true colour (from the known K/S) of a recipe the matcher proposed.
+Lab true_colour(const Recipe& recipe) {
+  int all = 0;
+  for (const auto& part : recipe.parts) all += part.parts;
+  std::vector<std::pair<const Bands*, double>> mix;
+  for (const auto& part : recipe.parts) {
+    if (!part.is_diluent) mix.emplace_back(true_ks(part.id), static_cast<double>(part.parts) / all);
+  }
+  return GridColorimetry(White::D50).lab(test::true_reflectance(mix));
+}
+
+Lab true_mixture(std::vector<std::pair<const Bands*, double>> mix) {
+  return GridColorimetry(White::D50).lab(test::true_reflectance(mix));
+}
+
+TEST(Match, FindsTheRecipeThatMadeTheTarget) {
+  const Matcher matcher({test::synthetic_catalog(true)}, MatchOptions{});
+  // 2 parts black + 9 parts water.
+  const Lab target = true_mixture({{&kBlack, 2.0 / 11}});
+  const MatchResult result = matcher.match(target);
+  ASSERT_FALSE(result.recipes.empty());
+  const Recipe& best = result.recipes.front();
+  EXPECT_EQ(best.ratio, "2:9");
+  EXPECT_EQ(best.parts.front().id, "black");
+  EXPECT_EQ(best.parts.back().id, "distilled-water");
+  EXPECT_EQ(best.parts.back().parts, 9);
+  EXPECT_LT(best.difference.de00, 1e-3);
+  EXPECT_TRUE(result.reachable);
+  EXPECT_FALSE(result.healed);
+}
+
+// Unseen mixtures: two inks, and concentrations that no whole-part recipe of ≤ 24 parts makes.
+const std::vector<std::vector<std::pair<const Bands*, double>>> kUnseen = {
+    {{&kBlack, 0.13}, {&kRed, 0.07}},
+    {{&kBlack, 0.05}, {&kYellow, 0.21}},
+    {{&kRed, 0.16}, {&kYellow, 0.09}},
+    {{&kBlack, 0.031}},
+    {{&kBlack, 0.4}, {&kRed, 0.1}},
+};
+
+// How far the engine's prediction of the recipes it proposes is from their true colour.
+double worst_prediction_error(const Matcher& matcher) {
+  double worst = 0;
+  for (const auto& mix : kUnseen) {
+    const MatchResult result = matcher.match(true_mixture(mix));
+    for (const Recipe& recipe : result.recipes) {
+      worst = std::max(worst, ciede2000(true_colour(recipe), recipe.predicted));
+    }
+  }
+  return worst;
+}
+
+TEST(Match, PredictsItsRecipesTrueColourFromSpectralLadders) {
+  const double worst = worst_prediction_error(Matcher({test::synthetic_catalog(true)}, MatchOptions{}));
+  std::printf("spectral ladders: predicted vs true colour of proposed recipes, max dE00 %.4f\n", worst);
+  EXPECT_LT(worst, 0.3);
+}
+
+TEST(Match, PredictsItsRecipesTrueColourFromLabOnlyLadders) {
+  const double worst = worst_prediction_error(Matcher({test::synthetic_catalog(false)}, MatchOptions{}));
+  std::printf("Lab-only ladders: predicted vs true colour of proposed recipes, max dE00 %.3f\n", worst);
+  EXPECT_LT(worst, 2.0);
+}
+
+// Whole-part two- and three-ink recipes the search must find: (ink parts..., diluent).
+struct GridRecipe {
+  std::vector<std::pair<const Bands*, int>> inks;
+  int diluent;
+};
+const std::vector<GridRecipe> kOnGrid = {
+    {{{&kBlack, 3}, {&kRed, 1}}, 12},
+    {{{&kRed, 2}, {&kYellow, 3}}, 19},
+    {{{&kBlack, 5}, {&kYellow, 2}}, 17},
+    {{{&kBlack, 1}}, 17},
+};
+
+Lab grid_target(const GridRecipe& recipe) {
+  int all = recipe.diluent;
+  for (const auto& ink : recipe.inks) all += ink.second;
+  std::vector<std::pair<const Bands*, double>> mix;
+  for (const auto& [ks, parts] : recipe.inks) mix.emplace_back(ks, static_cast<double>(parts) / all);
+  return true_mixture(mix);
+}
+
+TEST(Match, SpectralLaddersFindWholePartMixturesWithinPoint3) {
+  const Matcher matcher({test::synthetic_catalog(true)}, MatchOptions{});
+  for (const GridRecipe& recipe : kOnGrid) {
+    const Lab target = grid_target(recipe);
+    const MatchResult result = matcher.match(target);
+    ASSERT_FALSE(result.recipes.empty());
+    const double de = ciede2000(target, true_colour(result.recipes.front()));
+    std::printf("spectral: target %.1f %.1f %.1f -> %s, true dE00 %.4f\n", target.l, target.a,
+                target.b, result.recipes.front().ratio.c_str(), de);
+    EXPECT_LT(de, 0.3);
+    EXPECT_TRUE(result.reachable);
+  }
+}
+
+TEST(Match, LabOnlyLaddersFindWholePartMixturesWithin2) {
+  const Matcher matcher({test::synthetic_catalog(false)}, MatchOptions{});
+  double worst = 0;
+  for (const GridRecipe& recipe : kOnGrid) {
+    const Lab target = grid_target(recipe);
+    const MatchResult result = matcher.match(target);
+    ASSERT_FALSE(result.recipes.empty());
+    worst = std::max(worst, ciede2000(target, true_colour(result.recipes.front())));
+  }
+  std::printf("Lab-only ladders: worst true dE00 %.3f\n", worst);
+  EXPECT_LT(worst, 2.0);
+}
+
+TEST(Match, ThreeInksWhenAllowed) {
+  MatchOptions options;
+  options.max_pigments = 3;
+  const Matcher matcher({test::synthetic_catalog(true)}, options);
+  const Lab target = grid_target({{{&kBlack, 1}, {&kRed, 2}, {&kYellow, 2}}, 19});
+  const MatchResult result = matcher.match(target);
+  ASSERT_FALSE(result.recipes.empty());
+  std::printf("three inks: -> %s, dE00 %.4f\n", result.recipes.front().ratio.c_str(),
+              result.recipes.front().difference.de00);
+  EXPECT_LT(ciede2000(target, true_colour(result.recipes.front())), 0.3);
+}
+
+TEST(Match, RespectsPartLimitsAndGivesDistinctRecipes) {
+  MatchOptions options;
+  options.max_parts = 12;
+  options.top = 5;
+  const Matcher matcher({test::synthetic_catalog(true)}, options);
+  const MatchResult result = matcher.match(true_mixture({{&kBlack, 0.1}, {&kRed, 0.05}}));
+  ASSERT_EQ(result.recipes.size(), 5u);
+  std::set<std::string> seen;
+  double previous = 0;
+  for (const Recipe& r : result.recipes) {
+    int all = 0, inks = 0;
+    std::string key;
+    for (const auto& part : r.parts) {
+      all += part.parts;
+      inks += part.is_diluent ? 0 : 1;
+      key += part.id + "=" + std::to_string(part.parts) + ";";
+    }
+    EXPECT_LE(all, 12);
+    EXPECT_LE(inks, 2);
+    EXPECT_TRUE(seen.insert(key).second) << "repeated recipe " << key;
+    EXPECT_GE(r.difference.de00, previous);  // ranked best first
+    previous = r.difference.de00;
+  }
+}
+
+TEST(Match, UnreachableTargetsStillGetRecipes) {
+  const Matcher matcher({test::synthetic_catalog(true)}, MatchOptions{});
+  // Lighter than the card, and a green no ink here can make.
+  for (const Lab target : {Lab{97, 0, 1}, Lab{55, -40, 10}}) {
+    const MatchResult result = matcher.match(target);
+    EXPECT_FALSE(result.reachable);
+    ASSERT_FALSE(result.recipes.empty());
+    EXPECT_GT(result.recipes.front().difference.de00, 2.0);
+  }
+}
+
+TEST(Match, Deterministic) {
+  const Lab target{48.0, 6.0, 9.0};
+  const MatchResult a = Matcher({test::synthetic_catalog(true)}, MatchOptions{}).match(target);
+  const MatchResult b = Matcher({test::synthetic_catalog(true)}, MatchOptions{}).match(target);
+  ASSERT_EQ(a.recipes.size(), b.recipes.size());
+  for (std::size_t i = 0; i < a.recipes.size(); ++i) {
+    EXPECT_EQ(a.recipes[i].ratio, b.recipes[i].ratio);
+    EXPECT_EQ(a.recipes[i].parts.front().id, b.recipes[i].parts.front().id);
+    EXPECT_EQ(a.recipes[i].predicted, b.recipes[i].predicted);
+  }
+}
+
+TEST(Match, HealedInSkinWithDepositAndCoverage) {
+  MatchOptions options;
+  options.coverage = 0.25;
+  const Matcher matcher({test::synthetic_catalog(true)}, options);
+  const Lab skin{62.0, 12.1, 16.3};
+  const Lab on_card = matcher.predict({{"black", 1}}, 9);
+  const Lab in_skin = matcher.predict({{"black", 1}}, 9, skin);
+  EXPECT_LT(in_skin.l, skin.l);      // ink darkens the skin it is in
+  EXPECT_LT(in_skin.l, on_card.l);   // and skin is darker than white card
+  MatchOptions half = options;
+  half.deposit = 0.5;
+  const Matcher lighter({test::synthetic_catalog(true)}, half);
+  EXPECT_GT(lighter.predict({{"black", 1}}, 9, skin).l, in_skin.l);
+
+  const Lab hair{30.0, 5.0, 8.0};
+  const MatchResult result = matcher.match(hair, skin);
+  EXPECT_TRUE(result.healed);
+  ASSERT_TRUE(result.skin.has_value());
+  ASSERT_FALSE(result.recipes.empty());
+  const Recipe& best = result.recipes.front();
+  ASSERT_TRUE(best.overall.has_value());
+  // A quarter of the area in dots: between bare skin and a solid dot.
+  EXPECT_LT(best.overall->l, skin.l);
+  EXPECT_GT(best.overall->l, best.predicted.l);
+}
+
+TEST(Match, RejectsBadOptionsAndEmptyCatalogues) {
+  MatchOptions bad;
+  bad.max_pigments = 4;
+  EXPECT_THROW(Matcher({test::synthetic_catalog(true)}, bad), ArgumentError);
+  bad = MatchOptions{};
+  bad.deposit = 0;
+  EXPECT_THROW(Matcher({test::synthetic_catalog(true)}, bad), ArgumentError);
+  Catalog empty = test::synthetic_catalog(true);
+  empty.pigments.clear();
+  EXPECT_THROW(Matcher({empty}, MatchOptions{}), InputError);
+  const Matcher matcher({test::synthetic_catalog(true)}, MatchOptions{});
+  EXPECT_THROW(matcher.match({50, 150, -150}), InputError);
+}
+
+}  // namespace
+}  // namespace smpshade
