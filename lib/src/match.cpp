@@ -22,6 +22,8 @@ constexpr std::size_t kRefineSingles = 4;
 constexpr std::size_t kRefinePairs = 4;
 constexpr std::size_t kRefineTriples = 3;
 constexpr std::size_t kPairsExtendedToTriples = 16;
+// Two recipes of the same inks whose predictions differ by less than this ΔE00 look the same.
+constexpr double kSameLook = 0.3;
 
 struct Candidate {
   std::vector<std::size_t> pigments;  // indices, ascending
@@ -392,8 +394,19 @@ MatchResult Matcher::match(const Lab& target, const std::optional<Lab>& skin) co
   result.target = target;
   result.skin = skin;
   result.healed = s.healed;
-  for (std::size_t i = 0; i < ranked.size() && static_cast<int>(i) < m.options.top; ++i) {
-    const Scored& r = *ranked[i];
+  // The same inks in a slightly different ratio that looks the same (within kSameLook) is no
+  // alternative for the technician: keep the better (or, as good, the simpler) and move on.
+  std::vector<const Scored*> distinct;
+  for (const Scored* candidate : ranked) {
+    if (static_cast<int>(distinct.size()) == m.options.top) break;
+    const bool repeat = std::any_of(distinct.begin(), distinct.end(), [&](const Scored* kept) {
+      return kept->pigments == candidate->pigments &&
+             ciede2000(kept->predicted, candidate->predicted) < kSameLook;
+    });
+    if (!repeat) distinct.push_back(candidate);
+  }
+  for (const Scored* chosen : distinct) {
+    const Scored& r = *chosen;
     Recipe recipe;
     std::vector<std::size_t> order(r.pigments.size());
     std::iota(order.begin(), order.end(), 0);

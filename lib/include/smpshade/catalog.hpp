@@ -96,4 +96,30 @@ SMPSHADE_API std::vector<Catalog> load_catalogs(const std::vector<std::string>& 
 SMPSHADE_API std::vector<std::string> catalog_search_path(
     const std::vector<std::string>& explicit_paths);
 
+/// Loads a catalogue from text already in memory (`name` is how messages call it). The same
+/// checks and limits as load_catalog; for callers that do not read files (fuzzers, tests).
+SMPSHADE_API Catalog load_catalog_text(std::string_view text, const std::string& name);
+
+/// The catalogue files at `paths`: files as given, folders expanded to their *.yaml / *.yml
+/// files in name order (not recursively).
+SMPSHADE_API std::vector<std::string> catalog_files(const std::vector<std::string>& paths);
+
+/// Throws InputError at the second pigment that reuses an id, naming where the first one is.
+SMPSHADE_API void check_unique_ids(const std::vector<Catalog>& catalogs);
+
+/// The pigment with `id` in `catalogs`, or nullptr; `catalog` (when given) is set to the one
+/// that holds it.
+SMPSHADE_API const Pigment* find_pigment(const std::vector<Catalog>& catalogs,
+                                         std::string_view id, const Catalog** catalog = nullptr);
+
+/// The Lab of a measured colour relative to the measurement's illuminant: its `lab` when given,
+/// else the Lab of its spectrum under the measurement's illuminant and observer.
+SMPSHADE_API Lab measured_lab(const MeasuredColour& colour, const Measurement& measurement);
+
+/// A ladder step's parts as written in recipes and record ids: "1:3", "2:9", "1:2.5".
+SMPSHADE_API std::string parts_ratio(double ink_parts, double diluent_parts);
+
+/// Catalogue files larger than this (16 MiB) are refused before they are read.
+inline constexpr std::size_t kMaxCatalogBytes = std::size_t{16} << 20;
+
 }  // namespace smpshade

@@ -19,7 +19,7 @@ namespace smpshade {
 struct MatchOptions {
   int max_pigments = 2;       ///< inks in a recipe, 1..3
   int max_parts = 24;         ///< all parts (ink and diluent) of a recipe, at most
-  int top = 3;                ///< distinct recipes returned
+  int top = 3;                ///< distinct recipes returned (same inks must differ by ≥ 0.3 ΔE00)
   double tolerance = 2.0;     ///< ΔE00 above which the best recipe is "not reachable"
   double deposit = 1.0;       ///< healed: the share of the cup's concentration left in skin
   std::optional<double> coverage;  ///< share of scalp area in healed dots, for the overall look

@@ -1,0 +1,64 @@
+#pragma once
+/// @file catalog_io.hpp
+/// The catalogue in and out of other formats: records for `smp-catalog list/show/export`,
+/// catalogue YAML written back out, and ladders imported from a spectrophotometer's CGATS.17
+/// file.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smpshade/catalog.hpp"
+#include "smpshade/export.hpp"
+#include "smpshade/records.hpp"
+
+namespace smpshade {
+
+/// A pigment as `smp-catalog list` shows it: id, name, supplier, ci, steps, lot, expires,
+/// illustrative, file.
+SMPSHADE_API Record pigment_record(const Catalog& catalog, const Pigment& pigment);
+
+/// Ladder step `index` of `pigment` as a Lab record (smpshade-records(5)) that smp-diff and
+/// smp-render read: id `PIGMENT@INK:DILUENT`, pigment, step (1-based), ratio, concentration,
+/// lab (computed from the spectrum when only a spectrum is given), lab_from ("lab" or
+/// "spectrum"), white (the catalogue's illuminant), source (the catalogue file) and line.
+SMPSHADE_API Record ladder_step_record(const Catalog& catalog, const Pigment& pigment,
+                                       std::size_t index);
+
+/// A catalogue as YAML (smpshade-catalog(5)), in the layout of the bundled catalogue; each line
+/// of `comment` becomes a `#` line at the top. load_catalog_text() reads it back to the same
+/// values (Lab to 4 decimals, reflectances to 6).
+SMPSHADE_API std::string catalog_to_yaml(const Catalog& catalog, std::string_view comment = {});
+
+/// What a CGATS file does not say about the pigment it measured.
+struct CgatsImportOptions {
+  std::string id;                ///< the pigment's id (required)
+  std::string name;              ///< default: the sample names without their ratio, else the id
+  std::string supplier;          ///< default: none
+  std::vector<std::string> ci;   ///< Colour Index names
+  std::vector<std::string> cas;  ///< CAS registry numbers
+  std::string lot;
+};
+
+/// Reads a dilution ladder measured by a spectrophotometer from a CGATS.17 / IT8 file through
+/// LittleCMS's IT8 parser, and returns a catalogue holding it as one pigment.
+///
+/// Fields: SAMPLE_ID and/or SAMPLE_NAME; LAB_L, LAB_A, LAB_B and/or spectral fields
+/// SPECTRAL_NM380, SPECTRAL_380 or SPEC_380 style (percent, as instruments write them); the
+/// parts in INK_PARTS and DILUENT_PARTS, else as `1:3` in the sample name or id. A sample with
+/// 0 ink parts is the substrate (required: the ladders are meaningless without it). Rows with
+/// the same parts are replicates and are averaged. The illuminant and observer come from the
+/// ILLUMINATION_NAME and OBSERVER_ANGLE keywords when present (else D50, 2°), the instrument
+/// from INSTRUMENTATION. The result passes load_catalog()'s checks, or this throws.
+///
+/// Throws IoError when the file cannot be read, InputError naming the file (and row) when it is
+/// not such a file: not CGATS, no Lab or spectral fields, rows missing (a wrong NUMBER_OF_SETS
+/// or a truncated file), numbers that are not numbers, no parts, no substrate.
+SMPSHADE_API Catalog import_cgats(const std::string& path, const CgatsImportOptions& options);
+
+/// import_cgats() of text already in memory; `name` is how messages call it.
+SMPSHADE_API Catalog import_cgats_text(std::string_view text, const std::string& name,
+                                       const CgatsImportOptions& options);
+
+}  // namespace smpshade

@@ -1,0 +1,502 @@
+// Dilution ladders from a spectrophotometer's CGATS.17 / IT8 export (ANSI CGATS.17-2009), read
+// through LittleCMS's IT8 parser, into a catalogue that passes the catalogue's own checks.
+
+#include <algorithm>
+#include <cctype>
+#include <cerrno>
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <map>
+#include <memory>
+#include <optional>
+
+#include "catalog_check.hpp"
+#include "lcms.hpp"
+#include "smpshade/catalog_io.hpp"
+#include "smpshade/difference.hpp"
+
+namespace smpshade {
+
+namespace {
+
+struct It8Free {
+  void operator()(void* handle) const { cmsIT8Free(handle); }
+};
+using It8Handle = std::unique_ptr<void, It8Free>;
+
+std::string fixed(double v, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, v);
+  return text;
+}
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
+std::string trim(std::string s) {
+  const auto space = [](unsigned char c) { return std::isspace(c) != 0; };
+  while (!s.empty() && space(static_cast<unsigned char>(s.back()))) s.pop_back();
+  std::size_t start = 0;
+  while (start < s.size() && space(static_cast<unsigned char>(s[start]))) ++start;
+  return s.substr(start);
+}
+
+std::optional<double> parse_number(std::string_view text) {
+  text = std::string_view(text.data(), text.size());
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) {
+    text.remove_prefix(1);
+  }
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) {
+    text.remove_suffix(1);
+  }
+  if (!text.empty() && text.front() == '+') text.remove_prefix(1);
+  double value = 0;
+  const auto result = std::from_chars(text.data(), text.data() + text.size(), value);
+  if (text.empty() || result.ec != std::errc() || result.ptr != text.data() + text.size() ||
+      !std::isfinite(value)) {
+    return std::nullopt;
+  }
+  return value;
+}
+
+// "1:3" (or "1 : 3", "2:9.5") in a sample's name: ink parts, diluent parts, and where the
+// ratio starts and ends. Hand-written: std::regex recurses per character of its input.
+struct Ratio {
+  double ink = 0, diluent = 0;
+  std::size_t begin = 0, end = 0;
+};
+
+// A decimal number at text[i]: digits, optionally "." and digits. Returns its end, or i.
+std::size_t scan_decimal(std::string_view text, std::size_t i) {
+  auto digit = [&](std::size_t k) { return k < text.size() && text[k] >= '0' && text[k] <= '9'; };
+  std::size_t k = i;
+  while (digit(k)) ++k;
+  if (k == i) return i;
+  if (k < text.size() && text[k] == '.' && digit(k + 1)) {
+    ++k;
+    while (digit(k)) ++k;
+  }
+  return k;
+}
+
+std::optional<Ratio> find_ratio(std::string_view text) {
+  auto space = [&](std::size_t k) {
+    return k < text.size() && (text[k] == ' ' || text[k] == '\t');
+  };
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    if (i > 0 && ((text[i - 1] >= '0' && text[i - 1] <= '9') || text[i - 1] == '.')) continue;
+    const std::size_t ink_end = scan_decimal(text, i);
+    if (ink_end == i) continue;
+    std::size_t k = ink_end;
+    while (space(k)) ++k;
+    if (k >= text.size() || text[k] != ':') continue;
+    ++k;
+    while (space(k)) ++k;
+    const std::size_t diluent_end = scan_decimal(text, k);
+    if (diluent_end == k) continue;
+    Ratio r;
+    r.ink = std::stod(std::string(text.substr(i, ink_end - i)));
+    r.diluent = std::stod(std::string(text.substr(k, diluent_end - k)));
+    r.begin = i;
+    r.end = diluent_end;
+    return r;
+  }
+  return std::nullopt;
+}
+
+std::string without_ratio(const std::string& name) {
+  const auto ratio = find_ratio(name);
+  if (!ratio) return trim(name);
+  return trim(name.substr(0, ratio->begin) + name.substr(ratio->end));
+}
+
+// The wavelength of a spectral field: SPECTRAL_NM400, SPECTRAL_400 or SPEC_400.
+std::optional<double> spectral_field_nm(std::string_view field) {
+  for (std::string_view prefix : {"SPECTRAL_NM", "SPECTRAL_", "SPEC_"}) {
+    if (field.substr(0, prefix.size()) != prefix) continue;
+    const std::string_view digits = field.substr(prefix.size());
+    if (digits.size() < 3 || digits.size() > 4 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    return std::stod(std::string(digits));
+  }
+  return std::nullopt;
+}
+
+// Whether `text` has the keyword `word` as a whitespace-separated token at or after `from`;
+// returns its position or npos.
+std::size_t find_token(std::string_view text, std::string_view word, std::size_t from = 0) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  for (std::size_t at = text.find(word, from); at != std::string_view::npos;
+       at = text.find(word, at + 1)) {
+    const bool starts = at == 0 || space(text[at - 1]);
+    const std::size_t end = at + word.size();
+    if (starts && (end == text.size() || space(text[end]))) return at;
+  }
+  return std::string_view::npos;
+}
+
+// One table of an IT8 file and its columns of interest.
+class It8Table {
+ public:
+  It8Table(void* handle, const std::string& file) : handle_(handle), file_(file) {
+    char** names = nullptr;
+    const int count = cmsIT8EnumDataFormat(handle, &names);
+    if (count <= 0 || names == nullptr)
+      fail("not a CGATS.17 measurement file: it has no DATA_FORMAT");
+    for (int i = 0; i < count; ++i) fields_.push_back(upper(names[i] ? names[i] : ""));
+    const char* sets = cmsIT8GetProperty(handle, "NUMBER_OF_SETS");
+    const auto n = sets ? parse_number(sets) : std::nullopt;
+    if (!n || *n < 1 || *n != std::floor(*n)) fail("no valid NUMBER_OF_SETS");
+    rows_ = static_cast<int>(*n);
+  }
+
+  int rows() const { return rows_; }
+  std::optional<int> column(std::string_view field) const {
+    const auto it = std::find(fields_.begin(), fields_.end(), field);
+    if (it == fields_.end()) return std::nullopt;
+    return static_cast<int>(it - fields_.begin());
+  }
+  const std::vector<std::string>& fields() const { return fields_; }
+
+  // A cell; LittleCMS returns null for rows a truncated file never gave.
+  std::string text(int row, int col) const {
+    const char* value = cmsIT8GetDataRowCol(handle_, row, col);
+    if (value == nullptr) {
+      fail_row(row, "no value for " + fields_[static_cast<std::size_t>(col)] +
+                        ": the file is truncated or its NUMBER_OF_SETS is wrong");
+    }
+    return value;
+  }
+
+  double number(int row, int col) const {
+    const std::string t = text(row, col);
+    const auto v = parse_number(t);
+    if (!v) {
+      fail_row(row, fields_[static_cast<std::size_t>(col)] + " is '" + t + "', not a number");
+    }
+    return *v;
+  }
+
+  std::string label(int row) const {
+    for (const char* field : {"SAMPLE_NAME", "SAMPLE_ID"}) {
+      if (const auto c = column(field)) {
+        if (const char* v = cmsIT8GetDataRowCol(handle_, row, *c)) return v;
+      }
+    }
+    return "";
+  }
+
+  [[noreturn]] void fail(const std::string& message) const {
+    throw InputError(message, Location{file_});
+  }
+  [[noreturn]] void fail_row(int row, const std::string& message) const {
+    const std::string name = label(row);
+    fail("row " + std::to_string(row + 1) + (name.empty() ? "" : " (sample '" + name + "')") +
+         ": " + message);
+  }
+
+ private:
+  void* handle_;
+  const std::string& file_;
+  std::vector<std::string> fields_;
+  int rows_ = 0;
+};
+
+// Replicate measurements of one dilution, summed for averaging.
+struct Group {
+  double ink = 0, diluent = 0;
+  int count = 0;
+  int first_row = 0;
+  std::string name;
+  Lab lab_sum;
+  std::vector<double> spectrum_sum;
+};
+
+}  // namespace
+
+Catalog import_cgats(const std::string& path, const CgatsImportOptions& options) {
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > kMaxCatalogBytes) {
+    throw InputError("the file is over 16 MiB: not a spectrophotometer export", Location{path});
+  }
+  std::ifstream in(path, std::ios::binary);
+  if (!in) throw IoError(std::string("cannot open: ") + std::strerror(errno), Location{path});
+  std::string text(kMaxCatalogBytes + 1, '\0');
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<std::size_t>(in.gcount()));
+  if (text.size() > kMaxCatalogBytes) {
+    throw InputError("the file is over 16 MiB: not a spectrophotometer export", Location{path});
+  }
+  return import_cgats_text(text, path, options);
+}
+
+Catalog import_cgats_text(std::string_view text, const std::string& name,
+                          const CgatsImportOptions& options) {
+  if (options.id.empty()) throw ArgumentError("importing a ladder needs the pigment's id");
+  if (text.size() > kMaxCatalogBytes) {
+    throw InputError("the file is over 16 MiB: not a spectrophotometer export", Location{name});
+  }
+  // LittleCMS accepts a data section cut short after its last complete number; the END_DATA
+  // keyword a complete file ends with is what tells a truncated file apart.
+  const std::size_t data = find_token(text, "BEGIN_DATA");
+  if (data != std::string_view::npos &&
+      find_token(text, "END_DATA", data) == std::string_view::npos) {
+    throw InputError("no END_DATA after BEGIN_DATA: the file is truncated", Location{name});
+  }
+  detail::begin_lcms_call();
+  It8Handle handle(
+      cmsIT8LoadFromMem(nullptr, text.data(), static_cast<cmsUInt32Number>(text.size())));
+  if (!handle) {
+    // LittleCMS prefixes the file name, empty for memory: keep only what it says is wrong.
+    std::string why = trim(detail::last_lcms_error());
+    while (!why.empty() && (why.front() == ':' || why.front() == ' ')) why.erase(0, 1);
+    throw InputError("not a readable CGATS.17 file" + (why.empty() ? "" : ": " + why),
+                     Location{name});
+  }
+  void* h = handle.get();
+  if (cmsIT8TableCount(h) != 1) {
+    throw InputError("holds " + std::to_string(cmsIT8TableCount(h)) +
+                         " data tables; import reads files with one",
+                     Location{name});
+  }
+  const It8Table table(h, name);
+
+  // Columns.
+  const auto lab_l = table.column("LAB_L"), lab_a = table.column("LAB_A"),
+             lab_b = table.column("LAB_B");
+  const bool has_lab = lab_l && lab_a && lab_b;
+  if ((lab_l || lab_a || lab_b) && !has_lab)
+    table.fail("LAB_L, LAB_A and LAB_B must come together");
+  std::vector<std::pair<double, int>> spectral;  // nm, column
+  for (std::size_t i = 0; i < table.fields().size(); ++i) {
+    if (const auto nm = spectral_field_nm(table.fields()[i])) {
+      spectral.emplace_back(*nm, static_cast<int>(i));
+    }
+  }
+  std::sort(spectral.begin(), spectral.end());
+  if (!has_lab && spectral.empty()) {
+    table.fail(
+        "no LAB_L/LAB_A/LAB_B and no spectral fields (SPECTRAL_NM400, SPECTRAL_400 or "
+        "SPEC_400...): nothing to import");
+  }
+  double start_nm = 0, step_nm = 0;
+  if (!spectral.empty()) {
+    if (spectral.size() < 2) table.fail("a single spectral field is not a spectrum");
+    start_nm = spectral.front().first;
+    step_nm = spectral[1].first - spectral[0].first;
+    for (std::size_t i = 1; i < spectral.size(); ++i) {
+      if (spectral[i].first - spectral[i - 1].first != step_nm || step_nm <= 0) {
+        table.fail("the spectral fields are not evenly spaced (at " + fixed(spectral[i].first, 0) +
+                   " nm)");
+      }
+    }
+  }
+  const auto ink_col = table.column("INK_PARTS"), diluent_col = table.column("DILUENT_PARTS");
+  if (ink_col.has_value() != diluent_col.has_value()) {
+    table.fail("INK_PARTS and DILUENT_PARTS must come together");
+  }
+
+  // Illuminant and observer the Lab values were computed for.
+  Measurement measurement;
+  if (const char* illuminant = cmsIT8GetProperty(h, "ILLUMINATION_NAME")) {
+    const std::string v = upper(trim(illuminant));
+    if (v != "D50" && v != "D65") {
+      table.fail("ILLUMINATION_NAME is '" + std::string(illuminant) +
+                 "'; catalogues are measured for D50 or D65");
+    }
+    measurement.illuminant = parse_white(v);
+  }
+  if (const char* observer = cmsIT8GetProperty(h, "OBSERVER_ANGLE")) {
+    const auto degrees = parse_number(observer);
+    if (!degrees || (*degrees != 2 && *degrees != 10)) {
+      table.fail("OBSERVER_ANGLE is '" + std::string(observer) + "'; it must be 2 or 10");
+    }
+    measurement.observer = observer_from_degrees(static_cast<int>(*degrees));
+  }
+  if (const char* instrument = cmsIT8GetProperty(h, "INSTRUMENTATION")) {
+    measurement.instrument = instrument;
+  }
+
+  // Rows, grouped by their parts.
+  std::vector<Group> groups;
+  for (int row = 0; row < table.rows(); ++row) {
+    const std::string label = table.label(row);
+    double ink = 0, diluent = 0;
+    if (ink_col) {
+      ink = table.number(row, *ink_col);
+      diluent = table.number(row, *diluent_col);
+    } else {
+      std::string sample_name, sample_id;
+      if (const auto c = table.column("SAMPLE_NAME")) sample_name = table.text(row, *c);
+      if (const auto c = table.column("SAMPLE_ID")) sample_id = table.text(row, *c);
+      auto ratio = find_ratio(sample_name);
+      if (!ratio) ratio = find_ratio(sample_id);
+      if (ratio) {
+        ink = ratio->ink;
+        diluent = ratio->diluent;
+      } else {
+        table.fail_row(row,
+                       "no ink and diluent parts: add INK_PARTS and DILUENT_PARTS fields, "
+                       "or write them in SAMPLE_NAME as 1:3");
+      }
+    }
+    if (ink < 0 || diluent < 0 || ink + diluent <= 0) {
+      table.fail_row(row, "parts " + parts_ratio(ink, diluent) + " are not a dilution");
+    }
+    Lab lab;
+    if (has_lab) {
+      lab = {table.number(row, *lab_l), table.number(row, *lab_a), table.number(row, *lab_b)};
+      if (lab.l < 0 || lab.l > 100 || std::fabs(lab.a) > 128 || std::fabs(lab.b) > 128) {
+        table.fail_row(row, "Lab " + fixed(lab.l, 2) + " " + fixed(lab.a, 2) + " " +
+                                fixed(lab.b, 2) + " is out of range");
+      }
+    }
+    std::vector<double> reflectance;
+    for (const auto& [nm, col] : spectral) {
+      // Instruments write reflectance in percent (CGATS.5 SPECTRAL_ fields, 0–100).
+      const double percent = table.number(row, col);
+      if (percent < 0 || percent > 100) {
+        table.fail_row(row, "reflectance " + fixed(percent, 2) + "% at " + fixed(nm, 0) +
+                                " nm is outside 0..100%");
+      }
+      reflectance.push_back(percent / 100.0);
+    }
+    auto group = std::find_if(groups.begin(), groups.end(),
+                              [&](const Group& g) { return g.ink == ink && g.diluent == diluent; });
+    if (group == groups.end()) {
+      Group g;
+      g.ink = ink;
+      g.diluent = diluent;
+      g.first_row = row;
+      g.name = without_ratio(label);
+      g.spectrum_sum.assign(reflectance.size(), 0.0);
+      groups.push_back(g);
+      group = groups.end() - 1;
+    }
+    ++group->count;
+    group->lab_sum = {group->lab_sum.l + lab.l, group->lab_sum.a + lab.a, group->lab_sum.b + lab.b};
+    for (std::size_t i = 0; i < reflectance.size(); ++i) group->spectrum_sum[i] += reflectance[i];
+  }
+
+  // Percent is what CGATS spectral fields hold; a file whose every value is 1 or less (a white
+  // card among them) was written in fractions, and dividing by 100 again would be silently wrong.
+  if (!spectral.empty()) {
+    double max_percent = 0;
+    for (const Group& g : groups) {
+      for (double v : g.spectrum_sum) max_percent = std::max(max_percent, 100.0 * v / g.count);
+    }
+    if (max_percent <= 1.0) {
+      table.fail(
+          "every spectral value is 1 or less: they look like fractions, but CGATS spectral "
+          "fields are percent (0-100)");
+    }
+  }
+
+  // Averages, each checked: Lab and spectrum must describe the same colour.
+  auto colour_of = [&](const Group& g) {
+    MeasuredColour colour;
+    const double n = g.count;
+    if (has_lab) colour.lab = Lab{g.lab_sum.l / n, g.lab_sum.a / n, g.lab_sum.b / n};
+    if (!spectral.empty()) {
+      Spectrum s;
+      s.start_nm = start_nm;
+      s.step_nm = step_nm;
+      for (double v : g.spectrum_sum) s.values.push_back(v / n);
+      colour.spectrum = s;
+    }
+    if (colour.lab && colour.spectrum) {
+      const Lab computed =
+          lab_from_reflectance(*colour.spectrum, measurement.illuminant, measurement.observer);
+      const double de = ciede2000(*colour.lab, computed);
+      if (de > 1.0) {
+        table.fail_row(g.first_row,
+                       "its Lab and the Lab of its spectrum (" +
+                           std::string(white_name(measurement.illuminant)) + ") differ by ΔE00 " +
+                           fixed(de, 2) +
+                           ": are the spectral values fractions rather than percent, or the Lab "
+                           "for another illuminant (ILLUMINATION_NAME)?");
+      }
+    }
+    return colour;
+  };
+
+  Catalog catalog;
+  catalog.file = name;
+  catalog.supplier = options.supplier;
+  catalog.measurement = measurement;
+  const auto substrate =
+      std::find_if(groups.begin(), groups.end(), [](const Group& g) { return g.ink == 0; });
+  if (substrate == groups.end()) {
+    table.fail(
+        "no substrate: measure the bare card the ladder was drawn down on as a sample "
+        "with 0 ink parts (e.g. named 'card 0:1')");
+  }
+  catalog.measurement.substrate.name = substrate->name.empty() ? "substrate" : substrate->name;
+  catalog.measurement.substrate.colour = colour_of(*substrate);
+
+  std::vector<const Group*> steps;
+  for (const Group& g : groups) {
+    if (g.ink > 0) steps.push_back(&g);
+  }
+  if (steps.empty()) table.fail("no ladder steps: every sample has 0 ink parts");
+  std::stable_sort(steps.begin(), steps.end(), [](const Group* p, const Group* q) {
+    return p->ink / (p->ink + p->diluent) > q->ink / (q->ink + q->diluent);
+  });
+  Pigment pigment;
+  pigment.id = options.id;
+  pigment.ci = options.ci;
+  pigment.cas = options.cas;
+  pigment.lot = options.lot;
+  for (std::size_t i = 0; i < steps.size(); ++i) {
+    const Group& g = *steps[i];
+    if (i > 0) {
+      const Group& prev = *steps[i - 1];
+      if (g.ink / (g.ink + g.diluent) == prev.ink / (prev.ink + prev.diluent)) {
+        table.fail_row(g.first_row, "parts " + parts_ratio(g.ink, g.diluent) +
+                                        " are the same dilution as row " +
+                                        std::to_string(prev.first_row + 1) + "'s " +
+                                        parts_ratio(prev.ink, prev.diluent));
+      }
+    }
+    LadderStep step;
+    step.ink_parts = g.ink;
+    step.diluent_parts = g.diluent;
+    step.colour = colour_of(g);
+    pigment.ladder.push_back(step);
+  }
+  // The name: --name, else what the samples' names share once their ratios are taken out.
+  pigment.name = options.name;
+  if (pigment.name.empty()) {
+    pigment.name = steps.front()->name;
+    for (const Group* g : steps) {
+      if (g->name != pigment.name) pigment.name.clear();
+    }
+    if (pigment.name.empty()) pigment.name = options.id;
+  }
+  catalog.pigments.push_back(pigment);
+
+  // What import writes must load: run it through the loader's own checks.
+  detail::DiagnosticSink sink;
+  detail::check_catalog_text(catalog_to_yaml(catalog), name, sink, {});
+  for (const Diagnostic& d : sink.diagnostics()) {
+    if (d.severity == Severity::Error) {
+      throw InputError(
+          "the imported pigment fails the catalogue's checks: " + d.message + " [" + d.rule + "]",
+          Location{name});
+    }
+  }
+  return catalog;
+}
+
+}  // namespace smpshade

@@ -1,0 +1,56 @@
+#!/usr/bin/env bash
+# smp-catalog import → lint → export → smp-diff: a supplier's spectro file into the catalogue,
+# and a new batch checked against the catalogue; malformed CGATS files.
+source "$(dirname "$0")/lib.sh"
+data=$SRC/tests/data/catalog
+
+# The synthetic spectro file is the bundled Jet Black ladder: import it...
+run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --name "Jet" --ci PBk7 --cas 1333-86-4 --supplier "Example Pigment Co."
+expect_status 0 "import"
+cp "$WORK/out" "$WORK/imported.yaml"
+expect_stdout "# Imported by smp-catalog from $data/ladder.cgats" "import header"
+expect_stdout '  instrument: "X-Rite i1Pro 3"' "import instrument"
+expect_stdout "    ci: [PBk7]" "import ci"
+
+# ...it lints clean and loads...
+run smp-catalog lint "$WORK/imported.yaml"
+expect_status 0 "imported lints clean"
+expect_stderr "0 errors, 0 warnings in 1 file" "imported lints clean"
+
+# ...and exporting it and the bundled ink gives the same colours, step for step.
+smp-catalog export --catalog "$SRC/pigments" ill-jet-black | sed 's/"id":"ill-jet-black@/"id":"exp-jet@/' > "$WORK/bundled.jsonl"
+run smp-diff --max 0.0001 "$WORK/bundled.jsonl" <(smp-catalog export --catalog "$WORK/imported.yaml")
+expect_status 0 "export | smp-diff: identical"
+expect_lines 6 "six steps compared"
+expect_stderr "smp-diff: 6 pairs, de00 mean 0.00, max 0.00" "export | smp-diff"
+
+# A new batch measured a little darker at 1:3 (L* 34.85 → 33.85): smp-diff's QC gate fails it.
+sed 's/\[34.85,/[33.85,/' "$WORK/bundled.jsonl" > "$WORK/batch.jsonl"
+smp-catalog export --catalog "$SRC/pigments" ill-jet-black | sed 's/"id":"ill-jet-black@/"id":"exp-jet@/' |
+  smp-diff --max 0.5 - "$WORK/batch.jsonl" > "$WORK/out" 2> "$WORK/err"
+status=$?
+expect_status 1 "batch over tolerance"
+expect_stderr "smp-diff: 1 of 6 pairs over de00 0.5" "batch over tolerance"
+expect_stdout '"id":"exp-jet@1:3"' "batch pairs by id"
+
+# Malformed files: exit 1, a message naming the file, nothing on stdout.
+check_bad() {
+  run smp-catalog import --cgats "$data/$1" --id exp-jet
+  expect_status 1 "$1"
+  expect_stdout_empty "$1"
+  expect_stderr "smp-catalog: error: $data/$1: $2" "$1"
+}
+check_bad bad-sets.cgats "not a readable CGATS.17 file: Line 18, Count mismatch. NUMBER_OF_SETS was 9, found 7"
+check_bad truncated.cgats "no END_DATA after BEGIN_DATA: the file is truncated"
+check_bad no-colour.cgats "no LAB_L/LAB_A/LAB_B and no spectral fields"
+check_bad no-parts.cgats "row 1 (sample 'card'): no ink and diluent parts"
+check_bad no-substrate.cgats "no substrate: measure the bare card"
+check_bad bad-number.cgats "row 6 (sample 'Jet'): SPECTRAL_410 is 'n/a', not a number"
+check_bad not-cgats.cgats "not a CGATS.17 measurement file"
+run smp-catalog import --cgats "$WORK/none.cgats" --id exp-jet
+expect_status 1 "missing CGATS file"
+expect_stderr "$WORK/none.cgats: cannot open: No such file or directory" "missing CGATS file"
+run smp-catalog import --cgats "$data/ladder.cgats"
+expect_status 2 "import without --id"
+
+finish

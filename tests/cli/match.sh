@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# smp-match with the bundled catalogue: card and healed predictions, scalp records as skin,
+# unreachable targets, bad input, determinism, and agreement with smp-diff.
+source "$(dirname "$0")/lib.sh"
+export SMPSHADE_CATALOG=$SRC/pigments
+
+# Card: three distinct recipes, best first, within the part limit.
+run sh -c 'echo "hair 30 2 4" | smp-match --card'
+expect_status 0 "card match"
+expect_lines 3 "--top 3 is the default"
+expect_stdout '"id":"hair","rank":1,' "first record"
+expect_stdout '"predicts":"card"' "card"
+awk -F'"de00":' '{split($2, v, ","); if (NR > 1 && v[1] + 0 < prev) bad = 1; prev = v[1] + 0} END {exit bad}' "$WORK/out" ||
+  fail "recipes not ranked by de00: $(cat "$WORK/out")"
+[ "$(sort -u "$WORK/out" | wc -l)" -eq 3 ] || fail "recipes repeat"
+grep -o '"parts":[0-9]*' "$WORK/out" | awk -F: '$2 > 24 {exit 1}' || fail "a part count over 24"
+cp "$WORK/out" "$WORK/first-run"
+
+# Deterministic: the same input gives the same output.
+run sh -c 'echo "hair 30 2 4" | smp-match --card'
+cmp -s "$WORK/out" "$WORK/first-run" || fail "two runs differ"
+
+# The record's de00 is CIEDE2000 between target and predicted: smp-diff agrees.
+head -n 1 "$WORK/first-run" | sed 's/.*"target":\[\([^]]*\)\].*/t \1/; s/,/ /g' > "$WORK/target.txt"
+head -n 1 "$WORK/first-run" | sed 's/.*"predicted":\[\([^]]*\)\].*/t \1/; s/,/ /g' > "$WORK/predicted.txt"
+match_de=$(head -n 1 "$WORK/first-run" | sed 's/.*"de00":\([^,]*\),.*/\1/')
+diff_de=$(smp-diff "$WORK/target.txt" "$WORK/predicted.txt" 2>/dev/null | sed 's/.*"de00":\([^,]*\),.*/\1/')
+awk -v a="$match_de" -v b="$diff_de" 'BEGIN {d = a - b; if (d < 0) d = -d; exit !(d <= 2e-4)}' ||
+  fail "smp-match de00 $match_de, smp-diff says $diff_de"
+
+# Healed: the scalp record of the same photo and region is the skin; it is not matched itself.
+cat > "$WORK/client.jsonl" <<'JSON'
+{"id":"c1/crown/hair","source":"c1.jpg","region":"crown/hair","lab":[28.0,3.0,5.0]}
+{"id":"c1/crown/scalp","source":"c1.jpg","region":"crown/scalp","lab":[62.0,12.1,16.3]}
+JSON
+run smp-match --coverage 0.25 "$WORK/client.jsonl"
+expect_status 0 "healed"
+expect_lines 3 "scalp records are not targets"
+expect_stdout '"skin":[62.0,12.1,16.3],"predicts":"healed","deposit":1.0,' "skin from the scalp record"
+expect_stdout '"coverage":0.25,"overall":[' "coverage"
+run smp-match --card "$WORK/client.jsonl"
+expect_stdout '"predicts":"card"' "--card overrides the scalp record"
+
+# --skin for every target, and a lower deposit predicts a lighter healed dot.
+run sh -c 'echo "30 2 4" | smp-match --skin 55,10,15 --top 1 --max-pigments 1'
+expect_stdout '"skin":[55.0,10.0,15.0],"predicts":"healed"' "--skin"
+full=$(sed 's/.*"predicted":\[\([^,]*\),.*/\1/' "$WORK/out")
+ratio=$(sed 's/.*"ratio":"\([^"]*\)".*/\1/' "$WORK/out")
+run sh -c "echo '30 2 4' | smp-match --skin 55,10,15 --top 1 --max-pigments 1 --deposit 0.5"
+half=$(sed 's/.*"predicted":\[\([^,]*\),.*/\1/' "$WORK/out")
+[ "$(sed 's/.*"ratio":"\([^"]*\)".*/\1/' "$WORK/out")" != "$ratio" ] ||
+  fail "a deposit of 0.5 should need a stronger recipe than $ratio"
+[ -n "$full" ] && [ -n "$half" ] || fail "no predictions read"
+
+# A target lighter than the card is not reachable: a warning, records still written, exit 0.
+run sh -c 'echo "pale 99 0 0" | smp-match --card'
+expect_status 0 "unreachable is not a failure"
+expect_stderr "smp-match: warning: -:1: pale: best recipe is dE00" "unreachable warning"
+expect_stdout '"reachable":false' "reachable false"
+expect_lines 3 "unreachable targets still get recipes"
+
+# Bad lines are reported and skipped; the good targets are matched; exit 1.
+printf 'a 30 2 4\nb 30 nan 4\nc 150 0 0\nd 40 3 6\n' > "$WORK/targets.txt"
+run smp-match --card --top 1 "$WORK/targets.txt"
+expect_status 1 "bad targets"
+expect_stderr "$WORK/targets.txt:2: lab: a* is not a finite number" "NaN"
+expect_stderr "$WORK/targets.txt:3: lab: L* 150" "out of range"
+expect_lines 2 "good targets still matched"
+
+# Table output reads as a technician would say it.
+run sh -c 'echo "hair 30 2 4" | smp-match --card --format table --top 1'
+expect_stdout "parts" "table recipe in words"
+expect_stdout "de00" "table header"
+
+# Usage errors exit 2 with nothing on stdout.
+run smp-match --max-pigments 4 "$WORK/targets.txt"
+expect_status 2 "--max-pigments 4"
+expect_stdout_empty "--max-pigments 4"
+run smp-match --skin 50,1 "$WORK/targets.txt"
+expect_status 2 "--skin with two numbers"
+run smp-match --max-parts 2 --max-pigments 3 "$WORK/targets.txt"
+expect_status 2 "--max-parts below --max-pigments"
+
+# No catalogue anywhere: a clear error.
+(cd "$WORK" && SMPSHADE_CATALOG=$WORK/none smp-match "$WORK/targets.txt" > "$WORK/out" 2> "$WORK/err")
+status=$?
+expect_status 1 "missing catalogue"
+expect_stderr "$WORK/none" "the missing catalogue is named"
+expect_stdout_empty "missing catalogue"
+
+finish

@@ -1,0 +1,223 @@
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "smpshade/catalog_io.hpp"
+#include "smpshade/catalog_lint.hpp"
+#include "test_data.hpp"
+
+namespace smpshade {
+namespace {
+
+using test::source_path;
+
+std::string data(const std::string& name) { return source_path("tests/data/catalog/" + name); }
+
+std::string read(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
+CgatsImportOptions jet_options() {
+  CgatsImportOptions options;
+  options.id = "exp-jet";
+  options.ci = {"PBk7"};
+  options.cas = {"1333-86-4"};
+  return options;
+}
+
+// tests/data/catalog/ladder*.cgats are the bundled Jet Black ladder as a spectrophotometer
+// exports it (percent reflectance, 2 decimals): importing gives the catalogue's values back.
+const Catalog& bundled_blacks() {
+  static const Catalog c = load_catalog(source_path("pigments/illustrative-blacks.yaml"));
+  return c;
+}
+
+TEST(CgatsImport, ReadsASpectroLadderWithLabAndSpectra) {
+  const Catalog c = import_cgats(data("ladder.cgats"), jet_options());
+  const Catalog& reference = bundled_blacks();
+  const Pigment& jet = reference.pigments[0];
+  EXPECT_EQ(c.file, data("ladder.cgats"));
+  EXPECT_EQ(c.measurement.instrument, "X-Rite i1Pro 3");
+  EXPECT_EQ(c.measurement.illuminant, White::D50);
+  EXPECT_EQ(c.measurement.observer, Observer::Cie1931_2deg);
+  EXPECT_EQ(c.measurement.substrate.name, "card");
+  ASSERT_TRUE(c.measurement.substrate.colour.lab && c.measurement.substrate.colour.spectrum);
+  EXPECT_EQ(*c.measurement.substrate.colour.lab, *reference.measurement.substrate.colour.lab);
+  ASSERT_EQ(c.pigments.size(), 1u);
+  const Pigment& p = c.pigments[0];
+  EXPECT_EQ(p.id, "exp-jet");
+  EXPECT_EQ(p.name, "exp-jet");  // the sample names differ ("Jet (a)", "Jet"): the id is used
+  EXPECT_EQ(p.ci, std::vector<std::string>{"PBk7"});
+  ASSERT_EQ(p.ladder.size(), jet.ladder.size());
+  for (std::size_t i = 0; i < p.ladder.size(); ++i) {
+    EXPECT_EQ(p.ladder[i].ink_parts, jet.ladder[i].ink_parts);
+    EXPECT_EQ(p.ladder[i].diluent_parts, jet.ladder[i].diluent_parts);
+    // 1:3 was measured twice, ±0.05 L* and ±0.04 % apart: the average is the original.
+    EXPECT_NEAR(p.ladder[i].colour.lab->l, jet.ladder[i].colour.lab->l, 1e-9) << i;
+    EXPECT_NEAR(p.ladder[i].colour.lab->a, jet.ladder[i].colour.lab->a, 1e-9) << i;
+    EXPECT_NEAR(p.ladder[i].colour.lab->b, jet.ladder[i].colour.lab->b, 1e-9) << i;
+    const auto& got = p.ladder[i].colour.spectrum->values;
+    const auto& want = jet.ladder[i].colour.spectrum->values;
+    ASSERT_EQ(got.size(), want.size());
+    for (std::size_t k = 0; k < got.size(); ++k) EXPECT_NEAR(got[k], want[k], 1e-9) << i << k;
+  }
+}
+
+TEST(CgatsImport, TheYamlItWritesLoadsBackAndLintsClean) {
+  CgatsImportOptions options = jet_options();
+  options.name = "Jet \"Deep\"";
+  options.supplier = "Example Pigment Co.";
+  options.lot = "B-7";
+  const Catalog imported = import_cgats(data("ladder.cgats"), options);
+  const std::string yaml = catalog_to_yaml(imported, "Imported from ladder.cgats");
+  const LintResult lint = lint_catalog_text(yaml, "imported.yaml", {"2026-01-01"});
+  for (const auto& d : lint.diagnostics) ADD_FAILURE() << d.str() << "\n" << yaml;
+  const Catalog back = load_catalog_text(yaml, "imported.yaml");
+  EXPECT_EQ(back.supplier, "Example Pigment Co.");
+  EXPECT_EQ(back.measurement.instrument, imported.measurement.instrument);
+  ASSERT_EQ(back.pigments.size(), 1u);
+  EXPECT_EQ(back.pigments[0].name, "Jet \"Deep\"");
+  EXPECT_EQ(back.pigments[0].lot, "B-7");
+  ASSERT_EQ(back.pigments[0].ladder.size(), imported.pigments[0].ladder.size());
+  for (std::size_t i = 0; i < back.pigments[0].ladder.size(); ++i) {
+    const auto& a = imported.pigments[0].ladder[i].colour;
+    const auto& b = back.pigments[0].ladder[i].colour;
+    EXPECT_NEAR(a.lab->l, b.lab->l, 5e-5);
+    for (std::size_t k = 0; k < a.spectrum->values.size(); ++k) {
+      EXPECT_NEAR(a.spectrum->values[k], b.spectrum->values[k], 5e-7);
+    }
+  }
+}
+
+TEST(CgatsImport, PartsFromFieldsAndSpectraWithoutLab) {
+  const Catalog c = import_cgats(data("ladder-parts.cgats"), jet_options());
+  const Pigment& p = c.pigments[0];
+  EXPECT_EQ(p.name, "Jet");  // every sample is named "Jet"
+  EXPECT_EQ(c.measurement.substrate.name, "card");
+  EXPECT_EQ(c.measurement.instrument, "spectrophotometer 45/0");
+  ASSERT_EQ(p.ladder.size(), 6u);
+  EXPECT_EQ(p.ladder[5].diluent_parts, 20);
+  for (std::size_t i = 0; i < p.ladder.size(); ++i) {
+    EXPECT_FALSE(p.ladder[i].colour.lab);
+    const Lab lab = measured_lab(p.ladder[i].colour, c.measurement);
+    EXPECT_NEAR(lab.l, bundled_blacks().pigments[0].ladder[i].colour.lab->l, 0.01);
+  }
+}
+
+TEST(CgatsImport, AcceptsSpecFieldNamesAndD65) {
+  std::string text = read(data("ladder-parts.cgats"));
+  for (std::size_t at; (at = text.find("SPECTRAL_")) != std::string::npos;) {
+    text.replace(at, 9, "SPEC_");
+  }
+  text.insert(text.find("NUMBER_OF_FIELDS"),
+              "ILLUMINATION_NAME\t\"D65\"\nOBSERVER_ANGLE\t\"10\"\n");
+  const Catalog c = import_cgats_text(text, "spec.cgats", jet_options());
+  EXPECT_EQ(c.measurement.illuminant, White::D65);
+  EXPECT_EQ(c.measurement.observer, Observer::Cie1964_10deg);
+  EXPECT_EQ(c.pigments[0].ladder.size(), 6u);
+}
+
+TEST(CgatsImport, LabThatDisagreesWithItsSpectrumIsRefused) {
+  std::string text = read(data("ladder.cgats"));
+  text.replace(text.find("\t95.24\t"), 7, "\t90.24\t");  // the card's L*
+  try {
+    import_cgats_text(text, "typo.cgats", jet_options());
+    FAIL() << "imported";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, "typo.cgats");
+    EXPECT_NE(e.message().find("row 1 (sample 'card 0:1')"), std::string::npos) << e.message();
+    EXPECT_NE(e.message().find("ILLUMINATION_NAME"), std::string::npos) << e.message();
+  }
+}
+
+// Malformed files: an error naming the file (and row), never an empty or partial pigment.
+struct BadFile {
+  const char* file;
+  const char* message_part;
+};
+
+void PrintTo(const BadFile& bad, std::ostream* out) { *out << bad.file; }
+
+class CgatsBadFile : public testing::TestWithParam<BadFile> {};
+
+TEST_P(CgatsBadFile, IsAnErrorNamingTheFile) {
+  const std::string path = data(GetParam().file);
+  try {
+    import_cgats(path, jet_options());
+    FAIL() << "imported " << path;
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, path);
+    EXPECT_NE(e.message().find(GetParam().message_part), std::string::npos) << e.message();
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Files, CgatsBadFile,
+    testing::Values(BadFile{"bad-sets.cgats", "NUMBER_OF_SETS was 9, found 7"},
+                    BadFile{"truncated.cgats", "the file is truncated"},
+                    BadFile{"no-colour.cgats", "no LAB_L/LAB_A/LAB_B and no spectral fields"},
+                    BadFile{"no-parts.cgats", "row 1 (sample 'card'): no ink and diluent parts"},
+                    BadFile{"no-substrate.cgats", "no substrate"},
+                    BadFile{"bad-number.cgats", "row 6 (sample 'Jet'): SPECTRAL_410 is 'n/a'"},
+                    BadFile{"not-cgats.cgats", "not a CGATS.17"}),
+    [](const testing::TestParamInfo<BadFile>& param) {
+      std::string name = param.param.file;
+      name = name.substr(0, name.find('.'));
+      for (char& c : name) c = c == '-' ? '_' : c;
+      return name;
+    });
+
+TEST(CgatsImport, EveryTruncationIsAnErrorNotAPartialPigment) {
+  const std::string text = read(data("ladder-parts.cgats"));
+  const std::size_t data_start = text.find("BEGIN_DATA\n");
+  const std::size_t data_end = text.find("END_DATA\n", data_start + 11);
+  ASSERT_NE(data_end, std::string::npos);
+  for (std::size_t cut = data_start; cut < data_end; cut += 7) {
+    EXPECT_THROW(import_cgats_text(text.substr(0, cut), "cut.cgats", jet_options()), InputError)
+        << "cut at " << cut;
+  }
+}
+
+TEST(CgatsImport, FractionsInSpectralFieldsAreRefused) {
+  std::string text = read(data("ladder-parts.cgats"));
+  std::istringstream in(text);
+  std::string out;
+  bool in_data = false;
+  for (std::string line; std::getline(in, line);) {
+    if (line == "END_DATA") in_data = false;
+    if (in_data) {
+      std::istringstream cells(line);
+      std::string cell, row;
+      for (int column = 0; std::getline(cells, cell, '\t'); ++column) {
+        if (column >= 4) cell = std::to_string(std::stod(cell) / 100.0);
+        row += (column ? "\t" : "") + cell;
+      }
+      line = row;
+    }
+    if (line == "BEGIN_DATA") in_data = true;
+    out += line + "\n";
+  }
+  try {
+    import_cgats_text(out, "fractions.cgats", jet_options());
+    FAIL() << "imported";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("look like fractions"), std::string::npos) << e.message();
+  }
+}
+
+TEST(CgatsImport, NeedsAnId) {
+  EXPECT_THROW(import_cgats(data("ladder.cgats"), {}), ArgumentError);
+  CgatsImportOptions bad = jet_options();
+  bad.id = "Exp Jet";
+  try {
+    import_cgats(data("ladder.cgats"), bad);
+    FAIL() << "imported";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("did you mean 'exp-jet'"), std::string::npos) << e.message();
+  }
+}
+
+}  // namespace
+}  // namespace smpshade
