@@ -84,9 +84,11 @@ int main(int argc, char** argv) {
   const Catalog catalog = generated_catalog(pigments, rng);
   std::uniform_real_distribution<double> lightness(15, 75), chroma(-8, 25);
   std::vector<Lab> lab_targets;
-  for (int i = 0; i < targets; ++i) lab_targets.push_back({lightness(rng), chroma(rng) / 3, chroma(rng)});
+  for (int i = 0; i < targets; ++i)
+    lab_targets.push_back({lightness(rng), chroma(rng) / 3, chroma(rng)});
 
-  std::printf("smp-match bench: %d pigments, %d targets, median of %d runs\n", pigments, targets, runs);
+  std::printf("smp-match bench: %d pigments, %d targets, median of %d runs\n", pigments, targets,
+              runs);
   double anchor_ms = 0;
   {
     const Matcher matcher({catalog}, MatchOptions{});
@@ -95,8 +97,10 @@ int main(int argc, char** argv) {
     for (int run = 0; run < runs; ++run) {
       const auto start = Clock::now();
       double sink = 0;
-      for (int i = 0; i < anchor_targets; ++i) sink += naive_single_ink_search(matcher, lab_targets[i]);
-      times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count() / anchor_targets);
+      for (int i = 0; i < anchor_targets; ++i)
+        sink += naive_single_ink_search(matcher, lab_targets[i]);
+      times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count() /
+                      anchor_targets);
       if (sink < 0) std::puts("");
     }
     anchor_ms = median(times);
@@ -113,12 +117,15 @@ int main(int argc, char** argv) {
       const auto start = Clock::now();
       std::size_t recipes = 0;
       for (const Lab& t : lab_targets) recipes += matcher.match(t).recipes.size();
-      times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count() / targets);
+      times.push_back(std::chrono::duration<double, std::milli>(Clock::now() - start).count() /
+                      targets);
       if (recipes == 0) std::puts("no recipes?");
     }
     const double ms = median(times);
-    std::printf("  --max-pigments %d: %8.3f ms/target  (%.2fx the SPEC budget of %.0f ms; %.3fx the anchor)\n",
-                max_pigments, ms, ms / budget, budget, ms / anchor_ms);
+    std::printf(
+        "  --max-pigments %d: %8.3f ms/target  (%.2fx the SPEC budget of %.0f ms; %.3fx the "
+        "anchor)\n",
+        max_pigments, ms, ms / budget, budget, ms / anchor_ms);
   }
   return 0;
 }

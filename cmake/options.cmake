@@ -8,6 +8,7 @@ endif()
 option(SMPSHADE_BUILD_TESTS "Build the unit, CLI and fuzz-replay tests" ${smpshade_is_top_level})
 option(SMPSHADE_BUILD_BENCH "Build the benchmark programs of bench/" ${smpshade_is_top_level})
 option(SMPSHADE_WERROR "Treat compiler warnings as errors (CI)" OFF)
+option(SMPSHADE_FUZZ "Also build the fuzz harnesses as libFuzzer binaries (clang only)" OFF)
 option(SMPSHADE_SANITIZE "Build with AddressSanitizer + UndefinedBehaviorSanitizer" OFF)
 
 include(GNUInstallDirs)

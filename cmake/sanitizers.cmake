@@ -6,3 +6,13 @@ if(SMPSHADE_SANITIZE)
   add_compile_options(${smpshade_sanitize_flags})
   add_link_options(${smpshade_sanitize_flags})
 endif()
+
+# SMPSHADE_FUZZ: libFuzzer harnesses (tests/fuzz). Needs clang; instruments everything for
+# coverage and runs under ASan + UBSan, as libFuzzer is meant to be used.
+if(SMPSHADE_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID MATCHES "Clang")
+    message(FATAL_ERROR "SMPSHADE_FUZZ needs clang: configure with CXX=clang++")
+  endif()
+  add_compile_options(-fsanitize=fuzzer-no-link,address,undefined -fno-omit-frame-pointer)
+  add_link_options(-fsanitize=address,undefined)
+endif()

@@ -13,7 +13,8 @@
 
 namespace smpshade::app {
 
-Tool::Tool(std::string name, const std::string& summary) : name_(std::move(name)), cli_(summary, name_) {
+Tool::Tool(std::string name, const std::string& summary)
+    : name_(std::move(name)), cli_(summary, name_) {
   cli_.set_version_flag("--version", name_ + " (smpshade) " + kVersion);
   cli_.get_formatter()->column_width(34);
 }
@@ -37,7 +38,9 @@ void Tool::error(const Error& e) {
   failed_ = true;
 }
 
-void Tool::error(const std::string& message, const Location& where) { error(Error(message, where)); }
+void Tool::error(const std::string& message, const Location& where) {
+  error(Error(message, where));
+}
 
 void Tool::warning(const std::string& message, const Location& where) {
   std::fflush(stdout);

@@ -10,7 +10,8 @@
 using namespace smpshade;
 
 int main(int argc, char** argv) {
-  app::Tool tool("smp-diff", "Colour differences (CIEDE2000 and others) between two record streams");
+  app::Tool tool("smp-diff",
+                 "Colour differences (CIEDE2000 and others) between two record streams");
   std::string reference_path, sample_path, metric_name = "de00", white_name = "D50";
   std::optional<double> max;
   auto& cli = tool.cli();
@@ -18,7 +19,8 @@ int main(int argc, char** argv) {
       ->required();
   cli.add_option("SAMPLE", sample_path, "Sample records compared with the reference; - for stdin")
       ->required();
-  cli.add_option("--metric", metric_name, "Metric for the summary and --max: de00, de76, de94, decmc")
+  cli.add_option("--metric", metric_name,
+                 "Metric for the summary and --max: de00, de76, de94, decmc")
       ->check(CLI::IsMember({"de00", "de76", "de94", "decmc"}))
       ->capture_default_str();
   cli.add_option("--max", max, "Exit 1 when any pair's metric is over X")

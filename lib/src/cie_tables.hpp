@@ -18,7 +18,8 @@ struct TabulatedSpectra {
     const int lower = static_cast<int>(position);
     if (lower >= rows - 1) return values[(rows - 1) * columns + column];
     const double t = position - lower;
-    return (1.0 - t) * values[lower * columns + column] + t * values[(lower + 1) * columns + column];
+    return (1.0 - t) * values[lower * columns + column] +
+           t * values[(lower + 1) * columns + column];
   }
 };
 

@@ -102,9 +102,12 @@ bool Profile::is_rgb() const { return cmsGetColorSpace(impl_->handle.get()) == c
 namespace {
 cmsUInt32Number rgb_format(SampleType samples) {
   switch (samples) {
-    case SampleType::U8: return TYPE_RGB_8;
-    case SampleType::U16: return TYPE_RGB_16;
-    case SampleType::F32: return TYPE_RGB_FLT;
+    case SampleType::U8:
+      return TYPE_RGB_8;
+    case SampleType::U16:
+      return TYPE_RGB_16;
+    case SampleType::F32:
+      return TYPE_RGB_FLT;
   }
   return TYPE_RGB_8;
 }
@@ -126,10 +129,10 @@ RgbToLab::RgbToLab(const Profile& rgb, SampleType samples) : impl_(std::make_uni
   begin_lcms_call();
   // Relative colorimetric: the photo's white maps to the PCS white, as ICC.1 defines for
   // measurement. NOCACHE makes the transform safe to share between threads.
-  impl_->transform.reset(check_lcms(
-      cmsCreateTransform(rgb.impl().handle.get(), rgb_format(samples), lab.get(), TYPE_Lab_DBL,
-                         INTENT_RELATIVE_COLORIMETRIC, cmsFLAGS_NOCACHE),
-      rgb.impl().origin + ": cannot build an RGB to Lab transform"));
+  impl_->transform.reset(
+      check_lcms(cmsCreateTransform(rgb.impl().handle.get(), rgb_format(samples), lab.get(),
+                                    TYPE_Lab_DBL, INTENT_RELATIVE_COLORIMETRIC, cmsFLAGS_NOCACHE),
+                 rgb.impl().origin + ": cannot build an RGB to Lab transform"));
 }
 RgbToLab::RgbToLab(RgbToLab&&) noexcept = default;
 RgbToLab& RgbToLab::operator=(RgbToLab&&) noexcept = default;
@@ -148,10 +151,10 @@ LabToRgb::LabToRgb(const Profile& rgb) : impl_(std::make_unique<Impl>()) {
   require_rgb(rgb);
   const auto lab = detail::lab_d50_profile();
   begin_lcms_call();
-  impl_->transform.reset(check_lcms(
-      cmsCreateTransform(lab.get(), TYPE_Lab_DBL, rgb.impl().handle.get(), TYPE_RGB_DBL,
-                         INTENT_RELATIVE_COLORIMETRIC, cmsFLAGS_NOCACHE),
-      rgb.impl().origin + ": cannot build a Lab to RGB transform"));
+  impl_->transform.reset(
+      check_lcms(cmsCreateTransform(lab.get(), TYPE_Lab_DBL, rgb.impl().handle.get(), TYPE_RGB_DBL,
+                                    INTENT_RELATIVE_COLORIMETRIC, cmsFLAGS_NOCACHE),
+                 rgb.impl().origin + ": cannot build a Lab to RGB transform"));
 }
 LabToRgb::LabToRgb(LabToRgb&&) noexcept = default;
 LabToRgb& LabToRgb::operator=(LabToRgb&&) noexcept = default;

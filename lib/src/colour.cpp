@@ -25,9 +25,8 @@ double lab_f_inverse(double f) {
 using Matrix3 = std::array<std::array<double, 3>, 3>;
 
 // Bradford cone-response matrix (Lam 1985, as in ICC.1:2010 Annex E).
-constexpr Matrix3 kBradford{{{0.8951, 0.2664, -0.1614},
-                             {-0.7502, 1.7135, 0.0367},
-                             {0.0389, -0.0685, 1.0296}}};
+constexpr Matrix3 kBradford{
+    {{0.8951, 0.2664, -0.1614}, {-0.7502, 1.7135, 0.0367}, {0.0389, -0.0685, 1.0296}}};
 
 std::array<double, 3> multiply(const Matrix3& m, const std::array<double, 3>& v) {
   return {m[0][0] * v[0] + m[0][1] * v[1] + m[0][2] * v[2],
@@ -121,12 +120,18 @@ ItaCategory ita_category(double ita_deg) {
 
 std::string_view ita_category_name(ItaCategory category) {
   switch (category) {
-    case ItaCategory::VeryLight: return "very light";
-    case ItaCategory::Light: return "light";
-    case ItaCategory::Intermediate: return "intermediate";
-    case ItaCategory::Tan: return "tan";
-    case ItaCategory::Brown: return "brown";
-    case ItaCategory::Dark: return "dark";
+    case ItaCategory::VeryLight:
+      return "very light";
+    case ItaCategory::Light:
+      return "light";
+    case ItaCategory::Intermediate:
+      return "intermediate";
+    case ItaCategory::Tan:
+      return "tan";
+    case ItaCategory::Brown:
+      return "brown";
+    case ItaCategory::Dark:
+      return "dark";
   }
   return "dark";
 }

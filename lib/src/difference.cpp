@@ -19,7 +19,7 @@ De2000 ciede2000_breakdown(const Lab& reference, const Lab& sample, De2000Weight
   const double c_mean = (c1 + c2) / 2.0;  // (3)
   const double c_mean7 = std::pow(c_mean, 7.0);
   const double g = 0.5 * (1.0 - std::sqrt(c_mean7 / (c_mean7 + std::pow(25.0, 7.0))));  // (4)
-  const double a1p = (1.0 + g) * reference.a;  // (5)
+  const double a1p = (1.0 + g) * reference.a;                                           // (5)
   const double a2p = (1.0 + g) * sample.a;
   const double c1p = std::hypot(a1p, reference.b);  // (6)
   const double c2p = std::hypot(a2p, sample.b);
@@ -37,8 +37,10 @@ De2000 ciede2000_breakdown(const Lab& reference, const Lab& sample, De2000Weight
   double d_hp = 0;                             // (10)
   if (c1p * c2p != 0) {
     d_hp = h2p - h1p;
-    if (d_hp > 180) d_hp -= 360;
-    else if (d_hp < -180) d_hp += 360;
+    if (d_hp > 180)
+      d_hp -= 360;
+    else if (d_hp < -180)
+      d_hp += 360;
   }
   const double d_big_hp = 2.0 * std::sqrt(c1p * c2p) * std::sin(rad(d_hp / 2.0));  // (11)
 
@@ -46,14 +48,16 @@ De2000 ciede2000_breakdown(const Lab& reference, const Lab& sample, De2000Weight
   const double cp_mean = (c1p + c2p) / 2.0;              // (13)
   double hp_mean = h1p + h2p;                            // (14)
   if (c1p * c2p != 0) {
-    if (std::fabs(h1p - h2p) <= 180) hp_mean /= 2.0;
-    else if (h1p + h2p < 360) hp_mean = (h1p + h2p + 360.0) / 2.0;
-    else hp_mean = (h1p + h2p - 360.0) / 2.0;
+    if (std::fabs(h1p - h2p) <= 180)
+      hp_mean /= 2.0;
+    else if (h1p + h2p < 360)
+      hp_mean = (h1p + h2p + 360.0) / 2.0;
+    else
+      hp_mean = (h1p + h2p - 360.0) / 2.0;
   }
   const double t = 1.0 - 0.17 * std::cos(rad(hp_mean - 30.0)) +
-                   0.24 * std::cos(rad(2.0 * hp_mean)) +
-                   0.32 * std::cos(rad(3.0 * hp_mean + 6.0)) -
-                   0.20 * std::cos(rad(4.0 * hp_mean - 63.0));  // (15)
+                   0.24 * std::cos(rad(2.0 * hp_mean)) + 0.32 * std::cos(rad(3.0 * hp_mean + 6.0)) -
+                   0.20 * std::cos(rad(4.0 * hp_mean - 63.0));                       // (15)
   const double d_theta = 30.0 * std::exp(-std::pow((hp_mean - 275.0) / 25.0, 2.0));  // (16)
   const double cp_mean7 = std::pow(cp_mean, 7.0);
   const double r_c = 2.0 * std::sqrt(cp_mean7 / (cp_mean7 + std::pow(25.0, 7.0)));  // (17)
@@ -114,12 +118,13 @@ double delta_e_cmc(const Lab& reference, const Lab& sample, double l, double c) 
   const double d_l = sample.l - reference.l;
   const double d_c = c2 - c1;
   const double dh2 = delta_h_squared(reference, sample, d_c);
-  const double s_l = reference.l < 16.0 ? 0.511 : 0.040975 * reference.l / (1.0 + 0.01765 * reference.l);
+  const double s_l =
+      reference.l < 16.0 ? 0.511 : 0.040975 * reference.l / (1.0 + 0.01765 * reference.l);
   const double s_c = 0.0638 * c1 / (1.0 + 0.0131 * c1) + 0.638;
   const double c1_4 = c1 * c1 * c1 * c1;
   const double f = std::sqrt(c1_4 / (c1_4 + 1900.0));
   const double t = (h1 >= 164.0 && h1 <= 345.0) ? 0.56 + std::fabs(0.2 * std::cos(rad(h1 + 168.0)))
-                                                 : 0.36 + std::fabs(0.4 * std::cos(rad(h1 + 35.0)));
+                                                : 0.36 + std::fabs(0.4 * std::cos(rad(h1 + 35.0)));
   const double s_h = s_c * (f * t + 1.0 - f);
   const double tl = d_l / (l * s_l);
   const double tc = d_c / (c * s_c);
@@ -147,20 +152,28 @@ Metric parse_metric(std::string_view name) {
 
 std::string_view metric_name(Metric metric) {
   switch (metric) {
-    case Metric::De00: return "de00";
-    case Metric::De76: return "de76";
-    case Metric::De94: return "de94";
-    case Metric::Cmc: return "decmc";
+    case Metric::De00:
+      return "de00";
+    case Metric::De76:
+      return "de76";
+    case Metric::De94:
+      return "de94";
+    case Metric::Cmc:
+      return "decmc";
   }
   return "de00";
 }
 
 double Comparison::value(Metric metric) const {
   switch (metric) {
-    case Metric::De00: return de2000.de00;
-    case Metric::De76: return de76;
-    case Metric::De94: return de94;
-    case Metric::Cmc: return decmc;
+    case Metric::De00:
+      return de2000.de00;
+    case Metric::De76:
+      return de76;
+    case Metric::De94:
+      return de94;
+    case Metric::Cmc:
+      return decmc;
   }
   return de2000.de00;
 }
@@ -185,8 +198,8 @@ DifferenceSummary summarize(std::vector<double> differences) {
   const double position = 0.95 * static_cast<double>(differences.size() - 1);
   const auto lower = static_cast<std::size_t>(position);
   const std::size_t upper = std::min(lower + 1, differences.size() - 1);
-  s.p95 = differences[lower] + (position - static_cast<double>(lower)) *
-                                   (differences[upper] - differences[lower]);
+  s.p95 = differences[lower] +
+          (position - static_cast<double>(lower)) * (differences[upper] - differences[lower]);
   return s;
 }
 

@@ -38,9 +38,10 @@ Spectrum spectrum_from_bands(const Bands& bands) {
 // ---------------------------------------------------------------------------------------------
 
 GridColorimetry::GridColorimetry(White illuminant, Observer observer) {
-  const auto& cmf = observer == Observer::Cie1931_2deg ? detail::cie1931_2deg_cmf()
-                                                       : detail::cie1964_10deg_cmf();
-  const auto& power = illuminant == White::D50 ? detail::illuminant_d50() : detail::illuminant_d65();
+  const auto& cmf =
+      observer == Observer::Cie1931_2deg ? detail::cie1931_2deg_cmf() : detail::cie1964_10deg_cmf();
+  const auto& power =
+      illuminant == White::D50 ? detail::illuminant_d50() : detail::illuminant_d65();
   double norm = 0;
   for (int i = 0; i < kBands; ++i) {
     const double nm = kGridStartNm + kGridStepNm * i;
@@ -118,8 +119,8 @@ Bands GridColorimetry::reflectance_from_lab(const Lab& lab) const {
       r[i] = (t + 1.0) / 2.0;
       d1[i] = sech2 / 2.0;
       d2[i] = -sech2 * t;
-      t_lambda[i] = weights_[0][i] * lambda[0] + weights_[1][i] * lambda[1] +
-                    weights_[2][i] * lambda[2];
+      t_lambda[i] =
+          weights_[0][i] * lambda[0] + weights_[1][i] * lambda[1] + weights_[2][i] * lambda[2];
     }
     // F = [D z + d1 ∘ Tᵀλ ; T R − xyz], D = 2·(first-difference)ᵀ(first-difference).
     std::array<double, m> f{};
@@ -193,8 +194,8 @@ Bands mixture_reflectance(const Optics& optics, const PigmentShare* shares, std:
 Bands yule_nielsen_reflectance(const Bands& skin, const Bands& dot, double coverage, double n) {
   Bands r{};
   for (int i = 0; i < kBands; ++i) {
-    const double mixed = (1.0 - coverage) * std::pow(skin[i], 1.0 / n) +
-                         coverage * std::pow(dot[i], 1.0 / n);
+    const double mixed =
+        (1.0 - coverage) * std::pow(skin[i], 1.0 / n) + coverage * std::pow(dot[i], 1.0 / n);
     r[i] = std::pow(mixed, n);
   }
   return r;

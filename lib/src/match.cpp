@@ -216,7 +216,8 @@ void Matcher::Impl::refine(const Setup& s, const Lab& target, Candidate& candida
   // concentrations so that shares stay positive; the ink may not exceed all parts (Σc ≤ 1).
   const std::size_t k = candidate.pigments.size();
   std::vector<double> u(k);
-  for (std::size_t i = 0; i < k; ++i) u[i] = std::log(std::clamp(candidate.concentrations[i], 1e-4, 1.0));
+  for (std::size_t i = 0; i < k; ++i)
+    u[i] = std::log(std::clamp(candidate.concentrations[i], 1e-4, 1.0));
   auto concentrations = [&](const std::vector<double>& logs) {
     std::vector<double> c(k);
     double sum = 0;
@@ -227,10 +228,13 @@ void Matcher::Impl::refine(const Setup& s, const Lab& target, Candidate& candida
     return c;
   };
   auto residual = [&](const std::vector<double>& logs) {
-    const De2000 d = ciede2000_breakdown(target, predict(s, candidate.pigments, concentrations(logs)));
+    const De2000 d =
+        ciede2000_breakdown(target, predict(s, candidate.pigments, concentrations(logs)));
     return std::array<double, 3>{d.dl, d.dc, d.dh};
   };
-  auto cost = [](const std::array<double, 3>& r) { return r[0] * r[0] + r[1] * r[1] + r[2] * r[2]; };
+  auto cost = [](const std::array<double, 3>& r) {
+    return r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
+  };
 
   std::array<double, 3> r = residual(u);
   double current = cost(r);
@@ -258,7 +262,8 @@ void Matcher::Impl::refine(const Setup& s, const Lab& target, Candidate& candida
       std::iota(all.begin(), all.end(), 0);
       for (std::size_t a = 0; a < k; ++a) {
         rhs[a] = -jtr[a];
-        for (std::size_t b = 0; b < k; ++b) system[a][b] = jtj[a][b] + (a == b ? mu * (jtj[a][a] + 1e-9) : 0.0);
+        for (std::size_t b = 0; b < k; ++b)
+          system[a][b] = jtj[a][b] + (a == b ? mu * (jtj[a][a] + 1e-9) : 0.0);
       }
       // Solve the damped normal equations (k ≤ 3) with Gaussian elimination.
       for (std::size_t col = 0; col < k; ++col) {
@@ -275,7 +280,8 @@ void Matcher::Impl::refine(const Setup& s, const Lab& target, Candidate& candida
         step[col] = sum / system[col][col];
       }
       std::vector<double> trial = u;
-      for (std::size_t j = 0; j < k; ++j) trial[j] = std::min(0.0, u[j] + std::clamp(step[j], -3.0, 3.0));
+      for (std::size_t j = 0; j < k; ++j)
+        trial[j] = std::min(0.0, u[j] + std::clamp(step[j], -3.0, 3.0));
       const auto rt = residual(trial);
       if (cost(rt) < current) {
         u = trial;
@@ -302,7 +308,8 @@ Matcher::Matcher(const std::vector<Catalog>& catalogs, MatchOptions options)
   }
   if (options.top < 1) throw ArgumentError("top must be at least 1");
   if (!(options.tolerance >= 0)) throw ArgumentError("tolerance must be 0 or more");
-  if (!(options.deposit > 0 && options.deposit <= 1)) throw ArgumentError("deposit must be in (0, 1]");
+  if (!(options.deposit > 0 && options.deposit <= 1))
+    throw ArgumentError("deposit must be in (0, 1]");
   if (options.coverage && !(*options.coverage >= 0 && *options.coverage <= 1)) {
     throw ArgumentError("coverage must be in 0..1");
   }
@@ -315,7 +322,8 @@ Matcher::Matcher(const std::vector<Catalog>& catalogs, MatchOptions options)
     for (int i = 0; i < kBands; ++i) m.visual_weight[i] += weights[i] * weights[i];
   }
   for (const Catalog& catalog : catalogs) {
-    for (const Pigment& pigment : catalog.pigments) m.pigments.push_back(fit_pigment(pigment, catalog));
+    for (const Pigment& pigment : catalog.pigments)
+      m.pigments.push_back(fit_pigment(pigment, catalog));
   }
   if (m.pigments.empty()) throw InputError("no pigments in the catalogues");
   const Catalog& first = *std::find_if(catalogs.begin(), catalogs.end(),
@@ -355,7 +363,8 @@ MatchResult Matcher::match(const Lab& target, const std::optional<Lab>& skin) co
         int inks = 0;
         for (std::size_t i = 0; i < k; ++i) {
           const double exact = candidate.concentrations[i] * total;
-          parts[i] = std::max(1, static_cast<int>((rounding >> i) & 1u ? std::ceil(exact) : std::floor(exact)));
+          parts[i] = std::max(
+              1, static_cast<int>((rounding >> i) & 1u ? std::ceil(exact) : std::floor(exact)));
           inks += parts[i];
         }
         int diluent = total - inks;
@@ -419,7 +428,8 @@ MatchResult Matcher::match(const Lab& target, const std::optional<Lab>& skin) co
       ratio.push_back(r.ink_parts[j]);
     }
     const PigmentModel& lead = m.pigments[r.pigments[order.front()]];
-    if (r.diluent > 0) recipe.parts.push_back({lead.diluent_id, lead.diluent_name, true, r.diluent});
+    if (r.diluent > 0)
+      recipe.parts.push_back({lead.diluent_id, lead.diluent_name, true, r.diluent});
     ratio.push_back(r.diluent);
     recipe.ratio = ratio_text(ratio);
     recipe.predicted = r.predicted;
@@ -434,8 +444,8 @@ MatchResult Matcher::match(const Lab& target, const std::optional<Lab>& skin) co
     }
     result.recipes.push_back(std::move(recipe));
   }
-  result.reachable = !result.recipes.empty() &&
-                     result.recipes.front().difference.de00 <= m.options.tolerance;
+  result.reachable =
+      !result.recipes.empty() && result.recipes.front().difference.de00 <= m.options.tolerance;
   return result;
 }
 
@@ -447,12 +457,12 @@ Lab Matcher::predict(const std::vector<std::pair<std::string, int>>& inks, int d
   int all = diluent_parts;
   for (const auto& [id, parts] : inks) all += parts;
   if (all <= 0) throw ArgumentError("a recipe needs at least one part");
-  for (const auto& [id, parts] : inks) {
+  for (const auto& ink : inks) {
     const auto it = std::find_if(m.pigments.begin(), m.pigments.end(),
-                                 [&](const PigmentModel& p) { return p.id == id; });
-    if (it == m.pigments.end()) throw ArgumentError("no pigment with id '" + id + "'");
+                                 [&](const PigmentModel& p) { return p.id == ink.first; });
+    if (it == m.pigments.end()) throw ArgumentError("no pigment with id '" + ink.first + "'");
     set.push_back(static_cast<std::size_t>(it - m.pigments.begin()));
-    c.push_back(static_cast<double>(parts) / all);
+    c.push_back(static_cast<double>(ink.second) / all);
   }
   return m.predict(m.setup(skin), set, c);
 }

@@ -37,7 +37,8 @@ Format parse_format(std::string_view name) {
   if (name == "csv") return Format::Csv;
   if (name == "tsv") return Format::Tsv;
   if (name == "table") return Format::Table;
-  throw ArgumentError("unknown format '" + std::string(name) + "' (expected jsonl, csv, tsv or table)");
+  throw ArgumentError("unknown format '" + std::string(name) +
+                      "' (expected jsonl, csv, tsv or table)");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -125,7 +126,8 @@ void flatten(const Field& field, std::vector<std::pair<std::string, std::string>
         } else if constexpr (std::is_same_v<T, std::vector<double>>) {
           static const char* const kLabSuffixes[] = {"_L", "_a", "_b"};
           for (std::size_t i = 0; i < v.size(); ++i) {
-            const std::string suffix = v.size() == 3 ? kLabSuffixes[i] : "_" + std::to_string(i + 1);
+            const std::string suffix =
+                v.size() == 3 ? kLabSuffixes[i] : "_" + std::to_string(i + 1);
             out.emplace_back(field.key + suffix, compact_number(v[i]));
           }
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
@@ -182,7 +184,8 @@ bool right_aligned(const FieldValue& value) {
 std::string csv_cell(const std::string& text, char separator) {
   if (separator == '\t') {
     std::string cell = text;
-    std::replace_if(cell.begin(), cell.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
+    std::replace_if(
+        cell.begin(), cell.end(), [](char c) { return c == '\t' || c == '\n' || c == '\r'; }, ' ');
     return cell;
   }
   if (text.find_first_of(",\"\n\r") == std::string::npos) return text;
@@ -209,7 +212,9 @@ struct RecordWriter::Impl {
 };
 
 RecordWriter::RecordWriter(std::ostream& out, Format format, std::vector<std::string> columns)
-    : impl_(std::make_unique<Impl>(Impl{out, format, std::move(columns), false, {}, {}, {}, false})) {}
+    : impl_(
+          std::make_unique<Impl>(Impl{out, format, std::move(columns), false, {}, {}, {}, false})) {
+}
 
 RecordWriter::~RecordWriter() {
   try {
@@ -315,13 +320,14 @@ void check_lab_range(const Lab& lab, const Location& where, std::string_view fie
     }
   }
   if (lab.l < 0 || lab.l > 100) {
-    throw InputError(std::string(field) + ": L* " + number_text(lab.l, 4) +
-                         " is outside 0..100", where);
+    throw InputError(std::string(field) + ": L* " + number_text(lab.l, 4) + " is outside 0..100",
+                     where);
   }
   for (int i = 1; i < 3; ++i) {
     if (std::fabs(values[i]) > 200) {
       throw InputError(std::string(field) + ": " + kNames[i] + " " + number_text(values[i], 4) +
-                           " is outside -200..200", where);
+                           " is outside -200..200",
+                       where);
     }
   }
 }
@@ -399,7 +405,8 @@ void read_json_line(const std::string& text, const Location& where, LabEntry& en
   double values[3];
   for (std::size_t i = 0; i < 3; ++i) {
     const Json& v = (*lab)[i];
-    if (!v.is_number()) throw InputError("'lab' must be an array of three numbers [L*, a*, b*]", where);
+    if (!v.is_number())
+      throw InputError("'lab' must be an array of three numbers [L*, a*, b*]", where);
     values[i] = v.get<double>();
   }
   entry.lab = {values[0], values[1], values[2]};
@@ -442,11 +449,13 @@ void read_text_line(const std::string& text, const Location& where, LabEntry& en
   }
   if (!token.empty()) tokens.push_back(std::move(token));
   if (tokens.size() != 3 && tokens.size() != 4) {
-    throw InputError("expected 'L a b' or 'ID L a b', found " + std::to_string(tokens.size()) +
-                         " fields", where);
+    throw InputError(
+        "expected 'L a b' or 'ID L a b', found " + std::to_string(tokens.size()) + " fields",
+        where);
   }
   const std::size_t first = tokens.size() - 3;
-  entry.lab = {parse_number(tokens[first], where, "L*"), parse_number(tokens[first + 1], where, "a*"),
+  entry.lab = {parse_number(tokens[first], where, "L*"),
+               parse_number(tokens[first + 1], where, "a*"),
                parse_number(tokens[first + 2], where, "b*")};
   entry.white = White::D50;
   entry.source.clear();
@@ -490,7 +499,8 @@ namespace smpshade {
 Pairing pair_records(const std::vector<LabEntry>& reference, const std::vector<LabEntry>& sample) {
   Pairing result;
   const auto named = [](const std::vector<LabEntry>& entries) {
-    return std::any_of(entries.begin(), entries.end(), [](const LabEntry& e) { return e.id_given; });
+    return std::any_of(entries.begin(), entries.end(),
+                       [](const LabEntry& e) { return e.id_given; });
   };
   if (!named(reference) && !named(sample)) {
     const std::size_t common = std::min(reference.size(), sample.size());
@@ -498,11 +508,11 @@ Pairing pair_records(const std::vector<LabEntry>& reference, const std::vector<L
     const auto& longer = reference.size() > sample.size() ? reference : sample;
     const auto& shorter = reference.size() > sample.size() ? sample : reference;
     for (std::size_t i = common; i < longer.size(); ++i) {
-      result.problems.emplace_back("record " + std::to_string(i + 1) + " has no partner: " +
-                                       (shorter.empty() ? std::string("the other input")
-                                                        : shorter.front().where.file) +
-                                       " has only " + std::to_string(shorter.size()) + " records",
-                                   longer[i].where);
+      result.problems.emplace_back(
+          "record " + std::to_string(i + 1) + " has no partner: " +
+              (shorter.empty() ? std::string("the other input") : shorter.front().where.file) +
+              " has only " + std::to_string(shorter.size()) + " records",
+          longer[i].where);
     }
     return result;
   }
@@ -530,16 +540,16 @@ Pairing pair_records(const std::vector<LabEntry>& reference, const std::vector<L
     if (reference_ids.at(reference[i].id) != i) continue;  // a duplicate, already reported
     const auto partner = sample_ids.find(reference[i].id);
     if (partner == sample_ids.end()) {
-      result.problems.emplace_back(
-          "no record with id '" + reference[i].id + "' in " + sample_name, reference[i].where);
+      result.problems.emplace_back("no record with id '" + reference[i].id + "' in " + sample_name,
+                                   reference[i].where);
     } else {
       result.pairs.emplace_back(i, partner->second);
     }
   }
   for (std::size_t j = 0; j < sample.size(); ++j) {
     if (sample_ids.at(sample[j].id) == j && reference_ids.count(sample[j].id) == 0) {
-      result.problems.emplace_back(
-          "no record with id '" + sample[j].id + "' in " + reference_name, sample[j].where);
+      result.problems.emplace_back("no record with id '" + sample[j].id + "' in " + reference_name,
+                                   sample[j].where);
     }
   }
   return result;

@@ -1,8 +1,7 @@
 // Uses the installed library the way a user would: public headers only.
+#include <cstdio>
 #include <smpshade/difference.hpp>
 #include <smpshade/version.hpp>
-
-#include <cstdio>
 
 int main() {
   // Sharma, Wu and Dalal (2005), pair 1.

@@ -31,9 +31,9 @@ std::vector<Lab> transicc_srgb_to_lab(const std::vector<std::array<int, 3>>& rgb
 
 TEST(Cms, SrgbToLabAgreesWithTransicc) {
   const std::vector<std::array<int, 3>> rgb = {
-      {0, 0, 0},       {255, 255, 255}, {128, 128, 128}, {255, 0, 0},   {0, 255, 0},
-      {0, 0, 255},     {128, 51, 204},  {224, 172, 150}, {141, 85, 36}, {60, 40, 30},
-      {25, 20, 18},    {198, 134, 66},  {1, 2, 3},       {250, 5, 128}, {37, 99, 170}};
+      {0, 0, 0},    {255, 255, 255}, {128, 128, 128}, {255, 0, 0},   {0, 255, 0},
+      {0, 0, 255},  {128, 51, 204},  {224, 172, 150}, {141, 85, 36}, {60, 40, 30},
+      {25, 20, 18}, {198, 134, 66},  {1, 2, 3},       {250, 5, 128}, {37, 99, 170}};
   const auto expected = transicc_srgb_to_lab(rgb);
   ASSERT_EQ(expected.size(), rgb.size()) << "transicc (liblcms2-utils) did not answer";
 

@@ -54,7 +54,9 @@ TEST(Ciede2000, ParametricFactorsScaleLightness) {
 const Lab kColourScience1{100.0, 21.57210357, 272.22819350};
 const Lab kColourScience2{100.0, 426.67945353, 72.39590835};
 
-TEST(DeltaE, Cie1976) { EXPECT_NEAR(delta_e76(kColourScience1, kColourScience2), 451.7133019, 1e-6); }
+TEST(DeltaE, Cie1976) {
+  EXPECT_NEAR(delta_e76(kColourScience1, kColourScience2), 451.7133019, 1e-6);
+}
 TEST(DeltaE, Cie1994GraphicArts) {
   EXPECT_NEAR(delta_e94(kColourScience1, kColourScience2), 83.7792255, 1e-6);
 }

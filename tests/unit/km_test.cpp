@@ -51,7 +51,7 @@ TEST(GridColorimetry, AgreesWithSpectralColorimetry) {
 TEST(Lhtss, RoundTripsSkinHairAndChartColours) {
   // ColorChecker 2014 values plus SMP-typical hair and scalp colours; LHTSS must hit each Lab
   // exactly with 0 < R < 1.
-  std::vector<Lab> colours = {{24.1, 2.3, 3.9},  {15.0, 1.0, 1.5},  {62.0, 12.1, 16.3},
+  std::vector<Lab> colours = {{24.1, 2.3, 3.9},   {15.0, 1.0, 1.5},  {62.0, 12.1, 16.3},
                               {45.0, 10.0, 18.0}, {30.0, 8.0, 14.0}, {97.0, -0.5, 2.0},
                               {5.0, 0.5, -1.0}};
   for (const auto& row : test::read_csv("data/colorchecker24_2014.csv")) {

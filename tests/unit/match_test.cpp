@@ -52,10 +52,8 @@ TEST(Match, FindsTheRecipeThatMadeTheTarget) {
 
 // Unseen mixtures: two inks, and concentrations that no whole-part recipe of ≤ 24 parts makes.
 const std::vector<std::vector<std::pair<const Bands*, double>>> kUnseen = {
-    {{&kBlack, 0.13}, {&kRed, 0.07}},
-    {{&kBlack, 0.05}, {&kYellow, 0.21}},
-    {{&kRed, 0.16}, {&kYellow, 0.09}},
-    {{&kBlack, 0.031}},
+    {{&kBlack, 0.13}, {&kRed, 0.07}},  {{&kBlack, 0.05}, {&kYellow, 0.21}},
+    {{&kRed, 0.16}, {&kYellow, 0.09}}, {{&kBlack, 0.031}},
     {{&kBlack, 0.4}, {&kRed, 0.1}},
 };
 
@@ -72,14 +70,18 @@ double worst_prediction_error(const Matcher& matcher) {
 }
 
 TEST(Match, PredictsItsRecipesTrueColourFromSpectralLadders) {
-  const double worst = worst_prediction_error(Matcher({test::synthetic_catalog(true)}, MatchOptions{}));
-  std::printf("spectral ladders: predicted vs true colour of proposed recipes, max dE00 %.4f\n", worst);
+  const double worst =
+      worst_prediction_error(Matcher({test::synthetic_catalog(true)}, MatchOptions{}));
+  std::printf("spectral ladders: predicted vs true colour of proposed recipes, max dE00 %.4f\n",
+              worst);
   EXPECT_LT(worst, 0.3);
 }
 
 TEST(Match, PredictsItsRecipesTrueColourFromLabOnlyLadders) {
-  const double worst = worst_prediction_error(Matcher({test::synthetic_catalog(false)}, MatchOptions{}));
-  std::printf("Lab-only ladders: predicted vs true colour of proposed recipes, max dE00 %.3f\n", worst);
+  const double worst =
+      worst_prediction_error(Matcher({test::synthetic_catalog(false)}, MatchOptions{}));
+  std::printf("Lab-only ladders: predicted vs true colour of proposed recipes, max dE00 %.3f\n",
+              worst);
   EXPECT_LT(worst, 2.0);
 }
 
@@ -99,7 +101,8 @@ Lab grid_target(const GridRecipe& recipe) {
   int all = recipe.diluent;
   for (const auto& ink : recipe.inks) all += ink.second;
   std::vector<std::pair<const Bands*, double>> mix;
-  for (const auto& [ks, parts] : recipe.inks) mix.emplace_back(ks, static_cast<double>(parts) / all);
+  for (const auto& [ks, parts] : recipe.inks)
+    mix.emplace_back(ks, static_cast<double>(parts) / all);
   return true_mixture(mix);
 }
 
@@ -197,8 +200,8 @@ TEST(Match, HealedInSkinWithDepositAndCoverage) {
   const Lab skin{62.0, 12.1, 16.3};
   const Lab on_card = matcher.predict({{"black", 1}}, 9);
   const Lab in_skin = matcher.predict({{"black", 1}}, 9, skin);
-  EXPECT_LT(in_skin.l, skin.l);      // ink darkens the skin it is in
-  EXPECT_LT(in_skin.l, on_card.l);   // and skin is darker than white card
+  EXPECT_LT(in_skin.l, skin.l);     // ink darkens the skin it is in
+  EXPECT_LT(in_skin.l, on_card.l);  // and skin is darker than white card
   MatchOptions half = options;
   half.deposit = 0.5;
   const Matcher lighter({test::synthetic_catalog(true)}, half);
@@ -228,6 +231,74 @@ TEST(Match, RejectsBadOptionsAndEmptyCatalogues) {
   EXPECT_THROW(Matcher({empty}, MatchOptions{}), InputError);
   const Matcher matcher({test::synthetic_catalog(true)}, MatchOptions{});
   EXPECT_THROW(matcher.match({50, 150, -150}), InputError);
+}
+
+}  // namespace
+}  // namespace smpshade
+
+namespace smpshade {
+namespace {
+
+LabEntry entry(const std::string& source, const std::string& region, Lab lab,
+               White white = White::D50) {
+  LabEntry e;
+  e.source = source;
+  e.region = region;
+  e.id = source + "/" + region;
+  e.lab = lab;
+  e.white = white;
+  return e;
+}
+
+TEST(SkinPairing, ScalpOfTheSameRegionThenOfTheSamePhoto) {
+  const std::vector<LabEntry> records = {entry("a.jpg", "crown/hair", {30, 3, 5}),
+                                         entry("a.jpg", "crown/scalp", {62, 12, 16}),
+                                         entry("a.jpg", "temple/hair", {40, 2, 4}),
+                                         entry("a.jpg", "temple/scalp", {66, 10, 15}),
+                                         entry("a.jpg", "nape/hair", {35, 2, 4}),
+                                         entry("b.jpg", "hair", {25, 1, 2}),
+                                         entry("c.jpg", "hair", {28, 2, 3}),
+                                         entry("c.jpg", "scalp",
+                                               {
+                                                   55,
+                                                   9,
+                                                   14,
+                                               },
+                                               White::D65)};
+  const SkinPairing p = pair_skin(records, White::D50);
+  EXPECT_EQ(p.is_skin, (std::vector<bool>{false, true, false, true, false, false, false, true}));
+  ASSERT_TRUE(p.skin[0] && p.skin[2] && p.skin[4] && p.skin[6]);
+  EXPECT_EQ(p.skin[0]->l, 62);
+  EXPECT_EQ(p.skin[2]->l, 66);
+  EXPECT_EQ(p.skin[4]->l, 62);  // no nape/scalp: the photo's first scalp record
+  EXPECT_FALSE(p.skin[5]);      // b.jpg has no scalp record: predicted on card
+  EXPECT_FALSE(p.skin[1]);      // scalp records are not targets
+  // c.jpg's scalp was given in D65: adapted to D50 (the numbers change, the neutral axis not).
+  EXPECT_NEAR(p.skin[6]->l, 55, 0.5);
+  EXPECT_GT(std::fabs(p.skin[6]->b - 14), 0.1);
+}
+
+TEST(MatchRecords, RecipeInWordsAndRecordFields) {
+  Recipe recipe;
+  recipe.parts = {{"exp-jet", "Jet", false, 2}, {"distilled-water", "distilled water", true, 9}};
+  recipe.ratio = "2:9";
+  recipe.predicted = {24.6, 1.9, 3.1};
+  recipe.difference = ciede2000_breakdown({24.1, 2.3, 3.9}, recipe.predicted);
+  EXPECT_EQ(recipe_in_words(recipe), "2 parts Jet + 9 parts distilled water");
+  recipe.parts[0].parts = 1;
+  EXPECT_EQ(recipe_in_words(recipe), "1 part Jet + 9 parts distilled water");
+
+  MatchResult result;
+  result.target = {24.1, 2.3, 3.9};
+  result.reachable = true;
+  result.recipes.push_back(recipe);
+  const Record r = match_record("client42/hair", 1, result, MatchOptions{});
+  std::vector<std::string> keys;
+  for (const Field& f : r.fields) keys.push_back(f.key);
+  EXPECT_EQ(keys, (std::vector<std::string>{"id", "rank", "target", "predicts", "recipe", "ratio",
+                                            "predicted", "de00", "dL", "dC", "dH", "reachable",
+                                            "white"}));
+  EXPECT_EQ(std::get<std::string>(*r.find("predicts")), "card");
 }
 
 }  // namespace

@@ -35,7 +35,8 @@ TEST(RecordReader, JsonAndTextLinesWithCommentsAndBlanks) {
       "\n"
       "  62.0 12.1 16.3\n"
       "scalp\t62,12.1,16.3\r\n"
-      "{\"source\":\"photos/client7.jpg\",\"region\":\"crown\",\"lab\":[30,1,2],\"white\":\"D65\"}\n");
+      "{\"source\":\"photos/"
+      "client7.jpg\",\"region\":\"crown\",\"lab\":[30,1,2],\"white\":\"D65\"}\n");
   ASSERT_TRUE(r.errors.empty()) << r.errors.front();
   ASSERT_EQ(r.entries.size(), 4u);
   EXPECT_EQ(r.entries[0].id, "client42/hair");
@@ -152,8 +153,12 @@ TEST(RecordWriter, TableAlignsColumns) {
 
 TEST(Pairing, ByIdReportsMissingAndDuplicates) {
   std::vector<LabEntry> a(3), b(3);
-  a[0].id = "x"; a[1].id = "y"; a[2].id = "z";
-  b[0].id = "z"; b[1].id = "x"; b[2].id = "x";
+  a[0].id = "x";
+  a[1].id = "y";
+  a[2].id = "z";
+  b[0].id = "z";
+  b[1].id = "x";
+  b[2].id = "x";
   for (auto* v : {&a, &b}) {
     for (std::size_t i = 0; i < 3; ++i) {
       (*v)[i].id_given = true;
@@ -166,7 +171,8 @@ TEST(Pairing, ByIdReportsMissingAndDuplicates) {
   EXPECT_EQ(p.pairs[1], (std::pair<std::size_t, std::size_t>{2, 0}));
   ASSERT_EQ(p.problems.size(), 2u);  // duplicate x in b, y missing from b
   EXPECT_NE(std::string(p.problems[0].what()).find("b:3: duplicate id 'x'"), std::string::npos);
-  EXPECT_NE(std::string(p.problems[1].what()).find("a:2: no record with id 'y'"), std::string::npos);
+  EXPECT_NE(std::string(p.problems[1].what()).find("a:2: no record with id 'y'"),
+            std::string::npos);
 }
 
 TEST(Pairing, ByPositionWithoutIds) {

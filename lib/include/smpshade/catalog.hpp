@@ -61,13 +61,13 @@ struct LadderStep {
 };
 
 struct Pigment {
-  std::string id;                 ///< [a-z0-9][a-z0-9-]*, unique over all loaded catalogues
+  std::string id;  ///< [a-z0-9][a-z0-9-]*, unique over all loaded catalogues
   std::string name;
-  std::vector<std::string> ci;    ///< Colour Index generic names (PBk7, PR101, ...)
-  std::vector<std::string> cas;   ///< CAS registry numbers
-  std::string lot;                ///< optional
-  std::string expires;            ///< optional, ISO 8601 date (YYYY-MM-DD)
-  std::vector<LadderStep> ladder; ///< ordered from most ink to least
+  std::vector<std::string> ci;     ///< Colour Index generic names (PBk7, PR101, ...)
+  std::vector<std::string> cas;    ///< CAS registry numbers
+  std::string lot;                 ///< optional
+  std::string expires;             ///< optional, ISO 8601 date (YYYY-MM-DD)
+  std::vector<LadderStep> ladder;  ///< ordered from most ink to least
   Location where;
 };
 
@@ -109,8 +109,8 @@ SMPSHADE_API void check_unique_ids(const std::vector<Catalog>& catalogs);
 
 /// The pigment with `id` in `catalogs`, or nullptr; `catalog` (when given) is set to the one
 /// that holds it.
-SMPSHADE_API const Pigment* find_pigment(const std::vector<Catalog>& catalogs,
-                                         std::string_view id, const Catalog** catalog = nullptr);
+SMPSHADE_API const Pigment* find_pigment(const std::vector<Catalog>& catalogs, std::string_view id,
+                                         const Catalog** catalog = nullptr);
 
 /// The Lab of a measured colour relative to the measurement's illuminant: its `lab` when given,
 /// else the Lab of its spectrum under the measurement's illuminant and observer.

@@ -17,7 +17,9 @@ struct Xyz {
 /// CIELAB (CIE 15:2004), relative to a reference white named alongside it.
 struct Lab {
   double l = 0, a = 0, b = 0;
-  friend bool operator==(const Lab& p, const Lab& q) { return p.l == q.l && p.a == q.a && p.b == q.b; }
+  friend bool operator==(const Lab& p, const Lab& q) {
+    return p.l == q.l && p.a == q.a && p.b == q.b;
+  }
 };
 
 /// CIE LCh(ab): lightness, chroma, hue angle in degrees [0, 360).

@@ -50,10 +50,10 @@ SMPSHADE_API std::string_view metric_name(Metric metric);
 
 /// Every difference between a reference and a sample, as smp-diff reports them.
 struct Comparison {
-  De2000 de2000;       ///< ΔE00 with its weighted ΔL, ΔC, ΔH components (kL = kC = kH = 1)
-  double de76 = 0;     ///< ΔE*ab
-  double de94 = 0;     ///< ΔE*94, graphic arts
-  double decmc = 0;    ///< CMC 2:1
+  De2000 de2000;     ///< ΔE00 with its weighted ΔL, ΔC, ΔH components (kL = kC = kH = 1)
+  double de76 = 0;   ///< ΔE*ab
+  double de94 = 0;   ///< ΔE*94, graphic arts
+  double decmc = 0;  ///< CMC 2:1
   /// The value of one metric.
   SMPSHADE_API double value(Metric metric) const;
 };

@@ -92,7 +92,7 @@ SMPSHADE_API Bands yule_nielsen_reflectance(const Bands& skin, const Bands& dot,
 struct PigmentModel {
   std::string id;
   std::string name;
-  std::string diluent_id;    ///< the catalogue's first diluent
+  std::string diluent_id;  ///< the catalogue's first diluent
   std::string diluent_name;
   Bands unit_ks{};           ///< (k/s)(λ) per unit concentration
   double fit_mean_de00 = 0;  ///< how well the fit re-predicts its own ladder

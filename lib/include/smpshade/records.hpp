@@ -82,13 +82,13 @@ class SMPSHADE_API RecordWriter {
 
 /// A Lab record as read: only `lab` is required (smpshade-records(5)).
 struct LabEntry {
-  std::string id;          ///< `id`, else `source-stem/region`, else the line number
-  bool id_given = false;   ///< true when the input named the record (JSON `id`, or `ID L a b`)
-  Lab lab;                 ///< relative to `white`
+  std::string id;         ///< `id`, else `source-stem/region`, else the line number
+  bool id_given = false;  ///< true when the input named the record (JSON `id`, or `ID L a b`)
+  Lab lab;                ///< relative to `white`
   White white = White::D50;
-  std::string source;      ///< `source` when given
-  std::string region;      ///< `region` when given
-  Location where;          ///< file and line it came from
+  std::string source;  ///< `source` when given
+  std::string region;  ///< `region` when given
+  Location where;      ///< file and line it came from
 };
 
 /// The limits on a Lab record's values (smpshade-records(5)): finite, 0 ≤ L* ≤ 100,
