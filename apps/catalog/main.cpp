@@ -50,11 +50,7 @@ int main(int argc, char** argv) {
                  "Pigment catalogue: lint, list, show, import (CGATS), export (Lab records)");
   auto& cli = tool.cli();
   std::vector<std::string> catalog_paths;
-  cli.add_option("--catalog", catalog_paths,
-                 "Catalogue file or folder (repeatable); default: $SMPSHADE_CATALOG, the "
-                 "installed share/smpshade/pigments, ./pigments")
-      ->allow_extra_args(false)  // one PATH each time, so that positionals after it stay theirs
-      ->option_text("PATH");
+  tool.add_catalog_option(catalog_paths);
   tool.add_format_option();
   cli.require_subcommand(1, 1);
   cli.fallthrough();  // --catalog and --format may follow the subcommand

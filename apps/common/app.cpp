@@ -19,6 +19,14 @@ Tool::Tool(std::string name, const std::string& summary)
   cli_.get_formatter()->column_width(34);
 }
 
+void Tool::add_catalog_option(std::vector<std::string>& paths) {
+  cli_.add_option("--catalog", paths,
+                  "Catalogue file or folder (repeatable); default: $SMPSHADE_CATALOG, the "
+                  "installed share/smpshade/pigments, ./pigments")
+      ->allow_extra_args(false)
+      ->option_text("PATH");
+}
+
 void Tool::add_format_option() {
   cli_.add_option("--format", format_name_,
                   "Output format: jsonl, csv, tsv or table (default: table on a terminal, "

@@ -34,6 +34,9 @@ class Tool {
   CLI::App& cli() { return cli_; }
   const std::string& name() const { return name_; }
 
+  /// Adds --catalog PATH (repeatable, one path each time, so that file arguments after it stay
+  /// files), for catalog_search_path().
+  void add_catalog_option(std::vector<std::string>& paths);
   /// Adds --format jsonl|csv|tsv|table; unset, format() is table on a terminal, else jsonl.
   void add_format_option();
   Format format() const;

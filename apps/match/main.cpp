@@ -22,10 +22,7 @@ int main(int argc, char** argv) {
   auto& cli = tool.cli();
   cli.add_option("FILE", inputs,
                  "Lab records: targets, and scalp records giving skin (default: stdin)");
-  cli.add_option("--catalog", catalogs,
-                 "Catalogue file or folder (repeatable); default $SMPSHADE_CATALOG, the installed "
-                 "catalogue, ./pigments")
-      ->option_text("PATH");
+  tool.add_catalog_option(catalogs);
   cli.add_option("--skin", skin_values,
                  "Predict healed in skin of this Lab (L,a,b) for every target")
       ->delimiter(',')

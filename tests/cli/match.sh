@@ -88,4 +88,23 @@ expect_status 1 "missing catalogue"
 expect_stderr "$WORK/none" "the missing catalogue is named"
 expect_stdout_empty "missing catalogue"
 
+# A catalogue that does not load is named with its line; one without pigments is refused.
+run smp-match --catalog "$SRC/tests/data/catalog/unknown-key.yaml" "$WORK/targets.txt"
+expect_status 1 "broken catalogue"
+expect_stderr "unknown-key.yaml:" "broken catalogue named"
+expect_stdout_empty "broken catalogue"
+cat > "$WORK/diluents-only.yaml" <<'YAML'
+catalog: 1
+measurement:
+  illuminant: D50
+  observer: 2
+  substrate: {name: white card, lab: [95.24, -0.39, 1.8]}
+diluents:
+  - {id: distilled-water, name: Distilled water}
+YAML
+run smp-match --catalog "$WORK/diluents-only.yaml" "$WORK/targets.txt"
+expect_status 1 "no pigments"
+expect_stderr "no pigments" "no pigments"
+expect_stdout_empty "no pigments"
+
 finish
