@@ -58,34 +58,32 @@ Profile Profile::srgb() {
   return Profile(std::move(impl));
 }
 
+namespace {
+// A profile LittleCMS opened, or ColourManagementError at `origin` with its reason.
+std::unique_ptr<Profile::Impl> opened_profile(void* handle, const char* problem,
+                                              const std::string& origin) {
+  if (!handle) {
+    const std::string reason = detail::last_lcms_error();
+    throw ColourManagementError(problem + (reason.empty() ? std::string() : " (" + reason + ")"),
+                                Location{origin});
+  }
+  auto impl = std::make_unique<Profile::Impl>();
+  impl->handle.reset(handle);
+  impl->origin = origin;
+  return impl;
+}
+}  // namespace
+
 Profile Profile::from_file(const std::string& path) {
   begin_lcms_call();
-  auto impl = std::make_unique<Impl>();
-  impl->origin = path;
-  void* handle = cmsOpenProfileFromFile(path.c_str(), "r");
-  if (!handle) {
-    const std::string detail = detail::last_lcms_error();
-    throw ColourManagementError(
-        "not a readable ICC profile" + (detail.empty() ? std::string() : " (" + detail + ")"),
-        Location{path});
-  }
-  impl->handle.reset(handle);
-  return Profile(std::move(impl));
+  return Profile(opened_profile(cmsOpenProfileFromFile(path.c_str(), "r"),
+                                "not a readable ICC profile", path));
 }
 
 Profile Profile::from_memory(const void* data, std::size_t size, const std::string& origin) {
   begin_lcms_call();
-  auto impl = std::make_unique<Impl>();
-  impl->origin = origin;
-  void* handle = cmsOpenProfileFromMem(data, static_cast<cmsUInt32Number>(size));
-  if (!handle) {
-    const std::string detail = detail::last_lcms_error();
-    throw ColourManagementError(
-        "not a valid ICC profile" + (detail.empty() ? std::string() : " (" + detail + ")"),
-        Location{origin});
-  }
-  impl->handle.reset(handle);
-  return Profile(std::move(impl));
+  return Profile(opened_profile(cmsOpenProfileFromMem(data, static_cast<cmsUInt32Number>(size)),
+                                "not a valid ICC profile", origin));
 }
 
 std::string Profile::description() const {
