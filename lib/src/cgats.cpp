@@ -247,6 +247,8 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
   if (text.size() > kMaxCatalogBytes) {
     throw InputError("the file is over 16 MiB: not a spectrophotometer export", Location{name});
   }
+  // LittleCMS asserts (aborts the process) on an empty buffer: found by tests/fuzz/cgats_fuzzer.
+  if (text.empty()) throw InputError("the file is empty", Location{name});
   // LittleCMS accepts a data section cut short after its last complete number; the END_DATA
   // keyword a complete file ends with is what tells a truncated file apart.
   const std::size_t data = find_token(text, "BEGIN_DATA");

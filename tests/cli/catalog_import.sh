@@ -47,6 +47,12 @@ check_bad no-parts.cgats "row 1 (sample 'card'): no ink and diluent parts"
 check_bad no-substrate.cgats "no substrate: measure the bare card"
 check_bad bad-number.cgats "row 6 (sample 'Jet'): SPECTRAL_410 is 'n/a', not a number"
 check_bad not-cgats.cgats "not a CGATS.17 measurement file"
+# An empty file (LittleCMS asserts on one; found by the CGATS fuzzer): a message, not an abort.
+: > "$WORK/empty.cgats"
+run smp-catalog import --cgats "$WORK/empty.cgats" --id exp-jet
+expect_status 1 "empty CGATS file"
+expect_stderr "$WORK/empty.cgats: the file is empty" "empty CGATS file"
+expect_stdout_empty "empty CGATS file"
 run smp-catalog import --cgats "$WORK/none.cgats" --id exp-jet
 expect_status 1 "missing CGATS file"
 expect_stderr "$WORK/none.cgats: cannot open: No such file or directory" "missing CGATS file"
