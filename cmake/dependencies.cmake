@@ -7,3 +7,8 @@ find_package(fmt 9 REQUIRED)
 find_package(CLI11 2 REQUIRED)
 find_package(yaml-cpp REQUIRED)
 find_package(Threads REQUIRED)
+# Photos (smp-measure): libjpeg-turbo (>= 2.0 for jpeg_read_icc_profile), libpng and libtiff
+# (>= 4.5 for per-file error handlers) decode them inside the library, linked PRIVATE.
+find_package(JPEG REQUIRED)
+find_package(PNG REQUIRED)
+find_package(TIFF 4.5 REQUIRED)

@@ -1,0 +1,134 @@
+// smp-measure: photos to CIELAB per region, colour-managed, highlights excluded, hair and scalp
+// split on demand.
+#include <fmt/core.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cstdio>
+#include <iostream>
+
+#include "app.hpp"
+#include "smpshade/measure.hpp"
+
+using namespace smpshade;
+
+namespace {
+
+// What a terminal shows: the values a technician reads, one line per record.
+Record table_row(const Record& full) {
+  Record row;
+  for (const char* key :
+       {"id", "lab", "median", "sd", "pixels", "clipped", "highlights", "coverage", "ita"}) {
+    if (const FieldValue* value = full.find(key)) row.set(key, *value);
+  }
+  return row;
+}
+
+// A one-line bar on standard error, redrawn in place; cleared before any other message.
+class ProgressBar {
+ public:
+  explicit ProgressBar(bool shown) : shown_(shown) {}
+  void draw(std::size_t done, std::size_t total) {
+    if (!shown_) return;
+    const std::size_t width = 30, filled = total ? width * done / total : width;
+    fmt::print(stderr, "\r[{}{}] {}/{} photos", std::string(filled, '#'),
+               std::string(width - filled, '.'), done, total);
+    std::fflush(stderr);
+    drawn_ = true;
+  }
+  void clear() {
+    if (drawn_) fmt::print(stderr, "\r\033[K");
+    drawn_ = false;
+  }
+
+ private:
+  bool shown_;
+  bool drawn_ = false;
+};
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  app::Tool tool("smp-measure", "Photos to CIELAB per region: colour-managed, highlights excluded");
+  std::vector<std::string> inputs, region_texts;
+  std::string white_text = "D50";
+  MeasureOptions options;
+  bool keep_highlights = false;
+  int jobs = 0;
+  auto& cli = tool.cli();
+  cli.add_option("FILE", inputs, "Photos: JPEG, PNG or TIFF, 8 or 16 bit (default: stdin)");
+  cli.add_option("--region", region_texts,
+                 "Region to measure (repeatable): NAME=x,y,w,h (pixels or %), "
+                 "NAME=poly:x1,y1,x2,y2,..., NAME=mask:FILE.png; default the whole image")
+      ->allow_extra_args(false)
+      ->option_text("NAME=SPEC");
+  cli.add_flag("--split", options.split, "Split each region into hair (darker) and scalp");
+  cli.add_option(
+         "--profile", options.profile_path,
+         "ICC profile of the photos (e.g. from smp-calibrate); default: embedded, else sRGB")
+      ->option_text("FILE.icc");
+  cli.add_option("--white", white_text, "White of the Lab written: D50 or D65")
+      ->check(CLI::IsMember({"D50", "D65"}))
+      ->capture_default_str();
+  cli.add_option("-j,--jobs", jobs, "Threads (default: one per core)")
+      ->check(CLI::Range(0, 1024))
+      ->option_text("N");
+  cli.add_option("--max-pixels", options.max_pixels,
+                 "Refuse photos with more pixels than this, before decoding")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
+      ->capture_default_str();
+  cli.add_flag("--keep-highlights", keep_highlights, "Do not exclude specular highlights");
+  tool.add_format_option();
+
+  return tool.run(argc, argv, [&] {
+    if (inputs.empty()) inputs.push_back("-");
+    if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
+      throw app::UsageError("standard input can be read only once");
+    }
+    try {
+      for (const auto& text : region_texts) options.regions.push_back(parse_region(text));
+      options.white = parse_white(white_text);
+    } catch (const ArgumentError& e) {
+      throw app::UsageError(e.message());
+    }
+    options.exclude_highlights = !keep_highlights;
+    const Measurer measurer = [&] {
+      try {
+        return Measurer(options);
+      } catch (const ArgumentError& e) {
+        throw app::UsageError(e.message());
+      }
+    }();
+
+    const bool table = tool.format() == Format::Table;
+    RecordWriter writer(
+        std::cout, tool.format(),
+        {"id",         "source",   "region",   "white", "lab_L",   "lab_a",  "lab_b",
+         "median_L",   "median_a", "median_b", "p10_L", "p10_a",   "p10_b",  "p90_L",
+         "p90_a",      "p90_b",    "sd_L",     "sd_a",  "sd_b",    "pixels", "clipped",
+         "highlights", "coverage", "profile",  "ita",   "warnings"});
+    ProgressBar bar(inputs.size() > 1 && isatty(STDERR_FILENO));
+    measure_batch(
+        measurer, inputs, jobs,
+        [&](std::size_t, const PhotoMeasurement* m, const Error* error) {
+          bar.clear();
+          if (error) {
+            tool.error(*error);
+            return;
+          }
+          for (const auto& warning : m->warnings) tool.warning(warning, Location{m->source});
+          const auto records = measurement_records(*m);
+          for (std::size_t i = 0; i < records.size(); ++i) {
+            const auto& r = m->records[i];
+            for (std::size_t w = m->warnings.size(); w < r.warnings.size(); ++w) {
+              tool.warning(r.region + ": " + r.warnings[w], Location{m->source});
+            }
+            writer.write(table ? table_row(records[i]) : records[i]);
+          }
+          std::cout.flush();  // a pipe sees each photo as soon as it is done
+        },
+        [&](std::size_t done, std::size_t total) { bar.draw(done, total); });
+    bar.clear();
+    writer.finish();
+  });
+}

@@ -1,0 +1,90 @@
+#pragma once
+// Row-by-row decoding of JPEG, PNG and TIFF behind the library's wall. Each format's decoder is
+// the format's own library (libjpeg-turbo, libpng, libtiff); their error paths (longjmp for
+// libjpeg and libpng, handlers for libtiff) end in InputError naming the file, never in exit().
+//
+// Rows come in *stored* order; ImageHeader::orientation says how they are displayed. Callers
+// that need displayed coordinates map them (see stored_from_displayed below) rather than
+// rotating the pixels, which would cost a copy of the whole image.
+
+#include <cstddef>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "smpshade/image.hpp"
+
+namespace smpshade::detail {
+
+/// The stored (undisplayed) geometry and everything else the header says.
+struct ImageHeader {
+  ImageInfo info;        // info.width/height are the displayed size
+  int stored_width = 0;  // as the pixels come from the decoder
+  int stored_height = 0;
+};
+
+/// Decodes one photo in memory, row by row. The bytes must outlive the decoder.
+class ImageDecoder {
+ public:
+  virtual ~ImageDecoder() = default;
+  const ImageHeader& header() const { return header_; }
+  int bits() const { return header_.info.bits; }
+  /// Bytes of one decoded stored row: 3 samples per pixel, 1 or 2 bytes each.
+  std::size_t row_bytes() const {
+    return static_cast<std::size_t>(header_.stored_width) * 3 * (bits() == 16 ? 2 : 1);
+  }
+  /// Decodes the next `count` stored rows into `out` (rows `stride` bytes apart): interleaved
+  /// RGB, unsigned char or native-endian std::uint16_t. Throws InputError on corrupt or
+  /// truncated data.
+  virtual void read_rows(unsigned char* out, std::size_t stride, int count) = 0;
+
+ protected:
+  ImageHeader header_;
+};
+
+/// Opens `data` as the format its magic bytes announce, reads its header (size, bit depth,
+/// ICC profile, orientation, camera) and refuses it, before any pixel is decoded, when it has
+/// more than `max_pixels`. Throws InputError naming `name`.
+std::unique_ptr<ImageDecoder> open_image(const unsigned char* data, std::size_t size,
+                                         const std::string& name, std::uint64_t max_pixels);
+
+// The per-format constructors open_image() dispatches to.
+std::unique_ptr<ImageDecoder> open_jpeg(const unsigned char* data, std::size_t size,
+                                        const std::string& name, std::uint64_t max_pixels);
+std::unique_ptr<ImageDecoder> open_png(const unsigned char* data, std::size_t size,
+                                       const std::string& name, std::uint64_t max_pixels);
+std::unique_ptr<ImageDecoder> open_tiff(const unsigned char* data, std::size_t size,
+                                        const std::string& name, std::uint64_t max_pixels);
+
+/// Throws InputError when width × height is over `max_pixels` (or either is not positive).
+void check_pixel_limit(std::uint64_t width, std::uint64_t height, std::uint64_t max_pixels,
+                       const std::string& name);
+
+/// Orientation and camera from an EXIF block (a TIFF structure: "II*\0" or "MM\0*" first).
+struct ExifFacts {
+  int orientation = 1;
+  std::string camera;
+};
+/// Reads what it can from `data`; a malformed block yields the defaults, never an error
+/// (EXIF is advisory, and cameras write odd ones).
+ExifFacts parse_exif(const unsigned char* data, std::size_t size);
+
+/// "Make Model" without repeating a make that the model already starts with.
+std::string camera_name(std::string make, std::string model);
+
+/// Fills the displayed size from the stored size and orientation.
+void set_displayed_size(ImageHeader& header);
+
+/// Where displayed point (x, y) lies in the stored image, for continuous coordinates (the
+/// image spans [0, width] × [0, height], pixel i covers [i, i + 1)).
+struct Point {
+  double x = 0, y = 0;
+};
+Point stored_from_displayed(const Point& displayed, int orientation, int stored_width,
+                            int stored_height);
+/// The displayed pixel that stored pixel (x, y) becomes.
+void displayed_pixel(int x, int y, int orientation, int stored_width, int stored_height, int& dx,
+                     int& dy);
+
+}  // namespace smpshade::detail

@@ -1,0 +1,955 @@
+// smp-measure's engine: decode, colour-manage, exclude, split and summarise, one photo at a time
+// or many at once.
+//
+// One photo, without --split: a single streaming pass, and the image is never held whole. The
+// decoder fills a ring of row bands; the calling thread processes them, and so does the
+// decoding thread whenever it would otherwise wait for room. Per pixel: three table look-ups
+// give XYZ; code counts give the region's exact sum; the pixels that could be highlights go
+// into the (lightness, whiteness) exclusion grid with exact sums; the pixels of a regular
+// sub-grid are converted to Lab for the sample. The highlight rule, found from the sample when
+// the image is done, falls on the grid's bin edges, so the grid gives exact sums of what it
+// excludes.
+// With --split (or when pixel classes are asked for) the image is kept, the sample is taken as
+// it is decoded, the clusters are found from the sample, and a second pass over every pixel,
+// on all threads, classifies and sums.
+#include "smpshade/measure.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <cmath>
+#include <condition_variable>
+#include <cstring>
+#include <exception>
+#include <map>
+#include <mutex>
+#include <new>
+#include <thread>
+
+#include "measure_internal.hpp"
+#include "smpshade/difference.hpp"
+#include "smpshade/error.hpp"
+
+namespace smpshade {
+
+namespace detail {
+namespace {
+
+// The median, p10, p90 and sd come from every pixel of regions up to this size, and from a
+// regular grid of at least this many pixels of larger ones: the standard error of a median is
+// about 1.25 σ / √n, 0.01 L* for skin's σ of 4, and Lab for every pixel of a 12-megapixel photo
+// would cost more than decoding it.
+constexpr std::uint64_t kSampleTarget = 300000;
+constexpr int kBandRows = 16;  // a JPEG iMCU row of 4:2:0 data
+constexpr int kRingBands = 8;
+
+int sample_stride(std::uint64_t pixels) {
+  const auto s =
+      static_cast<int>(std::floor(std::sqrt(static_cast<double>(pixels) / kSampleTarget)));
+  return std::max(1, s);
+}
+
+// What one thread of the first pass gathers for one region; the two threads' parts are added
+// up when the image is done (integer sums and counts, so in any order).
+struct PassOnePart {
+  std::uint64_t clipped = 0;
+  SampleHistograms histograms;  // of this part's sample pixels
+  // Streaming only. Every unclipped pixel is counted per code value and channel: for a
+  // separable profile those counts give the exact sum of t. Only the pixels that could be
+  // highlights go into the grid as well (see RegionWork::gate).
+  std::unique_ptr<ExclusionGrid> grid;
+  std::vector<std::uint32_t> code_counts;  // kCountCopies × 3 channels × codes
+  XyzSum total;                            // non-separable profiles: summed pixel by pixel
+};
+
+// Everything one region gathers from a photo.
+struct RegionWork {
+  const RegionSpec* spec = nullptr;
+  RegionPixels pixels;
+  int stride = 1;        // sample grid: rows and columns divisible by it
+  PassOnePart parts[2];  // [0]: the calling thread, [1]: the decoding thread when it helps
+  // The sample grid's pixels in row order: each band writes its own stretch (clipped pixels
+  // marked kNoSample and dropped when the image is done), so either thread can take any band.
+  std::vector<SamplePixel> sample;
+  std::vector<std::size_t> band_start;
+  SampleHistograms histograms;  // of the sample
+  // The candidate gate: every pixel goes into the grid until an eighth of the sample is known,
+  // then those at least as light as its median (`candidate_bin`; tested on ty as `gate`).
+  std::atomic<float> gate{-HUGE_VALF};
+  int candidate_bin = 0;
+  bool bound_set = false;
+  std::uint64_t bound_after = 0;  // calling thread's sample size at which the gate is set
+  HighlightRule highlights;
+  SplitRule split;
+  std::vector<PixelClass> classes;  // displayed orientation, with keep_pixel_classes
+};
+
+// Sums of the second pass, one set per thread.
+struct PassTwoSums {
+  std::uint64_t clipped = 0;
+  std::uint64_t hair_runs = 0;  // runs of hair pixels along rows: their mean length is a width
+  XyzSum measured, highlight, hair, scalp, mixed, hair_highlight, scalp_highlight;
+  void add(const PassTwoSums& o) {
+    clipped += o.clipped;
+    hair_runs += o.hair_runs;
+    measured.add(o.measured), highlight.add(o.highlight), hair.add(o.hair);
+    scalp.add(o.scalp), mixed.add(o.mixed), hair_highlight.add(o.hair_highlight);
+    scalp_highlight.add(o.scalp_highlight);
+  }
+};
+
+constexpr int kChunk = 256;  // pixels converted at once: their t stays in L1
+// Code counts are kept in four interleaved copies so that runs of equal codes do not wait on
+// one another's increments.
+constexpr int kCountCopies = 4;
+// The candidate bound is the median L* of the first eighth of the sample. The rule's threshold
+// is at least 6 L* above the final median (and 3.5 robust standard deviations, which grow with
+// any gradient of light), so only a photo whose median falls by more than that after its first
+// eighth needs every pixel in the grid, and is measured again.
+
+// A sample grid position whose pixel is clipped, dropped when the image is done.
+constexpr std::uint8_t kNoSample = 0xff;
+
+// A clipped pixel carries PixelColour::kClipped in its last lane.
+inline bool clipped(const Vec4& t) { return t[3] > 2.0f; }
+
+inline SamplePixel sample_pixel(const LabF& f, const LightnessBins& bins, const Vec4& t) {
+  SamplePixel p;
+  p.lab = lab_from_t(f, t[0], t[1], t[2]);
+  p.t[0] = t[0], p.t[1] = t[1], p.t[2] = t[2];
+  p.l_bin = static_cast<std::uint8_t>(bins(t[1]));
+  p.w_bin = static_cast<std::uint8_t>(whiteness_bin(t[0], t[1], t[2]));
+  return p;
+}
+
+// The streaming pass over one row of one region: every pixel counted, the highlight candidates
+// into the exclusion grid, the sample grid's pixels into the sample.
+template <typename Sample>
+void stream_row(RegionWork& work, PassOnePart& part, SamplePixel*& sample,
+                const PixelColour& colour, const Sample* row, int y, float gate) {
+  const LightnessBins& bins = lightness_bins();
+  const LabF& f = lab_f_table();
+  const int s = work.stride;
+  const bool sampled_row = y % s == 0;
+  ExclusionGrid& grid = *part.grid;
+  constexpr float kScale = LightnessBins::kSteps / LightnessBins::kTop;
+  Vec4 t[kChunk];
+  if (colour.separable()) {
+    const Vec4* tr = colour.table(0);
+    const Vec4* tg = colour.table(1);
+    const Vec4* tb = colour.table(2);
+    const FixedT* fr = colour.fixed_table(0);
+    const FixedT* fg = colour.fixed_table(1);
+    const FixedT* fb = colour.fixed_table(2);
+    const std::size_t codes = colour.codes();
+    std::uint32_t* counts = part.code_counts.data();
+    const std::size_t copies = part.code_counts.size() / (3 * codes);
+    std::uint64_t clipped_here = 0;
+    for (const Span* span = work.pixels.begin(y); span != work.pixels.end(y); ++span) {
+      const Sample* px = row + 3 * span->x0;
+      for (int x = span->x0; x < span->x1; ++x, px += 3) {
+        const Vec4 v = tr[px[0]] + tg[px[1]] + tb[px[2]];
+        if (clipped(v)) {
+          ++clipped_here;
+          continue;
+        }
+        std::uint32_t* copy = counts + (static_cast<std::size_t>(x) & (copies - 1)) * 3 * codes;
+        ++copy[px[0]];
+        ++copy[codes + px[1]];
+        ++copy[2 * codes + px[2]];
+        if (!(v[1] * kScale >= gate)) continue;
+        FixedT sum = fr[px[0]];
+        sum += fg[px[1]];
+        sum += fb[px[2]];
+        grid.add(bins(v[1]), whiteness_bin(v[0], v[1], v[2]), sum);
+      }
+      if (!sampled_row) continue;
+      for (int x = (span->x0 + s - 1) / s * s; x < span->x1; x += s) {
+        const Sample* p = row + 3 * x;
+        const Vec4 v = tr[p[0]] + tg[p[1]] + tb[p[2]];
+        if (clipped(v)) {
+          (sample++)->l_bin = kNoSample;
+          continue;
+        }
+        *sample = sample_pixel(f, bins, v);
+        part.histograms.add(*sample++);
+      }
+    }
+    part.clipped += clipped_here;
+    return;
+  }
+  // Other profiles: every pixel through LittleCMS, summed one by one.
+  FixedT fixed[kChunk];
+  for (const Span* span = work.pixels.begin(y); span != work.pixels.end(y); ++span) {
+    for (int x0 = span->x0; x0 < span->x1; x0 += kChunk) {
+      const int n = std::min(kChunk, span->x1 - x0);
+      colour.convert(row + 3 * x0, n, 1, t, fixed);
+      for (int i = 0; i < n; ++i) {
+        const Vec4 v = t[i];
+        if (clipped(v)) {
+          ++part.clipped;
+          continue;
+        }
+        part.total.add(fixed[i]);
+        if (v[1] * kScale >= gate) grid.add(bins(v[1]), whiteness_bin(v[0], v[1], v[2]), fixed[i]);
+      }
+      if (!sampled_row) continue;
+      for (int i = (x0 + s - 1) / s * s - x0; i < n; i += s) {
+        if (clipped(t[i])) {
+          (sample++)->l_bin = kNoSample;
+          continue;
+        }
+        *sample = sample_pixel(f, bins, t[i]);
+        part.histograms.add(*sample++);
+      }
+    }
+  }
+}
+
+// Sets the candidate gate from the calling thread's sample so far, once that holds its share of
+// an eighth of what the region will give (or 2000 pixels). Only the calling thread sets it.
+void maybe_set_candidate_bound(RegionWork& work) {
+  const SampleHistograms& h = work.parts[0].histograms;
+  if (work.bound_set || h.n < work.bound_after) return;
+  work.bound_set = true;
+  std::uint64_t below = 0;
+  std::size_t bin = 0;
+  while (bin + 1 < h.l.size() && below + h.l[bin] <= h.n / 2) below += h.l[bin++];
+  const float median = (static_cast<float>(bin) + 0.5f) / 100.0f - 1.0f;
+  work.candidate_bin = std::max(0, static_cast<int>(median * kLBinsPerL));
+  work.gate.store(lightness_bins().gate(work.candidate_bin), std::memory_order_relaxed);
+}
+
+// The first pass of a kept image: the sample grid's pixels only.
+template <typename Sample>
+void sample_row(RegionWork& work, PassOnePart& part, SamplePixel*& sample,
+                const PixelColour& colour, const Sample* row, int y) {
+  if (y % work.stride != 0) return;
+  const LightnessBins& bins = lightness_bins();
+  const LabF& f = lab_f_table();
+  const int s = work.stride;
+  Vec4 t[kChunk];
+  for (const Span* span = work.pixels.begin(y); span != work.pixels.end(y); ++span) {
+    const int first = (span->x0 + s - 1) / s * s;
+    for (int x0 = first; x0 < span->x1; x0 += kChunk * s) {
+      const int n = std::min(kChunk, (span->x1 - x0 + s - 1) / s);
+      colour.convert(row + 3 * x0, n, s, t);
+      for (int i = 0; i < n; ++i) {
+        if (clipped(t[i])) {
+          (sample++)->l_bin = kNoSample;
+          continue;
+        }
+        *sample = sample_pixel(f, bins, t[i]);
+        part.histograms.add(*sample++);
+      }
+    }
+  }
+}
+
+// The second pass of a kept image: every pixel classified and summed.
+template <typename Sample>
+void classify_row(RegionWork& work, PassTwoSums& sums, const PixelColour& colour, const Sample* row,
+                  int y, const ImageHeader& header, bool split) {
+  const LightnessBins& bins = lightness_bins();
+  const bool keep = !work.classes.empty();
+  Vec4 t[kChunk];
+  FixedT fixed[kChunk];
+  for (const Span* span = work.pixels.begin(y); span != work.pixels.end(y); ++span) {
+    bool in_run = false;
+    for (int x0 = span->x0; x0 < span->x1; x0 += kChunk) {
+      const int n = std::min(kChunk, span->x1 - x0);
+      colour.convert(row + 3 * x0, n, 1, t, fixed);
+      for (int i = 0; i < n; ++i) {
+        const Vec4 v = t[i];
+        const FixedT& sum = fixed[i];
+        PixelClass cls = PixelClass::Clipped;
+        if (clipped(v)) {
+          ++sums.clipped;
+        } else {
+          const int lb = bins(v[1]), wb = whiteness_bin(v[0], v[1], v[2]);
+          if (split) {
+            bool in_hair = false;
+            const float tv[3] = {v[0], v[1], v[2]};
+            cls = work.split.classify(tv, lb, wb, in_hair);
+            sums.hair_runs += cls == PixelClass::Hair && !in_run;
+            in_run = cls == PixelClass::Hair;
+            switch (cls) {
+              case PixelClass::Hair:
+                sums.hair.add(sum);
+                break;
+              case PixelClass::Scalp:
+                sums.scalp.add(sum);
+                break;
+              case PixelClass::Mixed:
+                sums.mixed.add(sum);
+                break;
+              default:
+                (in_hair ? sums.hair_highlight : sums.scalp_highlight).add(sum);
+                break;
+            }
+          } else if (work.highlights.excludes(lb, wb)) {
+            cls = PixelClass::Highlight;
+            sums.highlight.add(sum);
+          } else {
+            cls = PixelClass::Measured;
+            sums.measured.add(sum);
+          }
+        }
+        if (keep) {
+          int dx = 0, dy = 0;
+          displayed_pixel(x0 + i, y, header.info.orientation, header.stored_width,
+                          header.stored_height, dx, dy);
+          work.classes[static_cast<std::size_t>(dy) * static_cast<std::size_t>(header.info.width) +
+                       static_cast<std::size_t>(dx)] = cls;
+        }
+      }
+    }
+  }
+}
+
+// Decodes every row in bands and hands each band to `process(band, first_row, rows, worker)`.
+// With two threads the decoding thread keeps up to kRingBands bands ahead (or the whole image
+// when `keep_image`), and when it has to wait for room it processes a band itself (worker 1):
+// the decoder is the longer chain, so the processing is shared and the two finish together.
+template <typename Process>
+void decode_bands(ImageDecoder& decoder, int threads, bool keep_image,
+                  std::vector<unsigned char>& storage, std::size_t& stride, Process process) {
+  const int height = decoder.header().stored_height;
+  const int bands = (height + kBandRows - 1) / kBandRows;
+  stride = (decoder.row_bytes() + 63) / 64 * 64;
+  const int rows_held = keep_image ? height : std::min(height, kRingBands * kBandRows);
+  storage.resize(stride * static_cast<std::size_t>(rows_held));
+  auto band_data = [&](int b) {
+    const int first = keep_image ? b * kBandRows : (b % kRingBands) * kBandRows;
+    return storage.data() + stride * static_cast<std::size_t>(first);
+  };
+  auto band_rows = [&](int b) { return std::min(kBandRows, height - b * kBandRows); };
+
+  if (threads < 2 || bands < 2) {
+    for (int b = 0; b < bands; ++b) {
+      decoder.read_rows(band_data(b), stride, band_rows(b));
+      process(band_data(b), b, b * kBandRows, band_rows(b), 0);
+    }
+    return;
+  }
+  std::mutex mutex;
+  std::condition_variable changed;
+  int decoded = 0;      // bands decoded
+  int claimed = 0;      // bands taken for processing, in order
+  int oldest_open = 0;  // the oldest band not yet processed: its ring slot is still in use
+  std::vector<char> finished(static_cast<std::size_t>(bands), 0);
+  bool stop = false;
+  std::exception_ptr failure;
+  // Processes band `b` (claimed under the lock, which the caller holds and is released here).
+  auto run_band = [&](std::unique_lock<std::mutex>& lock, int b, int worker) {
+    lock.unlock();
+    process(band_data(b), b, b * kBandRows, band_rows(b), worker);
+    lock.lock();
+    finished[static_cast<std::size_t>(b)] = 1;
+    while (oldest_open < bands && finished[static_cast<std::size_t>(oldest_open)]) ++oldest_open;
+    changed.notify_all();
+  };
+  std::thread producer([&] {
+    std::unique_lock<std::mutex> lock(mutex);
+    try {
+      for (int b = 0; b < bands && !stop; ++b) {
+        while (!stop && !keep_image && b - oldest_open >= kRingBands) {
+          if (claimed < decoded) {
+            run_band(lock, claimed++, 1);
+          } else {
+            changed.wait(lock);
+          }
+        }
+        if (stop) break;
+        lock.unlock();
+        decoder.read_rows(band_data(b), stride, band_rows(b));
+        lock.lock();
+        decoded = b + 1;
+        changed.notify_all();
+      }
+      // Decoding done: help with what is left.
+      while (!stop && !keep_image && claimed < decoded) run_band(lock, claimed++, 1);
+    } catch (...) {
+      if (!lock.owns_lock()) lock.lock();
+      failure = std::current_exception();
+      stop = true;
+      changed.notify_all();
+    }
+  });
+  std::unique_lock<std::mutex> lock(mutex);
+  try {
+    for (;;) {
+      changed.wait(lock, [&] { return stop || claimed < decoded || claimed == bands; });
+      if (stop || claimed == bands) break;
+      run_band(lock, claimed++, 0);
+    }
+    // Wait for the decoding thread's last bands.
+    changed.wait(lock, [&] { return stop || oldest_open == bands; });
+  } catch (...) {
+    if (!lock.owns_lock()) lock.lock();
+    stop = true;
+    changed.notify_all();
+    lock.unlock();
+    producer.join();
+    throw;
+  }
+  lock.unlock();
+  producer.join();
+  if (failure) std::rethrow_exception(failure);
+}
+
+std::string percent_text(double share) {
+  char text[32];
+  std::snprintf(text, sizeof text, "%.1f%%", 100.0 * share);
+  return text;
+}
+
+std::string file_extension(const std::string& path) {
+  const std::string name = path.substr(path.find_last_of('/') + 1);
+  const auto dot = name.find_last_of('.');
+  if (dot == std::string::npos || dot == 0) return {};
+  std::string extension = name.substr(dot + 1);
+  for (char& c : extension) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return extension;
+}
+
+bool extension_matches(const std::string& extension, ImageFormat format) {
+  switch (format) {
+    case ImageFormat::Jpeg:
+      return extension == "jpg" || extension == "jpeg" || extension == "jpe" || extension == "jfif";
+    case ImageFormat::Png:
+      return extension == "png";
+    case ImageFormat::Tiff:
+      return extension == "tif" || extension == "tiff";
+  }
+  return false;
+}
+
+// FNV-1a: embedded profiles are recognised by their bytes, so a batch of photos from one
+// camera builds its tables once.
+std::string profile_key(const std::vector<unsigned char>& bytes) {
+  std::uint64_t hash = 1469598103934665603ull;
+  for (unsigned char c : bytes) hash = (hash ^ c) * 1099511628211ull;
+  return "icc:" + std::to_string(hash) + ":" + std::to_string(bytes.size());
+}
+
+}  // namespace
+}  // namespace detail
+
+using namespace detail;
+
+struct Measurer::Impl {
+  MeasureOptions options;
+  std::optional<Profile> file_profile;
+  std::map<std::string, Mask> masks;
+  mutable std::mutex mutex;
+  mutable std::map<std::string, std::shared_ptr<const PixelColour>> colours;
+
+  std::shared_ptr<const PixelColour> colour(const std::string& key, const Profile& profile,
+                                            int bits) const {
+    const std::string full_key = key + "/" + std::to_string(bits);
+    {
+      std::lock_guard<std::mutex> lock(mutex);
+      if (auto it = colours.find(full_key); it != colours.end()) return it->second;
+    }
+    auto built = std::make_shared<const PixelColour>(profile, bits, options.white);
+    std::lock_guard<std::mutex> lock(mutex);
+    return colours.emplace(full_key, std::move(built)).first->second;
+  }
+
+  /// `full_grid`: every pixel into the exclusion grid (the rare second try, see RegionWork).
+  PhotoMeasurement measure(const unsigned char* data, std::size_t size, const std::string& name,
+                           int threads, bool full_grid = false) const;
+};
+
+Measurer::Measurer(MeasureOptions options) : impl_(std::make_unique<Impl>()) {
+  impl_->options = std::move(options);
+  const MeasureOptions& o = impl_->options;
+  std::vector<std::string> names;
+  for (const RegionSpec& region : o.regions) {
+    if (std::find(names.begin(), names.end(), region.name) != names.end()) {
+      throw ArgumentError("--region " + region.name + " is given twice");
+    }
+    names.push_back(region.name);
+    if (region.kind == RegionSpec::Kind::Mask && !impl_->masks.count(region.mask_path)) {
+      impl_->masks.emplace(region.mask_path, load_mask(region.mask_path));
+    }
+  }
+  if (o.max_pixels == 0) throw ArgumentError("--max-pixels must be positive");
+  if (!o.profile_path.empty()) {
+    Profile profile = Profile::from_file(o.profile_path);
+    if (!profile.is_rgb()) {
+      throw ColourManagementError("not an RGB profile: photos are RGB", Location{o.profile_path});
+    }
+    impl_->file_profile.emplace(std::move(profile));
+  }
+}
+
+Measurer::~Measurer() = default;
+Measurer::Measurer(Measurer&&) noexcept = default;
+Measurer& Measurer::operator=(Measurer&&) noexcept = default;
+
+const MeasureOptions& Measurer::options() const { return impl_->options; }
+
+PhotoMeasurement Measurer::measure_file(const std::string& path, int threads) const {
+  const std::vector<unsigned char> bytes = read_file_bytes(path);
+  return impl_->measure(bytes.data(), bytes.size(), path, threads);
+}
+
+PhotoMeasurement Measurer::measure_memory(const void* data, std::size_t size,
+                                          const std::string& name, int threads) const {
+  return impl_->measure(static_cast<const unsigned char*>(data), size, name, threads);
+}
+
+PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t size,
+                                         const std::string& name, int threads,
+                                         bool full_grid) const {
+  threads = std::max(1, threads);
+  auto decoder = open_image(data, size, name, options.max_pixels);
+  const ImageHeader header = decoder->header();  // a copy: the decoder goes before pass two
+  PhotoMeasurement result;
+  result.source = name;
+  result.white = options.white;
+  result.image = header.info;
+
+  // The profile: --profile, else embedded, else sRGB (SPEC 2.3).
+  std::optional<Profile> embedded;
+  const Profile* profile = nullptr;
+  std::string key;
+  if (file_profile) {
+    profile = &*file_profile;
+    key = "file:" + options.profile_path;
+    result.profile = "file: " + options.profile_path;
+  } else if (!header.info.icc_profile.empty()) {
+    embedded.emplace(Profile::from_memory(header.info.icc_profile.data(),
+                                          header.info.icc_profile.size(),
+                                          name + " (embedded ICC profile)"));
+    if (!embedded->is_rgb()) {
+      throw InputError("the embedded ICC profile is not an RGB profile; give --profile",
+                       Location{name});
+    }
+    profile = &*embedded;
+    key = profile_key(header.info.icc_profile);
+    const std::string description = embedded->description();
+    result.profile = "embedded: " + (description.empty() ? "(no description)" : description);
+  } else {
+    embedded.emplace(Profile::srgb());
+    profile = &*embedded;
+    key = "srgb";
+    if (header.info.srgb_chunk) {
+      result.profile = "embedded: sRGB (PNG sRGB chunk)";
+    } else {
+      result.profile = "assumed sRGB";
+      result.warnings.push_back("no ICC profile: assumed sRGB");
+    }
+  }
+  if (!file_profile && header.info.format == ImageFormat::Jpeg && header.info.camera.empty()) {
+    result.warnings.push_back(
+        "8-bit JPEG from an unknown camera (no EXIF make or model): its tone curve and white "
+        "balance are unknown; a profile from smp-calibrate fixes both");
+  }
+  const std::string extension = file_extension(name);
+  if (!extension.empty() && !extension_matches(extension, header.info.format)) {
+    result.warnings.push_back(std::string(image_format_name(header.info.format)) +
+                              " data in a file named ." + extension);
+  }
+  const std::shared_ptr<const PixelColour> colour_ptr = colour(key, *profile, header.info.bits);
+  const PixelColour& colour = *colour_ptr;
+
+  // Regions in stored coordinates.
+  static const RegionSpec kWhole{};
+  std::vector<const RegionSpec*> specs;
+  for (const RegionSpec& r : options.regions) specs.push_back(&r);
+  if (specs.empty()) specs.push_back(&kWhole);
+  std::vector<RegionWork> work(specs.size());
+  const bool keep_image = options.split || options.keep_pixel_classes;
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    RegionWork& w = work[i];
+    w.spec = specs[i];
+    const Mask* mask = nullptr;
+    if (specs[i]->kind == RegionSpec::Kind::Mask) mask = &masks.at(specs[i]->mask_path);
+    w.pixels = region_pixels(*specs[i], header, mask, name);
+    w.stride = sample_stride(w.pixels.count);
+    // Where each band's sample pixels go: the sample grid positions of its rows.
+    const int bands = (header.stored_height + kBandRows - 1) / kBandRows;
+    w.band_start.assign(static_cast<std::size_t>(bands) + 1, 0);
+    for (int y = 0; y < header.stored_height; y += w.stride) {
+      std::size_t n = 0;
+      for (const Span* span = w.pixels.begin(y); span != w.pixels.end(y); ++span) {
+        const int first = (span->x0 + w.stride - 1) / w.stride, last = (span->x1 - 1) / w.stride;
+        if (last >= first) n += static_cast<std::size_t>(last - first + 1);
+      }
+      w.band_start[static_cast<std::size_t>(y / kBandRows) + 1] += n;
+    }
+    for (std::size_t b = 0; b < static_cast<std::size_t>(bands); ++b) {
+      w.band_start[b + 1] += w.band_start[b];
+    }
+    w.sample.resize(w.band_start.back());
+    if (!keep_image) {
+      for (int k = 0; k < (threads > 1 ? 2 : 1); ++k) {
+        w.parts[k].grid = std::make_unique<ExclusionGrid>();
+        if (colour.separable()) {
+          const std::size_t copies = colour.bits() == 16 ? 1 : kCountCopies;
+          w.parts[k].code_counts.assign(copies * 3 * colour.codes(), 0);
+        }
+      }
+      const std::uint64_t expected =
+          w.pixels.count / (static_cast<std::uint64_t>(w.stride) * w.stride);
+      // With two threads the calling thread sees about half of the early sample.
+      w.bound_after =
+          full_grid ? UINT64_MAX : std::max<std::uint64_t>(2000, expected / (threads > 1 ? 16 : 8));
+    }
+    if (options.keep_pixel_classes) {
+      w.classes.assign(static_cast<std::size_t>(header.info.width) *
+                           static_cast<std::size_t>(header.info.height),
+                       PixelClass::Outside);
+    }
+  }
+
+  // Pass one: decode, and stream or sample as rows arrive.
+  const bool wide = header.info.bits == 16;
+  std::vector<unsigned char> storage;
+  std::size_t stride = 0;
+  decode_bands(*decoder, threads, keep_image, storage, stride,
+               [&](const unsigned char* band, int b, int first_row, int rows, int worker) {
+                 for (RegionWork& w : work) {
+                   PassOnePart& part = w.parts[worker];
+                   SamplePixel* sample =
+                       w.sample.data() + w.band_start[static_cast<std::size_t>(b)];
+                   const float gate = w.gate.load(std::memory_order_relaxed);
+                   for (int r = 0; r < rows; ++r) {
+                     const unsigned char* row = band + stride * static_cast<std::size_t>(r);
+                     const int y = first_row + r;
+                     if (wide) {
+                       const auto* samples = reinterpret_cast<const std::uint16_t*>(row);
+                       keep_image ? sample_row(w, part, sample, colour, samples, y)
+                                  : stream_row(w, part, sample, colour, samples, y, gate);
+                     } else {
+                       keep_image ? sample_row(w, part, sample, colour, row, y)
+                                  : stream_row(w, part, sample, colour, row, y, gate);
+                     }
+                   }
+                   if (!keep_image && worker == 0) maybe_set_candidate_bound(w);
+                 }
+               });
+  decoder.reset();
+  // The two threads' parts, and the sample in row order.
+  for (RegionWork& w : work) {
+    w.sample.erase(std::remove_if(w.sample.begin(), w.sample.end(),
+                                  [](const SamplePixel& p) { return p.l_bin == kNoSample; }),
+                   w.sample.end());
+    for (const PassOnePart& part : w.parts) {
+      for (std::size_t i = 0; i < w.histograms.l.size(); ++i)
+        w.histograms.l[i] += part.histograms.l[i];
+      for (std::size_t i = 0; i < w.histograms.a.size(); ++i)
+        w.histograms.a[i] += part.histograms.a[i];
+      for (std::size_t i = 0; i < w.histograms.b.size(); ++i)
+        w.histograms.b[i] += part.histograms.b[i];
+      for (std::size_t i = 0; i < w.histograms.w.size(); ++i)
+        w.histograms.w[i] += part.histograms.w[i];
+      w.histograms.n += part.histograms.n;
+    }
+  }
+
+  // The rules, from the samples.
+  for (RegionWork& w : work) {
+    if (options.split) {
+      w.split = split_rule(w.sample, options.exclude_highlights);
+    } else if (options.exclude_highlights) {
+      w.highlights = highlight_rule(w.histograms);
+    }
+  }
+
+  // Pass two (kept image): every pixel classified, rows shared among the threads.
+  std::vector<PassTwoSums> sums(work.size());
+  if (keep_image) {
+    const int height = header.stored_height;
+    const int parts = std::min(threads, height);
+    std::vector<std::vector<PassTwoSums>> partial(static_cast<std::size_t>(parts),
+                                                  std::vector<PassTwoSums>(work.size()));
+    auto run = [&](int part) {
+      const int y0 = static_cast<int>(static_cast<long long>(height) * part / parts);
+      const int y1 = static_cast<int>(static_cast<long long>(height) * (part + 1) / parts);
+      for (int y = y0; y < y1; ++y) {
+        const unsigned char* row = storage.data() + stride * static_cast<std::size_t>(y);
+        for (std::size_t i = 0; i < work.size(); ++i) {
+          PassTwoSums& s = partial[static_cast<std::size_t>(part)][i];
+          if (wide) {
+            classify_row(work[i], s, colour, reinterpret_cast<const std::uint16_t*>(row), y, header,
+                         options.split);
+          } else {
+            classify_row(work[i], s, colour, row, y, header, options.split);
+          }
+        }
+      }
+    };
+    std::vector<std::thread> helpers;
+    std::exception_ptr failure;
+    std::mutex failure_mutex;
+    for (int part = 1; part < parts; ++part) {
+      helpers.emplace_back([&, part] {
+        try {
+          run(part);
+        } catch (...) {
+          std::lock_guard<std::mutex> lock(failure_mutex);
+          failure = std::current_exception();
+        }
+      });
+    }
+    try {
+      run(0);
+    } catch (...) {
+      std::lock_guard<std::mutex> lock(failure_mutex);
+      failure = std::current_exception();
+    }
+    for (std::thread& helper : helpers) helper.join();
+    if (failure) std::rethrow_exception(failure);
+    for (const auto& part : partial) {
+      for (std::size_t i = 0; i < work.size(); ++i) sums[i].add(part[i]);
+    }
+  } else {
+    for (std::size_t i = 0; i < work.size(); ++i) {
+      RegionWork& w = work[i];
+      // The grid holds every pixel of the cells at or above the candidate bound: if the rule
+      // reaches below it, the pass must be made again with every pixel in the grid.
+      if (w.highlights.active && w.highlights.min_l_bin < w.candidate_bin) {
+        if (full_grid)
+          throw Error("internal error: highlight rule below the full grid", Location{name});
+        return measure(data, size, name, threads, true);
+      }
+      XyzSum total;
+      XyzSum kept_candidates;
+      for (const PassOnePart& part : w.parts) {
+        sums[i].clipped += part.clipped;
+        total.add(part.total);
+        if (part.grid) part.grid->totals(w.highlights, kept_candidates, sums[i].highlight);
+        if (!colour.separable()) continue;
+        const std::size_t codes = colour.codes();
+        const std::size_t copies = part.code_counts.size() / (3 * codes);
+        for (std::size_t copy = 0; copy < copies; ++copy) {
+          for (int c = 0; c < 3; ++c) {
+            const FixedT* table = colour.fixed_table(c);
+            const std::uint32_t* counts =
+                part.code_counts.data() + (copy * 3 + static_cast<std::size_t>(c)) * codes;
+            for (std::size_t v = 0; v < codes; ++v) {
+              if (counts[v] == 0) continue;
+              const auto n = static_cast<std::int64_t>(counts[v]);
+              total.x += n * table[v].xy[0];
+              total.y += n * table[v].xy[1];
+              total.z += n * table[v].zn[0];
+              total.n += static_cast<std::uint64_t>(n * table[v].zn[1]);
+            }
+          }
+        }
+      }
+      sums[i].measured = total;
+      sums[i].measured.n -= sums[i].highlight.n;
+      sums[i].measured.x -= sums[i].highlight.x;
+      sums[i].measured.y -= sums[i].highlight.y;
+      sums[i].measured.z -= sums[i].highlight.z;
+      for (PassOnePart& part : w.parts) part.grid.reset();
+    }
+  }
+  storage.clear();
+  storage.shrink_to_fit();
+
+  // Records.
+  const Xyz white = white_point(options.white);
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    RegionWork& w = work[i];
+    const PassTwoSums& s = sums[i];
+    const std::string& region = w.spec->name;
+    const double region_pixels = static_cast<double>(w.pixels.count);
+    const double clipped_share = static_cast<double>(s.clipped) / region_pixels;
+    auto make = [&](const std::string& record_name, const XyzSum& measured, const XyzSum& excluded,
+                    const SampleStats& stats) {
+      if (measured.n == 0) {
+        throw InputError("region '" + record_name + "': no pixel is left to measure (" +
+                             std::to_string(s.clipped) + " of " + std::to_string(w.pixels.count) +
+                             " clipped, " + std::to_string(excluded.n) + " highlights)",
+                         Location{name});
+      }
+      RegionMeasurement m;
+      m.region = record_name;
+      m.lab = measured.mean_lab(white);
+      m.median = stats.median, m.p10 = stats.p10, m.p90 = stats.p90, m.sd = stats.sd;
+      m.pixels = measured.n;
+      m.clipped = clipped_share;
+      m.highlights = static_cast<double>(excluded.n) / static_cast<double>(measured.n + excluded.n);
+      m.ita = ita_degrees(m.lab);
+      m.warnings = result.warnings;
+      if (m.pixels < 500)
+        m.warnings.push_back("only " + std::to_string(m.pixels) + " pixels measured");
+      if (clipped_share > 0.02) {
+        m.warnings.push_back(percent_text(clipped_share) +
+                             " of the region is clipped (a channel at its top value): overexposed");
+      }
+      if (m.highlights > 0.10) {
+        m.warnings.push_back(percent_text(m.highlights) + " excluded as specular highlights");
+      }
+      return m;
+    };
+    if (!options.split) {
+      auto keep = [&](const SamplePixel& p) { return !w.highlights.excludes(p); };
+      if (w.highlights.active && w.highlights.min_l_bin < kLBins) {
+        for (const SamplePixel& p : w.sample) {
+          if (!keep(p)) w.histograms.remove(p);
+        }
+      }
+      const SampleStats stats = sample_stats(w.sample, w.histograms, keep);
+      result.records.push_back(make(region, s.measured, s.highlight, stats));
+    } else {
+      SampleHistograms histograms[2];
+      for (const SamplePixel& p : w.sample) {
+        bool in_hair = false;
+        const PixelClass cls = w.split.classify(p, in_hair);
+        if (cls == PixelClass::Hair || cls == PixelClass::Scalp) {
+          histograms[cls == PixelClass::Hair ? 0 : 1].add(p);
+        }
+      }
+      SampleStats kept[2];
+      for (int k = 0; k < 2; ++k) {
+        const PixelClass wanted = k == 0 ? PixelClass::Hair : PixelClass::Scalp;
+        kept[k] = sample_stats(w.sample, histograms[k], [&](const SamplePixel& p) {
+          bool in_hair = false;
+          return w.split.classify(p, in_hair) == wanted;
+        });
+      }
+      const std::string prefix = w.spec->kind == RegionSpec::Kind::Whole ? "" : region + "/";
+      const double unclipped = region_pixels - static_cast<double>(s.clipped);
+      const XyzSum* parts[2][2] = {{&s.hair, &s.hair_highlight}, {&s.scalp, &s.scalp_highlight}};
+      for (int k = 0; k < 2; ++k) {
+        RegionMeasurement m =
+            make(prefix + (k == 0 ? "hair" : "scalp"), *parts[k][0], *parts[k][1], kept[k]);
+        m.coverage = (static_cast<double>(parts[k][0]->n + parts[k][1]->n) +
+                      0.5 * static_cast<double>(s.mixed.n)) /
+                     unclipped;
+        const double hair_width = s.hair_runs ? static_cast<double>(s.hair.n) / s.hair_runs : 0;
+        if (k == 0 && !header.info.chroma_sampling.empty() &&
+            header.info.chroma_sampling != "4:4:4" && hair_width < 16) {
+          char text[260];
+          std::snprintf(text, sizeof text,
+                        "%s JPEG: colour is stored at lower resolution than lightness, and hairs "
+                        "here are about %.0f pixels wide, so the hair's a* and b* lean toward the "
+                        "scalp's; for hair colour use 4:4:4 JPEG, PNG or TIFF",
+                        header.info.chroma_sampling.c_str(), hair_width);
+          m.warnings.push_back(text);
+        }
+        if (!w.split.distinct) {
+          char text[160];
+          std::snprintf(text, sizeof text,
+                        "hair and scalp are not distinct (%.1f dE00 apart): one population cut "
+                        "in two",
+                        ciede2000({w.split.hair.l, w.split.hair.a, w.split.hair.b},
+                                  {w.split.scalp.l, w.split.scalp.a, w.split.scalp.b}));
+          m.warnings.push_back(text);
+        }
+        result.records.push_back(std::move(m));
+      }
+    }
+    if (options.keep_pixel_classes) {
+      result.maps.push_back({region, header.info.width, header.info.height, std::move(w.classes)});
+    }
+  }
+  return result;
+}
+
+std::vector<Record> measurement_records(const PhotoMeasurement& m) {
+  std::string stem = m.source == "-" ? "stdin" : m.source.substr(m.source.find_last_of('/') + 1);
+  const auto dot = stem.find_last_of('.');
+  if (dot != std::string::npos && dot > 0) stem.erase(dot);
+  std::vector<Record> records;
+  for (const RegionMeasurement& r : m.records) {
+    Record record;
+    record.set("id", stem + "/" + r.region)
+        .set("source", m.source)
+        .set("region", r.region)
+        .set("white", std::string(white_name(m.white)))
+        .set("lab", r.lab)
+        .set("median", r.median)
+        .set("p10", r.p10)
+        .set("p90", r.p90)
+        .set("sd", r.sd)
+        .set("pixels", r.pixels)
+        .set("clipped", r.clipped)
+        .set("highlights", r.highlights);
+    if (r.coverage) record.set("coverage", *r.coverage);
+    record.set("profile", m.profile).set("ita", r.ita).set("warnings", r.warnings);
+    records.push_back(std::move(record));
+  }
+  return records;
+}
+
+void measure_batch(const Measurer& measurer, const std::vector<std::string>& paths, int threads,
+                   const BatchResult& done,
+                   const std::function<void(std::size_t, std::size_t)>& progress) {
+  if (paths.empty()) return;
+  if (threads <= 0) threads = static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  // Many photos: one per thread. Fewer photos than threads: the spare threads help each photo.
+  const int workers =
+      static_cast<int>(std::min<std::size_t>(static_cast<std::size_t>(threads), paths.size()));
+  const int per_photo = std::max(1, threads / workers);
+
+  struct Outcome {
+    bool ready = false;
+    std::optional<PhotoMeasurement> measurement;
+    std::optional<Error> error;
+  };
+  std::vector<Outcome> outcomes(paths.size());
+  std::mutex mutex;
+  std::condition_variable finished_one;
+  std::size_t finished = 0;
+  std::atomic<std::size_t> next{0};
+  auto work = [&] {
+    for (std::size_t i = next++; i < paths.size(); i = next++) {
+      Outcome outcome;
+      try {
+        outcome.measurement = measurer.measure_file(paths[i], per_photo);
+      } catch (const Error& e) {
+        outcome.error = e;
+      } catch (const std::bad_alloc&) {
+        outcome.error = Error("out of memory", Location{paths[i]});
+      } catch (const std::exception& e) {
+        outcome.error = Error(e.what(), Location{paths[i]});
+      }
+      outcome.ready = true;
+      {
+        std::lock_guard<std::mutex> lock(mutex);
+        outcomes[i] = std::move(outcome);
+        ++finished;
+      }
+      finished_one.notify_all();
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int w = 0; w < workers; ++w) pool.emplace_back(work);
+
+  std::size_t reported = 0;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    Outcome outcome;
+    for (;;) {
+      std::unique_lock<std::mutex> lock(mutex);
+      finished_one.wait(lock, [&] { return outcomes[i].ready || finished != reported; });
+      const std::size_t now = finished;
+      const bool ready = outcomes[i].ready;
+      if (ready) outcome = std::move(outcomes[i]), outcomes[i] = Outcome{};
+      lock.unlock();
+      if (now != reported) {
+        reported = now;
+        if (progress) progress(reported, paths.size());
+      }
+      if (ready) break;
+    }
+    try {
+      done(i, outcome.measurement ? &*outcome.measurement : nullptr,
+           outcome.error ? &*outcome.error : nullptr);
+    } catch (...) {
+      // The pool must not outlive this frame: let it finish, then pass the error on.
+      next = paths.size();
+      for (std::thread& t : pool) t.join();
+      throw;
+    }
+  }
+  for (std::thread& t : pool) t.join();
+}
+
+}  // namespace smpshade
