@@ -8,33 +8,17 @@
 #include <sstream>
 
 #include "smpshade/error.hpp"
+#include "test_images.hpp"
 
 namespace smpshade {
 namespace {
-
-// Runs LittleCMS's own transicc (liblcms2-utils) on 8-bit sRGB values and returns its Lab D50.
-std::vector<Lab> transicc_srgb_to_lab(const std::vector<std::array<int, 3>>& rgb) {
-  const std::string input = testing::TempDir() + "/transicc_in.txt";
-  {
-    std::ofstream out(input);
-    for (const auto& p : rgb) out << p[0] << ' ' << p[1] << ' ' << p[2] << '\n';
-  }
-  const std::string command = "transicc -t1 -i '*sRGB' -o '*Lab' -n < " + input + " 2>/dev/null";
-  FILE* pipe = popen(command.c_str(), "r");
-  if (!pipe) throw std::runtime_error("cannot run transicc");
-  std::vector<Lab> out;
-  Lab lab;
-  while (std::fscanf(pipe, "%lf %lf %lf", &lab.l, &lab.a, &lab.b) == 3) out.push_back(lab);
-  pclose(pipe);
-  return out;
-}
 
 TEST(Cms, SrgbToLabAgreesWithTransicc) {
   const std::vector<std::array<int, 3>> rgb = {
       {0, 0, 0},    {255, 255, 255}, {128, 128, 128}, {255, 0, 0},   {0, 255, 0},
       {0, 0, 255},  {128, 51, 204},  {224, 172, 150}, {141, 85, 36}, {60, 40, 30},
       {25, 20, 18}, {198, 134, 66},  {1, 2, 3},       {250, 5, 128}, {37, 99, 170}};
-  const auto expected = transicc_srgb_to_lab(rgb);
+  const auto expected = test::transicc_lab("*sRGB", rgb, 8);
   ASSERT_EQ(expected.size(), rgb.size()) << "transicc (liblcms2-utils) did not answer";
 
   std::vector<unsigned char> pixels;
