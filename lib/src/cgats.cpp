@@ -145,6 +145,9 @@ std::size_t find_token(std::string_view text, std::string_view word, std::size_t
   return std::string_view::npos;
 }
 
+// More rows than any ladder (or chart) export holds.
+constexpr int kMaxCgatsRows = 100000;
+
 // One table of an IT8 file and its columns of interest.
 class It8Table {
  public:
@@ -157,6 +160,12 @@ class It8Table {
     const char* sets = cmsIT8GetProperty(handle, "NUMBER_OF_SETS");
     const auto n = sets ? parse_number(sets) : std::nullopt;
     if (!n || *n < 1 || *n != std::floor(*n)) fail("no valid NUMBER_OF_SETS");
+    // A ladder is a handful of rows; a count past any instrument's output is a corrupt header
+    // (and would not fit an int: found by tests/fuzz/cgats_fuzzer).
+    if (*n > kMaxCgatsRows) {
+      fail("NUMBER_OF_SETS " + std::string(sets) + " is more than " +
+           std::to_string(kMaxCgatsRows) + " rows: not a ladder measurement");
+    }
     rows_ = static_cast<int>(*n);
   }
 

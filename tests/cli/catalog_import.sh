@@ -53,6 +53,11 @@ run smp-catalog import --cgats "$WORK/empty.cgats" --id exp-jet
 expect_status 1 "empty CGATS file"
 expect_stderr "$WORK/empty.cgats: the file is empty" "empty CGATS file"
 expect_stdout_empty "empty CGATS file"
+# A NUMBER_OF_SETS past an int (LittleCMS wraps it to the 8 rows given; found by the fuzzer).
+run smp-catalog import --cgats "$SRC/tests/fuzz/corpus/cgats/huge-sets.cgats" --id exp-jet
+expect_status 1 "huge NUMBER_OF_SETS"
+expect_stderr "NUMBER_OF_SETS 4294967304 is more than 100000 rows" "huge NUMBER_OF_SETS"
+expect_stdout_empty "huge NUMBER_OF_SETS"
 run smp-catalog import --cgats "$WORK/none.cgats" --id exp-jet
 expect_status 1 "missing CGATS file"
 expect_stderr "$WORK/none.cgats: cannot open: No such file or directory" "missing CGATS file"
