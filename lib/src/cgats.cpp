@@ -145,6 +145,77 @@ std::size_t find_token(std::string_view text, std::string_view word, std::size_t
   return std::string_view::npos;
 }
 
+// CGATS.17 tokens: whitespace-separated, "quoted strings" kept whole, # comments dropped.
+std::vector<std::string_view> cgats_tokens(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  std::size_t i = 0;
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (i < text.size()) {
+    if (space(text[i])) {
+      ++i;
+    } else if (text[i] == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (text[i] == '"') {
+      const std::size_t end = text.find('"', i + 1);
+      const std::size_t stop = end == std::string_view::npos ? text.size() : end + 1;
+      tokens.push_back(text.substr(i, stop - i));
+      i = stop;
+    } else {
+      const std::size_t start = i;
+      while (i < text.size() && !space(text[i])) ++i;
+      tokens.push_back(text.substr(start, i - start));
+    }
+  }
+  return tokens;
+}
+
+// LittleCMS 2.14's IT8 parser corrupts memory on some inconsistent files (tests/fuzz found one:
+// two headers run together, rows longer than the data format). What import reads is a single
+// table, so anything else is refused here, before LittleCMS sees it: each header keyword once,
+// NUMBER_OF_FIELDS equal to the data format's fields, and no more values than fields × sets.
+// (Fewer values are left to LittleCMS, whose "Count mismatch" message says it well.)
+void check_cgats_structure(std::string_view text, const std::string& name) {
+  const auto tokens = cgats_tokens(text);
+  auto fail = [&](const std::string& message) { throw InputError(message, Location{name}); };
+  std::size_t format_begin = 0, format_end = 0, data_begin = 0, data_end = 0;
+  std::optional<double> fields_declared, sets_declared;
+  int seen[6] = {};
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    static const std::string_view kKeywords[6] = {"BEGIN_DATA_FORMAT", "END_DATA_FORMAT",
+                                                  "BEGIN_DATA",        "END_DATA",
+                                                  "NUMBER_OF_FIELDS",  "NUMBER_OF_SETS"};
+    for (int k = 0; k < 6; ++k) {
+      if (tokens[i] != kKeywords[k]) continue;
+      if (++seen[k] > 1) {
+        fail(std::string(kKeywords[k]) + " appears twice: import reads files with one table");
+      }
+      if (k == 0) format_begin = i + 1;
+      if (k == 1) format_end = i;
+      if (k == 2) data_begin = i + 1;
+      if (k == 3) data_end = i;
+      if ((k == 4 || k == 5) && i + 1 < tokens.size()) {
+        (k == 4 ? fields_declared : sets_declared) = parse_number(tokens[i + 1]);
+      }
+    }
+  }
+  if (seen[0] && seen[1] && format_end >= format_begin && fields_declared &&
+      *fields_declared != static_cast<double>(format_end - format_begin)) {
+    fail("NUMBER_OF_FIELDS says " + std::to_string(static_cast<long long>(*fields_declared)) +
+         " but the data format has " + std::to_string(format_end - format_begin) + " fields");
+  }
+  if (seen[0] && seen[1] && seen[2] && seen[3] && sets_declared && data_end >= data_begin &&
+      format_end > format_begin) {
+    const double fields = static_cast<double>(format_end - format_begin);
+    const double values = static_cast<double>(data_end - data_begin);
+    if (values > fields * *sets_declared) {
+      fail("the data section holds " + std::to_string(data_end - data_begin) +
+           " values, more than NUMBER_OF_SETS × fields (" +
+           std::to_string(static_cast<long long>(*sets_declared)) + " × " +
+           std::to_string(format_end - format_begin) + ")");
+    }
+  }
+}
+
 // More rows than any ladder (or chart) export holds.
 constexpr int kMaxCgatsRows = 100000;
 
@@ -265,6 +336,7 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
       find_token(text, "END_DATA", data) == std::string_view::npos) {
     throw InputError("no END_DATA after BEGIN_DATA: the file is truncated", Location{name});
   }
+  check_cgats_structure(text, name);
   detail::begin_lcms_call();
   It8Handle handle(
       cmsIT8LoadFromMem(nullptr, text.data(), static_cast<cmsUInt32Number>(text.size())));

@@ -58,6 +58,19 @@ run smp-catalog import --cgats "$SRC/tests/fuzz/corpus/cgats/huge-sets.cgats" --
 expect_status 1 "huge NUMBER_OF_SETS"
 expect_stderr "NUMBER_OF_SETS 4294967304 is more than 100000 rows" "huge NUMBER_OF_SETS"
 expect_stdout_empty "huge NUMBER_OF_SETS"
+# Files LittleCMS 2.14's IT8 parser cannot be trusted with are refused before it sees them
+# (the first crashed it: memory corruption found by the CGATS fuzzer).
+run smp-catalog import --cgats "$SRC/tests/fuzz/corpus/cgats/two-headers-long-rows.cgats" --id exp-jet
+expect_status 1 "two headers"
+expect_stderr "NUMBER_OF_FIELDS appears twice: import reads files with one table" "two headers"
+sed 's/^NUMBER_OF_SETS.*/NUMBER_OF_SETS\t7/' "$data/ladder.cgats" > "$WORK/more-rows.cgats"
+run smp-catalog import --cgats "$WORK/more-rows.cgats" --id exp-jet
+expect_status 1 "more rows than sets"
+expect_stderr "more than NUMBER_OF_SETS × fields (7 × " "more rows than sets"
+sed 's/^NUMBER_OF_FIELDS.*/NUMBER_OF_FIELDS\t5/' "$data/ladder.cgats" > "$WORK/fields.cgats"
+run smp-catalog import --cgats "$WORK/fields.cgats" --id exp-jet
+expect_status 1 "NUMBER_OF_FIELDS disagrees"
+expect_stderr "NUMBER_OF_FIELDS says 5 but the data format has" "NUMBER_OF_FIELDS disagrees"
 run smp-catalog import --cgats "$WORK/none.cgats" --id exp-jet
 expect_status 1 "missing CGATS file"
 expect_stderr "$WORK/none.cgats: cannot open: No such file or directory" "missing CGATS file"
