@@ -1,0 +1,82 @@
+// smp-render: Lab or match records to a PNG of swatches and simulated scalp (SPEC 2.8).
+#include <fmt/core.h>
+
+#include <fstream>
+#include <iostream>
+
+#include "app.hpp"
+#include "smpshade/catalog.hpp"
+#include "smpshade/render.hpp"
+
+using namespace smpshade;
+
+int main(int argc, char** argv) {
+  app::Tool tool("smp-render", "Lab or match records to a PNG of swatches and simulated scalp");
+  std::vector<std::string> inputs, catalogs;
+  std::string output, ladder, layout;
+  render::RenderOptions options;
+  auto& cli = tool.cli();
+  cli.add_option("FILE", inputs, "Lab records or match records (default: stdin)");
+  cli.add_option("-o,--output", output, "The PNG to write (whole or not at all)")
+      ->required()
+      ->option_text("FILE.png");
+  cli.add_option("--coverage", options.coverage,
+                 "Share of the simulated scalp's area in dots of the healed colour")
+      ->check(CLI::Range(0.0, 1.0))
+      ->capture_default_str();
+  cli.add_option("--ladder", ladder, "Draw this catalogue pigment's dilution ladder instead")
+      ->option_text("ID");
+  tool.add_catalog_option(catalogs);
+  cli.add_option("--layout", layout,
+                 "Also write each swatch's rectangle and Lab as JSON Lines to this file")
+      ->option_text("FILE");
+  cli.add_option("--font", options.font, "TrueType/OpenType font for the text")
+      ->option_text("FILE");
+
+  return tool.run(argc, argv, [&] {
+    render::Picture picture;
+    if (!ladder.empty()) {
+      if (!inputs.empty()) throw app::UsageError("--ladder draws a catalogue pigment: no FILE");
+      const auto paths = catalog_search_path(catalogs);
+      if (paths.empty()) {
+        throw Error("no catalogue found: give --catalog PATH or set SMPSHADE_CATALOG");
+      }
+      const std::vector<Catalog> loaded = load_catalogs(paths);
+      const Catalog* catalog = nullptr;
+      const Pigment* pigment = find_pigment(loaded, ladder, &catalog);
+      if (!pigment) throw Error("no pigment '" + ladder + "' in the catalogue");
+      picture = render::render_ladder(*pigment, *catalog, options);
+    } else {
+      if (inputs.empty()) inputs.push_back("-");
+      std::vector<render::TargetView> targets;
+      for (const auto& input : inputs) {
+        try {
+          auto in = app::open_input(input);
+          auto more = render::read_targets(*in, input, [&](const InputError& e) { tool.error(e); });
+          targets.insert(targets.end(), more.begin(), more.end());
+        } catch (const IoError& e) {
+          tool.error(e);
+        }
+      }
+      // Recipe parts are named from the catalogue when there is one; ids otherwise.
+      const auto paths = catalog_search_path(catalogs);
+      if (!paths.empty()) {
+        try {
+          render::name_parts(targets, load_catalogs(paths));
+        } catch (const InputError& e) {
+          tool.warning("recipes keep their ink ids: " + std::string(e.what()));
+        }
+      }
+      if (targets.empty()) tool.warning("no records to draw: the picture has only its title");
+      picture = render::render_targets(targets, options);
+    }
+    render::write_png_atomically(picture, output);
+    if (!layout.empty()) {
+      std::ofstream out(layout);
+      if (!out) throw IoError("cannot write the layout", Location{layout});
+      RecordWriter writer(out, Format::Jsonl);
+      for (const auto& swatch : picture.swatches) writer.write(render::swatch_record(swatch));
+      writer.finish();
+    }
+  });
+}

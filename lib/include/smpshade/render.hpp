@@ -1,0 +1,97 @@
+#pragma once
+/// @file render.hpp
+/// smp-render's pictures (SPEC 2.8): swatches of measured and predicted colours, simulated
+/// scalp, and a pigment's dilution ladder, drawn into an 8-bit sRGB image and written as PNG.
+/// Built as the static library smpshade_render (FreeType and libpng inside), linked only by
+/// smp-render so that the other tools do not load a font engine.
+
+#include <cstdint>
+#include <functional>
+#include <iosfwd>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "smpshade/catalog.hpp"
+#include "smpshade/colour.hpp"
+#include "smpshade/error.hpp"
+#include "smpshade/match.hpp"
+#include "smpshade/records.hpp"
+
+namespace smpshade::render {
+
+/// One proposed recipe as a match record gives it (SPEC 2.6).
+struct RecipeView {
+  int rank = 0;
+  std::vector<RecipePart> parts;  ///< names filled from the catalogue when it is known
+  std::string ratio;
+  Lab predicted;  ///< D50
+  double de00 = 0;
+  bool healed = false;
+  bool reachable = true;
+};
+
+/// Everything drawn for one target: its colour, its skin, its recipes (none for Lab records).
+struct TargetView {
+  std::string id;
+  Lab target;               ///< D50
+  std::optional<Lab> skin;  ///< D50
+  std::vector<RecipeView> recipes;
+  Location where;  ///< the first record of it
+};
+
+/// Reads Lab records and match records (told apart per line: a JSON object with "recipe" or
+/// "predicted" is a match record) from `in`. Match records are grouped by id in order of first
+/// appearance; Lab records are paired with their scalp records as smp-match pairs them. A bad
+/// line is passed to `on_error` and skipped.
+std::vector<TargetView> read_targets(std::istream& in, const std::string& name,
+                                     const std::function<void(const InputError&)>& on_error);
+
+/// Fills each recipe part's name from the catalogues (left as the id when not found).
+void name_parts(std::vector<TargetView>& targets, const std::vector<Catalog>& catalogs);
+
+/// A rectangle in pixels; (x, y) is its top-left corner.
+struct Rect {
+  int x = 0, y = 0, w = 0, h = 0;
+};
+
+/// One flat-coloured swatch drawn in the picture, for --layout and the tests that read pixels.
+struct Swatch {
+  std::string id;    ///< the target's id, or the ladder step's ratio
+  std::string kind;  ///< "hair", "skin", "predicted", "scalp" (simulated, not flat), "ladder"
+  int rank = 0;      ///< the recipe's rank for "predicted"/"scalp", else 0
+  Lab lab;           ///< the colour it shows (for "scalp": the healed dot colour)
+  Rect rect;
+  bool out_of_gamut = false;  ///< outside sRGB: clipped, and marked with a hatched corner
+};
+
+/// The --layout record of a swatch: id, kind, rank, lab, x, y, w, h, out_of_gamut.
+Record swatch_record(const Swatch& swatch);
+
+/// How pictures are drawn.
+struct RenderOptions {
+  double coverage = 0.25;  ///< share of the simulated scalp's area in dots
+  std::string font;        ///< a TrueType/OpenType file; empty: the compiled-in default
+};
+
+/// An 8-bit sRGB picture, rows top to bottom, and the swatches drawn in it.
+struct Picture {
+  int width = 0, height = 0;
+  std::vector<std::uint8_t> rgb;  ///< width × height × 3
+  std::vector<Swatch> swatches;
+};
+
+/// The consultation sheet: a section per target (see smp-render(1) for the layout).
+Picture render_targets(const std::vector<TargetView>& targets, const RenderOptions& options);
+
+/// A pigment's dilution ladder as a strip of swatches with their ratios.
+Picture render_ladder(const Pigment& pigment, const Catalog& catalog, const RenderOptions& options);
+
+/// Writes `picture` as PNG to `path` whole or not at all (a temporary file in the same folder,
+/// then rename). Throws IoError naming the path, or the folder when it does not exist.
+void write_png_atomically(const Picture& picture, const std::string& path);
+
+/// The font used when RenderOptions::font is empty (DejaVu Sans from fonts-dejavu-core).
+std::string default_font();
+
+}  // namespace smpshade::render

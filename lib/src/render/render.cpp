@@ -1,0 +1,443 @@
+// Drawing the consultation sheet and the ladder strip: flat swatches converted Lab -> sRGB by
+// LittleCMS, stipple for simulated scalp, text by FreeType, PNG by libpng.
+#include "smpshade/render.hpp"
+
+#include <ft2build.h>
+#include FT_FREETYPE_H
+#include <fcntl.h>
+#include <png.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <random>
+#include <sstream>
+
+#include "smpshade/cms.hpp"
+
+#ifndef SMPSHADE_DEFAULT_FONT
+#define SMPSHADE_DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
+#endif
+
+namespace smpshade::render {
+namespace {
+
+struct Rgb8 {
+  std::uint8_t r = 0, g = 0, b = 0;
+};
+
+const Rgb8 kPaper{255, 255, 255};
+const Rgb8 kInk{20, 20, 20};
+const Rgb8 kGrey{110, 110, 110};
+const Rgb8 kRule{200, 200, 200};
+
+// The layout (documented in smp-render(1)): every size in pixels.
+constexpr int kWidth = 1200;
+constexpr int kMargin = 24;
+constexpr int kTitleHeight = 48;
+constexpr int kHeaderHeight = 36;   // a target's id line
+constexpr int kSwatch = 150;        // hair and skin swatches
+constexpr int kSwatchBlock = 320;   // horizontal step from hair to skin
+constexpr int kLabelHeight = 72;    // three lines under a swatch
+constexpr int kRecipeSwatch = 96;   // predicted, simulated scalp, hair beside it
+constexpr int kRecipeHeight = 112;  // a recipe's row
+constexpr int kRecipeTextX = 340;
+constexpr int kSectionGap = 24;
+constexpr int kLadderStep = 130;
+constexpr int kLadderSwatch = 120;
+constexpr int kDotRadius = 3;  // simulated stubble dots
+
+// sRGB's transfer function (IEC 61966-2-1), for mixing dot edges in linear light.
+double to_linear(double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); }
+double from_linear(double v) {
+  return v <= 0.0031308 ? v * 12.92 : 1.055 * std::pow(v, 1 / 2.4) - 0.055;
+}
+std::uint8_t code(double v) {
+  return static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0, 1.0) * 255.0));
+}
+
+class Font {
+ public:
+  explicit Font(const std::string& path) {
+    if (FT_Init_FreeType(&library_) != 0) throw Error("cannot start FreeType");
+    if (FT_New_Face(library_, path.c_str(), 0, &face_) != 0) {
+      FT_Done_FreeType(library_);
+      throw IoError("cannot load the font (a TrueType/OpenType file is needed; --font FILE)",
+                    Location{path});
+    }
+  }
+  Font(const Font&) = delete;
+  Font& operator=(const Font&) = delete;
+  ~Font() {
+    FT_Done_Face(face_);
+    FT_Done_FreeType(library_);
+  }
+  FT_Face face(int pixels) const {
+    FT_Set_Pixel_Sizes(face_, 0, static_cast<FT_UInt>(pixels));
+    return face_;
+  }
+
+ private:
+  FT_Library library_ = nullptr;
+  FT_Face face_ = nullptr;
+};
+
+// Code points of UTF-8 text; a malformed byte becomes '?'.
+std::vector<char32_t> code_points(const std::string& text) {
+  std::vector<char32_t> out;
+  for (std::size_t i = 0; i < text.size();) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    int extra = c < 0x80 ? 0 : (c >> 5) == 6 ? 1 : (c >> 4) == 14 ? 2 : (c >> 3) == 30 ? 3 : -1;
+    if (extra < 0 || i + static_cast<std::size_t>(extra) >= text.size()) {
+      out.push_back(U'?');
+      ++i;
+      continue;
+    }
+    char32_t cp = extra == 0 ? c : c & (0x3F >> extra);
+    for (int k = 1; k <= extra; ++k) {
+      cp = (cp << 6) | (static_cast<unsigned char>(text[i + static_cast<std::size_t>(k)]) & 0x3F);
+    }
+    out.push_back(cp);
+    i += static_cast<std::size_t>(extra) + 1;
+  }
+  return out;
+}
+
+class Canvas {
+ public:
+  Canvas(int width, int height, const Font& font)
+      : font_(font), srgb_(Profile::srgb()), to_rgb_(srgb_) {
+    picture_.width = width;
+    picture_.height = height;
+    picture_.rgb.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3,
+                        255);
+  }
+
+  Picture take() { return std::move(picture_); }
+  void add(Swatch s) { picture_.swatches.push_back(std::move(s)); }
+
+  void set(int x, int y, Rgb8 c) {
+    if (x < 0 || y < 0 || x >= picture_.width || y >= picture_.height) return;
+    std::uint8_t* p = pixel(x, y);
+    p[0] = c.r;
+    p[1] = c.g;
+    p[2] = c.b;
+  }
+  void blend(int x, int y, Rgb8 c, double alpha) {
+    if (x < 0 || y < 0 || x >= picture_.width || y >= picture_.height) return;
+    std::uint8_t* p = pixel(x, y);
+    const std::uint8_t in[3] = {c.r, c.g, c.b};
+    for (int k = 0; k < 3; ++k) {
+      const double under = to_linear(p[k] / 255.0), over = to_linear(in[k] / 255.0);
+      p[k] = code(from_linear(under + (over - under) * alpha));
+    }
+  }
+  void fill(const Rect& r, Rgb8 c) {
+    for (int y = r.y; y < r.y + r.h; ++y)
+      for (int x = r.x; x < r.x + r.w; ++x) set(x, y, c);
+  }
+  void frame(const Rect& r, Rgb8 c) {
+    for (int x = r.x - 1; x <= r.x + r.w; ++x) set(x, r.y - 1, c), set(x, r.y + r.h, c);
+    for (int y = r.y - 1; y <= r.y + r.h; ++y) set(r.x - 1, y, c), set(r.x + r.w, y, c);
+  }
+
+  // Lab (D50) -> sRGB through LittleCMS; out of gamut when a channel is off by over half a code.
+  Rgb8 colour(const Lab& lab, bool* out_of_gamut = nullptr) const {
+    const LabToRgb::Rgb rgb = to_rgb_.convert(lab);
+    constexpr double kSlack = 0.5 / 255.0;
+    const bool out = rgb.r < -kSlack || rgb.g < -kSlack || rgb.b < -kSlack || rgb.r > 1 + kSlack ||
+                     rgb.g > 1 + kSlack || rgb.b > 1 + kSlack;
+    if (out_of_gamut) *out_of_gamut = out;
+    return {code(rgb.r), code(rgb.g), code(rgb.b)};
+  }
+
+  // A flat swatch, framed; out-of-gamut ones get a hatched top-right corner.
+  Swatch swatch(std::string id, std::string kind, int rank, const Lab& lab, const Rect& r) {
+    Swatch s{std::move(id), std::move(kind), rank, lab, r, false};
+    fill(r, colour(lab, &s.out_of_gamut));
+    frame(r, kRule);
+    if (s.out_of_gamut) hatch_corner(r);
+    picture_.swatches.push_back(s);
+    return s;
+  }
+
+  void hatch_corner(const Rect& r) {
+    const int n = std::min(r.w, r.h) / 4;
+    for (int dy = 0; dy < n; ++dy) {
+      for (int dx = n - dy; dx < n; ++dx) {
+        const int x = r.x + r.w - n + dx, y = r.y + dy;
+        set(x, y, ((x + y) / 3) % 2 == 0 ? Rgb8{0, 0, 0} : Rgb8{255, 255, 255});
+      }
+    }
+  }
+
+  // Skin with stubble dots of `dot` covering a share `coverage` of the area: random discs
+  // (seeded, so pictures are reproducible), anti-aliased by 4 × 4 supersampling, mixed in linear
+  // light, added until the covered share reaches `coverage`.
+  void stipple(const Rect& r, Rgb8 skin, Rgb8 dot, double coverage) {
+    fill(r, skin);
+    std::vector<double> alpha(static_cast<std::size_t>(r.w) * static_cast<std::size_t>(r.h), 0.0);
+    std::mt19937 random(42);
+    std::uniform_real_distribution<double> ux(0, r.w), uy(0, r.h);
+    double covered = 0;
+    const double target = coverage * r.w * r.h;
+    for (int guard = 0; covered < target && guard < 100000; ++guard) {
+      const double cx = ux(random), cy = uy(random);
+      for (int y = std::max(0, static_cast<int>(cy) - kDotRadius - 1);
+           y <= std::min(r.h - 1, static_cast<int>(cy) + kDotRadius + 1); ++y) {
+        for (int x = std::max(0, static_cast<int>(cx) - kDotRadius - 1);
+             x <= std::min(r.w - 1, static_cast<int>(cx) + kDotRadius + 1); ++x) {
+          int inside = 0;
+          for (int sy = 0; sy < 4; ++sy)
+            for (int sx = 0; sx < 4; ++sx) {
+              const double px = x + (sx + 0.5) / 4 - cx, py = y + (sy + 0.5) / 4 - cy;
+              inside += px * px + py * py <= kDotRadius * kDotRadius;
+            }
+          double& a = alpha[static_cast<std::size_t>(y) * static_cast<std::size_t>(r.w) +
+                            static_cast<std::size_t>(x)];
+          const double next = std::max(a, inside / 16.0);
+          covered += next - a;
+          a = next;
+        }
+      }
+    }
+    for (int y = 0; y < r.h; ++y)
+      for (int x = 0; x < r.w; ++x) {
+        const double a = alpha[static_cast<std::size_t>(y) * static_cast<std::size_t>(r.w) +
+                               static_cast<std::size_t>(x)];
+        if (a > 0) blend(r.x + x, r.y + y, dot, a);
+      }
+    frame(r, kRule);
+  }
+
+  // Text with its baseline at y; returns the x after it.
+  int text(int x, int y, const std::string& s, int size, Rgb8 c) {
+    FT_Face face = font_.face(size);
+    for (char32_t cp : code_points(s)) {
+      if (FT_Load_Char(face, cp, FT_LOAD_RENDER) != 0) continue;
+      const FT_GlyphSlot g = face->glyph;
+      const FT_Bitmap& bm = g->bitmap;
+      for (unsigned row = 0; row < bm.rows; ++row) {
+        for (unsigned col = 0; col < bm.width; ++col) {
+          const unsigned char v =
+              bm.buffer[static_cast<std::ptrdiff_t>(row) * bm.pitch + static_cast<int>(col)];
+          if (v != 0) {
+            blend(x + g->bitmap_left + static_cast<int>(col),
+                  y - g->bitmap_top + static_cast<int>(row), c, v / 255.0);
+          }
+        }
+      }
+      x += static_cast<int>(g->advance.x >> 6);
+    }
+    return x;
+  }
+
+ private:
+  std::uint8_t* pixel(int x, int y) {
+    return picture_.rgb.data() +
+           (static_cast<std::size_t>(y) * static_cast<std::size_t>(picture_.width) +
+            static_cast<std::size_t>(x)) *
+               3;
+  }
+  Picture picture_;
+  const Font& font_;
+  Profile srgb_;
+  LabToRgb to_rgb_;
+};
+
+std::string fixed(double v, int decimals = 2) {
+  char buffer[64];
+  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
+  return buffer;
+}
+
+std::string lab_text(const Lab& lab) {
+  return "L* " + fixed(lab.l) + "  a* " + fixed(lab.a) + "  b* " + fixed(lab.b);
+}
+
+std::string ita_text(const Lab& lab) {
+  const double ita = ita_degrees(lab);
+  return "ITA " + fixed(ita, 1) + "\u00B0, " + std::string(ita_category_name(ita_category(ita)));
+}
+
+std::string parts_in_words(const RecipeView& recipe) {
+  Recipe r;
+  r.parts = recipe.parts;
+  return recipe_in_words(r);
+}
+
+// The labels under a hair or skin swatch.
+void swatch_labels(Canvas& canvas, const Swatch& s, const std::string& title) {
+  const int x = s.rect.x, y = s.rect.y + s.rect.h;
+  canvas.text(x, y + 20, title + (s.out_of_gamut ? "  (out of gamut)" : ""), 15, kInk);
+  canvas.text(x, y + 40, lab_text(s.lab), 15, kInk);
+  canvas.text(x, y + 60, ita_text(s.lab), 15, kGrey);
+}
+
+int section_height(const TargetView& t) {
+  return kHeaderHeight + kSwatch + kLabelHeight +
+         static_cast<int>(t.recipes.size()) * kRecipeHeight + kSectionGap;
+}
+
+std::string font_path(const RenderOptions& options) {
+  return options.font.empty() ? default_font() : options.font;
+}
+
+}  // namespace
+
+std::string default_font() { return SMPSHADE_DEFAULT_FONT; }
+
+Picture render_targets(const std::vector<TargetView>& targets, const RenderOptions& options) {
+  int height = kMargin + kTitleHeight;
+  for (const TargetView& t : targets) height += section_height(t);
+  height += kMargin;
+  const Font font(font_path(options));
+  Canvas canvas(kWidth, height, font);
+  canvas.text(kMargin, kMargin + 26,
+              "smpshade consultation: " + std::to_string(targets.size()) +
+                  (targets.size() == 1 ? " target" : " targets"),
+              24, kInk);
+  const int coverage_percent = static_cast<int>(std::lround(options.coverage * 100));
+  int y = kMargin + kTitleHeight;
+  for (const TargetView& t : targets) {
+    canvas.fill({kMargin, y, kWidth - 2 * kMargin, 1}, kRule);
+    const bool healed = !t.recipes.empty() && t.recipes.front().healed;
+    canvas.text(kMargin, y + 26,
+                t.id + (t.recipes.empty() ? ""
+                        : healed          ? "   (recipes predicted healed in this skin)"
+                                          : "   (recipes predicted on card)"),
+                18, kInk);
+    const int sy = y + kHeaderHeight;
+    const Swatch hair = canvas.swatch(t.id, "hair", 0, t.target, {kMargin, sy, kSwatch, kSwatch});
+    swatch_labels(canvas, hair, "hair (target)");
+    if (t.skin) {
+      const Swatch skin =
+          canvas.swatch(t.id, "skin", 0, *t.skin, {kMargin + kSwatchBlock, sy, kSwatch, kSwatch});
+      swatch_labels(canvas, skin, "skin");
+    } else {
+      canvas.text(kMargin + kSwatchBlock, sy + 20, "no skin record", 15, kGrey);
+    }
+    int ry = sy + kSwatch + kLabelHeight;
+    for (const RecipeView& r : t.recipes) {
+      const Swatch dot = canvas.swatch(t.id, "predicted", r.rank, r.predicted,
+                                       {kMargin, ry, kRecipeSwatch, kRecipeSwatch});
+      // Simulated scalp, and the hair swatch touching it for the contrast it leaves.
+      const Rect scalp{kMargin + kRecipeSwatch + 10, ry, kRecipeSwatch, kRecipeSwatch};
+      const Rect hair_beside{scalp.x + kRecipeSwatch, ry, kRecipeSwatch, kRecipeSwatch};
+      if (t.skin) {
+        canvas.stipple(scalp, canvas.colour(*t.skin), canvas.colour(r.predicted), options.coverage);
+        canvas.add(Swatch{t.id, "scalp", r.rank, r.predicted, scalp, dot.out_of_gamut});
+        canvas.swatch(t.id, "hair-beside", r.rank, t.target, hair_beside);
+      }
+      const int tx = kRecipeTextX;
+      canvas.text(tx, ry + 20, "#" + std::to_string(r.rank) + "  " + parts_in_words(r), 16, kInk);
+      canvas.text(tx, ry + 42,
+                  "ratio " + r.ratio + "    predicted " + lab_text(r.predicted) + "    \u0394E00 " +
+                      fixed(r.de00),
+                  15, kInk);
+      std::string note = r.healed ? "healed dot" : "dot on card";
+      if (t.skin)
+        note += "; scalp with " + std::to_string(coverage_percent) + "% in dots, beside the hair";
+      if (!r.reachable) note += "; NOT reachable with these inks";
+      if (dot.out_of_gamut) note += "; out of gamut (hatched corner)";
+      canvas.text(tx, ry + 64, note, 14, r.reachable ? kGrey : Rgb8{170, 30, 30});
+      ry += kRecipeHeight;
+    }
+    y += section_height(t);
+  }
+  return canvas.take();
+}
+
+Picture render_ladder(const Pigment& pigment, const Catalog& catalog,
+                      const RenderOptions& options) {
+  const int n = static_cast<int>(pigment.ladder.size()) + 1;  // the substrate first
+  const int width = std::max(kWidth, 2 * kMargin + n * kLadderStep);
+  const int height =
+      kMargin + kTitleHeight + kHeaderHeight + kLadderSwatch + kLabelHeight + kMargin;
+  const Font font(font_path(options));
+  Canvas canvas(width, height, font);
+  std::string ci;
+  for (const std::string& c : pigment.ci) ci += (ci.empty() ? "" : ", ") + c;
+  canvas.text(kMargin, kMargin + 26,
+              pigment.name + " (" + pigment.id + ")" + (ci.empty() ? "" : "  " + ci), 24, kInk);
+  canvas.text(
+      kMargin, kMargin + kTitleHeight + 22,
+      "dilution ladder, ink:diluent, on " +
+          (catalog.measurement.substrate.name.empty() ? std::string("the substrate")
+                                                      : catalog.measurement.substrate.name) +
+          (catalog.illustrative ? "  (illustrative values)" : ""),
+      16, kGrey);
+  const int y = kMargin + kTitleHeight + kHeaderHeight;
+  const White white = catalog.measurement.illuminant;
+  int x = kMargin;
+  auto step = [&](const std::string& id, const Lab& lab, const std::string& caption) {
+    const Swatch s = canvas.swatch(id, "ladder", 0, adapt_lab(lab, white, White::D50),
+                                   {x, y, kLadderSwatch, kLadderSwatch});
+    canvas.text(x, y + kLadderSwatch + 20, caption + (s.out_of_gamut ? " (out of gamut)" : ""), 15,
+                kInk);
+    canvas.text(x, y + kLadderSwatch + 40, "L* " + fixed(s.lab.l, 1), 14, kGrey);
+    canvas.text(x, y + kLadderSwatch + 58, "a* " + fixed(s.lab.a, 1) + " b* " + fixed(s.lab.b, 1),
+                14, kGrey);
+    x += kLadderStep;
+  };
+  for (const LadderStep& s : pigment.ladder) {
+    const std::string ratio = parts_ratio(s.ink_parts, s.diluent_parts);
+    step(ratio, measured_lab(s.colour, catalog.measurement), ratio);
+  }
+  step("substrate", measured_lab(catalog.measurement.substrate.colour, catalog.measurement),
+       "substrate");
+  return canvas.take();
+}
+
+void write_png_atomically(const Picture& picture, const std::string& path) {
+  const auto slash = path.find_last_of('/');
+  const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  struct stat info {};
+  if (stat(folder.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
+    throw IoError("the output folder does not exist: " + folder, Location{path});
+  }
+  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
+  std::string temp = (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
+                     "." + base + ".XXXXXX";
+  const int fd = mkstemp(temp.data());
+  if (fd < 0)
+    throw IoError(std::string("cannot create a file here: ") + std::strerror(errno),
+                  Location{path});
+  FILE* file = fdopen(fd, "wb");
+  if (!file) {
+    close(fd);
+    unlink(temp.c_str());
+    throw IoError("cannot write", Location{path});
+  }
+  png_image image{};
+  image.version = PNG_IMAGE_VERSION;
+  image.width = static_cast<png_uint_32>(picture.width);
+  image.height = static_cast<png_uint_32>(picture.height);
+  image.format = PNG_FORMAT_RGB;
+  const int ok = png_image_write_to_stdio(&image, file, 0, picture.rgb.data(), 0, nullptr);
+  const std::string why = ok ? "" : image.message;
+  png_image_free(&image);
+  const bool flushed = std::fflush(file) == 0 && fsync(fileno(file)) == 0;
+  const bool closed = std::fclose(file) == 0;
+  if (!ok || !flushed || !closed) {
+    unlink(temp.c_str());
+    throw IoError("cannot write the PNG" + (why.empty() ? std::string() : ": " + why),
+                  Location{path});
+  }
+  // mkstemp makes the file 0600; a picture is for sharing, as the umask allows.
+  const mode_t mask = umask(0);
+  umask(mask);
+  chmod(temp.c_str(), 0666 & ~mask);
+  if (std::rename(temp.c_str(), path.c_str()) != 0) {
+    const std::string reason = std::strerror(errno);
+    unlink(temp.c_str());
+    throw IoError("cannot rename the finished PNG into place: " + reason, Location{path});
+  }
+}
+
+}  // namespace smpshade::render

@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# scripts/batch-consult on the sample photos plus one truncated JPEG: the broken photo is named
+# and the other six are still measured and matched, to JSON Lines and CSV.
+source "$(dirname "$0")/lib.sh"
+export SMPSHADE_CATALOG=$SRC/pigments
+mkdir -p "$WORK/photos"
+cp "$SRC"/data/samples/*.jpg "$WORK/photos/"
+head -c 3000 "$SRC/data/samples/dark-black.jpg" > "$WORK/photos/broken.jpg"
+run "$SRC/scripts/batch-consult" --region crown=0,0,520,600 --top 2 "$WORK/photos" "$WORK/result"
+expect_status 1 "one photo failed"
+expect_stdout "batch-consult: 7 photos: 6 measured and matched (12 recipes), 1 failed" "summary"
+expect_stderr "smp-measure: error: $WORK/photos/broken.jpg:" "the broken photo is named"
+[ "$(cat "$WORK/result/failed.txt")" = "$WORK/photos/broken.jpg" ] || fail "failed.txt lists the broken photo"
+[ "$(wc -l < "$WORK/result/matches.jsonl")" -eq 12 ] || fail "2 recipes for each of 6 photos"
+[ "$(wc -l < "$WORK/result/measures.jsonl")" -eq 12 ] || fail "hair and scalp of each of 6 photos"
+[ "$(wc -l < "$WORK/result/matches.csv")" -eq 13 ] || fail "CSV: one header and 12 rows"
+[ "$(grep -c '^id,rank,' "$WORK/result/matches.csv")" -eq 1 ] || fail "CSV: a single header row"
+grep -q '^{"id":"light-grey/crown/hair","rank":1,' "$WORK/result/matches.jsonl" || fail "light-grey matched"
+grep -q '"predicts":"healed"' "$WORK/result/matches.jsonl" || fail "healed in each photo's own scalp"
+# The measured scalp of dark-black (painted L* 32, ITA -56) is dark skin: the pipeline carries
+# the photo's colour, not a default.
+grep '"id":"dark-black/crown/scalp"' "$WORK/result/measures.jsonl" | grep -qE '"lab":\[3[0-3]\.' ||
+  fail "dark-black scalp measured near its painted L* 32"
+
+# All photos good: exit 0; not a folder: exit 2.
+rm "$WORK/photos/broken.jpg"
+run "$SRC/scripts/batch-consult" --region crown=0,0,520,600 --top 1 "$WORK/photos" "$WORK/result2"
+expect_status 0 "all photos good"
+expect_stdout "6 measured and matched (6 recipes), 0 failed" "summary without failures"
+run "$SRC/scripts/batch-consult" "$WORK/nowhere" "$WORK/result3"
+expect_status 2 "not a folder"
+finish

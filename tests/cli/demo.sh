@@ -1,0 +1,33 @@
+#!/usr/bin/env bash
+# The steps of scripts/demo (which would rebuild inside ctest) on the sample photo it uses:
+# smp-measure --split on the scalp area → smp-match with the bundled catalogue → smp-render.
+source "$(dirname "$0")/lib.sh"
+export SMPSHADE_CATALOG=$SRC/pigments
+photo=$SRC/data/samples/light-grey.jpg
+smp-measure --split --region crown=0,0,520,600 "$photo" > "$WORK/measure.jsonl" 2> "$WORK/measure.err"
+[ $? -eq 0 ] || fail "smp-measure: $(cat "$WORK/measure.err")"
+[ "$(wc -l < "$WORK/measure.jsonl")" -eq 2 ] || fail "hair and scalp records"
+# The scalp (painted Lab 68 8 15, ITA 50, through a camera whose white balance is too blue)
+# reads as light skin: ITA between 41 and 65 degrees.
+grep '"region":"crown/scalp"' "$WORK/measure.jsonl" | grep -qE '"ita":(4[1-9]|5[0-9]|6[0-4])\.' ||
+  fail "scalp ITA is light: $(grep scalp "$WORK/measure.jsonl")"
+smp-match --top 3 --coverage 0.25 "$WORK/measure.jsonl" > "$WORK/match.jsonl" 2> "$WORK/match.err"
+[ "$(wc -l < "$WORK/match.jsonl")" -eq 3 ] || fail "three recipes: $(cat "$WORK/match.err")"
+grep -q '"id":"light-grey/crown/hair","rank":1,' "$WORK/match.jsonl" || fail "rank 1 recipe"
+# Grey stubble (painted L* 52) is within reach of a diluted ink: ΔE00 under the tolerance of 2.
+head -n 1 "$WORK/match.jsonl" | grep -q '"reachable":true' || fail "grey hair is reachable"
+mkdir -p "$WORK/render/demo"
+run smp-render -o "$WORK/render/demo/consultation.png" --layout "$WORK/layout.jsonl" "$WORK/match.jsonl"
+expect_status 0 "smp-render"
+# 24 + 48 + (36 + 150 + 72 + 3 × 112 + 24) + 24.
+[ "$("$PNG_SWATCH_LAB" --size "$WORK/render/demo/consultation.png")" = "1200 714" ] ||
+  fail "sheet size $("$PNG_SWATCH_LAB" --size "$WORK/render/demo/consultation.png")"
+"$PNG_SWATCH_LAB" --expected "$WORK/render/demo/consultation.png" "$WORK/layout.jsonl" > "$WORK/e.txt"
+"$PNG_SWATCH_LAB" "$WORK/render/demo/consultation.png" "$WORK/layout.jsonl" > "$WORK/m.txt"
+smp-diff --max 1 "$WORK/e.txt" "$WORK/m.txt" > /dev/null 2> "$WORK/diff.err" ||
+  fail "swatches off their Lab: $(cat "$WORK/diff.err")"
+grep -q '"kind":"skin"' "$WORK/layout.jsonl" || fail "the photo's scalp is drawn as the skin"
+# The demo script itself is valid bash.
+bash -n "$SRC/scripts/demo" || fail "scripts/demo does not parse"
+bash -n "$SRC/scripts/batch-consult" || fail "scripts/batch-consult does not parse"
+finish

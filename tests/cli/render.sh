@@ -1,0 +1,89 @@
+#!/usr/bin/env bash
+# smp-render: the PNG it writes has the documented size, and each flat swatch's pixels are the
+# Lab it is labelled with (read back, sRGB -> Lab by LittleCMS, within 1 dE00: 8-bit rounding).
+source "$(dirname "$0")/lib.sh"
+export SMPSHADE_CATALOG=$SRC/pigments
+swatch_lab=${PNG_SWATCH_LAB:?run through ctest}
+
+# check_swatches PNG LAYOUT WHAT: every flat swatch within 1 dE00 of its Lab.
+check_swatches() {
+  "$swatch_lab" --expected "$1" "$2" > "$WORK/expected.txt" &&
+    "$swatch_lab" "$1" "$2" > "$WORK/measured.txt" || { fail "$3: png_swatch_lab"; return; }
+  [ -s "$WORK/expected.txt" ] || fail "$3: no swatches in the layout"
+  smp-diff --max 1 "$WORK/expected.txt" "$WORK/measured.txt" > "$WORK/diff.jsonl" 2> "$WORK/diff.err" ||
+    fail "$3: a swatch is over 1 dE00 from its Lab: $(cat "$WORK/diff.err")"
+}
+
+# 1. Match records (3 recipes for each of 2 targets, healed in their skin).
+smp-match --coverage 0.25 "$SRC/docs/examples/client42.jsonl" > "$WORK/match.jsonl" 2> /dev/null
+run smp-render -o "$WORK/match.png" --layout "$WORK/match-layout.jsonl" "$WORK/match.jsonl"
+expect_status 0 "render match records"
+expect_stdout_empty "render writes the PNG, not stdout"
+# Height 24 + 48 + per target (36 + 150 + 72 + 3 recipes × 112 + 24) + 24 (smp-render(1)).
+[ "$("$swatch_lab" --size "$WORK/match.png")" = "1200 1332" ] ||
+  fail "match sheet size $("$swatch_lab" --size "$WORK/match.png"), expected 1200 1332"
+check_swatches "$WORK/match.png" "$WORK/match-layout.jsonl" "match records"
+# 2 targets × (hair + skin + 3 × (predicted + scalp + hair beside)) = 22 swatches.
+[ "$(wc -l < "$WORK/match-layout.jsonl")" -eq 22 ] || fail "22 swatches in the layout"
+grep -q '"id":"client42/crown/hair","kind":"predicted","rank":1,"lab":\[33.9056,3.2256,4.5357\]' \
+  "$WORK/match-layout.jsonl" || fail "the rank-1 predicted swatch shows the record's predicted Lab"
+grep -q '"kind":"scalp","rank":3' "$WORK/match-layout.jsonl" || fail "a simulated scalp per recipe"
+
+# 2. Lab records from a pipe: hair paired with its scalp, plus a lone text line.
+printf '{"id":"a/hair","source":"a.jpg","region":"hair","lab":[24.1,2.3,3.9]}\n{"id":"a/scalp","source":"a.jpg","region":"scalp","lab":[62,12.1,16.3]}\n' |
+  cat - <(echo "grey 55 0 0") > "$WORK/labs.jsonl"
+smp-render -o "$WORK/lab.png" --layout "$WORK/lab-layout.jsonl" < "$WORK/labs.jsonl" 2> "$WORK/err"
+status=$?
+expect_status 0 "render Lab records from stdin"
+# 24 + 48 + 2 × (36 + 150 + 72 + 24) + 24.
+[ "$("$swatch_lab" --size "$WORK/lab.png")" = "1200 660" ] ||
+  fail "Lab sheet size $("$swatch_lab" --size "$WORK/lab.png"), expected 1200 660"
+check_swatches "$WORK/lab.png" "$WORK/lab-layout.jsonl" "Lab records"
+grep -q '"id":"a/hair","kind":"skin","rank":0,"lab":\[62.0,12.1,16.3\]' "$WORK/lab-layout.jsonl" ||
+  fail "the scalp record is drawn as the hair's skin"
+
+# 3. Out of gamut: a saturated green is clipped and marked, the rest still checked.
+echo "green 60 -90 60" | smp-render -o "$WORK/gamut.png" --layout "$WORK/gamut-layout.jsonl"
+grep -q '"out_of_gamut":true' "$WORK/gamut-layout.jsonl" || fail "L60 a-90 b60 is out of sRGB"
+
+# 4. Bad records are reported and skipped; the PNG still has the good ones; exit 1.
+printf '{"id":"x","lab":[30,1,2]}\n{"id":"y","lab":[30,"a",2]}\n{"id":"z","rank":1,"target":[30,1,2],"recipe":[],"predicted":[31,1,2]}\n' > "$WORK/bad.jsonl"
+run smp-render -o "$WORK/bad.png" --layout "$WORK/bad-layout.jsonl" "$WORK/bad.jsonl"
+expect_status 1 "bad records"
+expect_stderr "smp-render: error: $WORK/bad.jsonl:2:" "the bad Lab record is named by line"
+expect_stderr "smp-render: error: $WORK/bad.jsonl:3: match record needs 'de00'" "bad match record"
+[ -s "$WORK/bad.png" ] || fail "the PNG is still written with the good records"
+grep -q '"id":"x","kind":"hair"' "$WORK/bad-layout.jsonl" || fail "the good record is drawn"
+
+# 5. Output: a missing folder is named, nothing is left behind; usage errors exit 2.
+run smp-render -o "$WORK/no/such/dir/x.png" "$WORK/labs.jsonl"
+expect_status 1 "missing output folder"
+expect_stderr "the output folder does not exist: $WORK/no/such/dir/" "names the folder"
+echo "1 2 3" > "$WORK/one.txt"
+chmod a-w "$WORK" 2>/dev/null
+if [ "$(id -u)" -ne 0 ]; then
+  run smp-render -o "$WORK/ro.png" "$WORK/one.txt"
+  expect_status 1 "unwritable folder"
+fi
+chmod u+w "$WORK"
+[ -z "$(find "$WORK" -name '.*.png.*')" ] || fail "a temporary file was left behind"
+run smp-render "$WORK/one.txt"
+expect_status 2 "-o is required"
+run smp-render --coverage 2 -o "$WORK/x.png" "$WORK/one.txt"
+expect_status 2 "--coverage out of range"
+run smp-render --help
+expect_status 0 "--help"
+expect_stdout "--ladder" "--help lists --ladder"
+
+# 6. The ladder strip: 6 steps and the substrate, each labelled with its ratio.
+run smp-render --ladder ill-espresso -o "$WORK/ladder.png" --layout "$WORK/ladder-layout.jsonl"
+expect_status 0 "--ladder"
+[ "$(grep -c '"kind":"ladder"' "$WORK/ladder-layout.jsonl")" -eq 7 ] || fail "7 ladder swatches"
+grep -q '"id":"1:20","kind":"ladder"' "$WORK/ladder-layout.jsonl" || fail "ladder step 1:20"
+check_swatches "$WORK/ladder.png" "$WORK/ladder-layout.jsonl" "ladder"
+run smp-render --ladder no-such-ink -o "$WORK/ladder2.png"
+expect_status 1 "unknown pigment"
+expect_stderr "no pigment 'no-such-ink'" "names the pigment"
+[ ! -e "$WORK/ladder2.png" ] || fail "no PNG when the ladder cannot be drawn"
+
+finish
