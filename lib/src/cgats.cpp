@@ -179,6 +179,7 @@ void check_cgats_structure(std::string_view text, const std::string& name) {
   auto fail = [&](const std::string& message) { throw InputError(message, Location{name}); };
   std::size_t format_begin = 0, format_end = 0, data_begin = 0, data_end = 0;
   std::optional<double> fields_declared, sets_declared;
+  std::string_view fields_text, sets_text;  // as written: a declared count may not fit an integer
   int seen[6] = {};
   for (std::size_t i = 0; i < tokens.size(); ++i) {
     static const std::string_view kKeywords[6] = {"BEGIN_DATA_FORMAT", "END_DATA_FORMAT",
@@ -195,13 +196,14 @@ void check_cgats_structure(std::string_view text, const std::string& name) {
       if (k == 3) data_end = i;
       if ((k == 4 || k == 5) && i + 1 < tokens.size()) {
         (k == 4 ? fields_declared : sets_declared) = parse_number(tokens[i + 1]);
+        (k == 4 ? fields_text : sets_text) = tokens[i + 1];
       }
     }
   }
   if (seen[0] && seen[1] && format_end >= format_begin && fields_declared &&
       *fields_declared != static_cast<double>(format_end - format_begin)) {
-    fail("NUMBER_OF_FIELDS says " + std::to_string(static_cast<long long>(*fields_declared)) +
-         " but the data format has " + std::to_string(format_end - format_begin) + " fields");
+    fail("NUMBER_OF_FIELDS says " + std::string(fields_text) + " but the data format has " +
+         std::to_string(format_end - format_begin) + " fields");
   }
   if (seen[0] && seen[1] && seen[2] && seen[3] && sets_declared && data_end >= data_begin &&
       format_end > format_begin) {
@@ -209,8 +211,7 @@ void check_cgats_structure(std::string_view text, const std::string& name) {
     const double values = static_cast<double>(data_end - data_begin);
     if (values > fields * *sets_declared) {
       fail("the data section holds " + std::to_string(data_end - data_begin) +
-           " values, more than NUMBER_OF_SETS × fields (" +
-           std::to_string(static_cast<long long>(*sets_declared)) + " × " +
+           " values, more than NUMBER_OF_SETS × fields (" + std::string(sets_text) + " × " +
            std::to_string(format_end - format_begin) + ")");
     }
   }

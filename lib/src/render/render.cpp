@@ -31,7 +31,6 @@ struct Rgb8 {
   std::uint8_t r = 0, g = 0, b = 0;
 };
 
-const Rgb8 kPaper{255, 255, 255};
 const Rgb8 kInk{20, 20, 20};
 const Rgb8 kGrey{110, 110, 110};
 const Rgb8 kRule{200, 200, 200};
