@@ -4,20 +4,18 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <ctime>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <optional>
 #include <string>
 #include <vector>
 
 #include "catalog_check.hpp"
+#include "read_text.hpp"
 #include "smpshade/difference.hpp"
 #include "yaml_tree.hpp"
 
@@ -1025,20 +1023,13 @@ Catalog check_catalog_file(const std::string& path, DiagnosticSink& sink,
       return empty;
     }
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    sink.error("io", std::string("cannot open: ") + std::strerror(errno), Location{path});
+  std::string text;
+  try {
+    text = read_at_most(path, kMaxCatalogBytes);
+  } catch (const IoError& e) {
+    sink.error("io", e.message(), Location{path});
     return empty;
   }
-  // Read at most one byte past the limit, so that a pipe or a growing file cannot make us
-  // read more than that.
-  std::string text(kMaxCatalogBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  if (in.bad()) {
-    sink.error("io", "read error", Location{path});
-    return empty;
-  }
-  text.resize(static_cast<std::size_t>(in.gcount()));
   return check_catalog_text(text, path, sink, options);
 }
 

@@ -3,19 +3,17 @@
 
 #include <algorithm>
 #include <cctype>
-#include <cerrno>
 #include <charconv>
 #include <cmath>
 #include <cstdio>
-#include <cstring>
 #include <filesystem>
-#include <fstream>
 #include <map>
 #include <memory>
 #include <optional>
 
 #include "catalog_check.hpp"
 #include "lcms.hpp"
+#include "read_text.hpp"
 #include "smpshade/catalog_io.hpp"
 #include "smpshade/difference.hpp"
 
@@ -311,11 +309,7 @@ Catalog import_cgats(const std::string& path, const CgatsImportOptions& options)
   if (!ec && size > kMaxCatalogBytes) {
     throw InputError("the file is over 16 MiB: not a spectrophotometer export", Location{path});
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError(std::string("cannot open: ") + std::strerror(errno), Location{path});
-  std::string text(kMaxCatalogBytes + 1, '\0');
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<std::size_t>(in.gcount()));
+  const std::string text = detail::read_at_most(path, kMaxCatalogBytes);
   if (text.size() > kMaxCatalogBytes) {
     throw InputError("the file is over 16 MiB: not a spectrophotometer export", Location{path});
   }
