@@ -8,6 +8,7 @@
 #include <iostream>
 
 #include "app.hpp"
+#include "chart_detect.hpp"
 #include "smpshade/measure.hpp"
 
 using namespace smpshade;
@@ -53,7 +54,8 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs, region_texts;
   std::string white_text = "D50";
   MeasureOptions options;
-  bool keep_highlights = false;
+  bool keep_highlights = false, chart = false;
+  std::string chart_reference = "colorchecker-2014";
   int jobs = 0;
   auto& cli = tool.cli();
   cli.add_option("FILE", inputs, "Photos: JPEG, PNG or TIFF, 8 or 16 bit (default: stdin)");
@@ -67,6 +69,14 @@ int main(int argc, char** argv) {
          "--profile", options.profile_path,
          "ICC profile of the photos (e.g. from smp-calibrate); default: embedded, else sRGB")
       ->option_text("FILE.icc");
+  cli.add_flag("--chart", chart,
+               "Calibrate each photo from the ColorChecker in it (as smp-calibrate) and measure "
+               "with that profile; the chart is left out of the whole-image region");
+  cli.add_option("--chart-reference", chart_reference,
+                 "With --chart: colorchecker-2014, colorchecker-2005, or a CGATS file of the "
+                 "chart's own values")
+      ->capture_default_str()
+      ->option_text("NAME|FILE");
   cli.add_option("--white", white_text, "White of the Lab written: D50 or D65")
       ->check(CLI::IsMember({"D50", "D65"}))
       ->capture_default_str();
@@ -92,6 +102,18 @@ int main(int argc, char** argv) {
       throw app::UsageError(e.message());
     }
     options.exclude_highlights = !keep_highlights;
+    if (chart) {
+      CalibrateOptions calibration;
+      try {
+        calibration.reference = smpshade::chart_reference(chart_reference);
+      } catch (const ArgumentError& e) {
+        throw app::UsageError(e.message());
+      }
+      options.chart = calibration;
+      options.locate_chart = find_colorchecker;
+    } else if (cli.count("--chart-reference") > 0) {
+      throw app::UsageError("--chart-reference is for --chart");
+    }
     const Measurer measurer = [&] {
       try {
         return Measurer(options);
@@ -101,12 +123,13 @@ int main(int argc, char** argv) {
     }();
 
     const bool table = tool.format() == Format::Table;
-    RecordWriter writer(
-        std::cout, tool.format(),
-        {"id",         "source",   "region",   "white", "lab_L",   "lab_a",  "lab_b",
-         "median_L",   "median_a", "median_b", "p10_L", "p10_a",   "p10_b",  "p90_L",
-         "p90_a",      "p90_b",    "sd_L",     "sd_a",  "sd_b",    "pixels", "clipped",
-         "highlights", "coverage", "profile",  "ita",   "warnings"});
+    RecordWriter writer(std::cout, tool.format(),
+                        {"id",      "source",     "region",   "white",    "lab_L",
+                         "lab_a",   "lab_b",      "median_L", "median_a", "median_b",
+                         "p10_L",   "p10_a",      "p10_b",    "p90_L",    "p90_a",
+                         "p90_b",   "sd_L",       "sd_a",     "sd_b",     "pixels",
+                         "clipped", "highlights", "coverage", "profile",  "calibration_de00",
+                         "ita",     "warnings"});
     ProgressBar bar(inputs.size() > 1 && isatty(STDERR_FILENO));
     measure_batch(
         measurer, inputs, jobs,

@@ -475,6 +475,12 @@ Measurer::Measurer(MeasureOptions options) : impl_(std::make_unique<Impl>()) {
     }
   }
   if (o.max_pixels == 0) throw ArgumentError("--max-pixels must be positive");
+  if (o.chart && !o.profile_path.empty()) {
+    throw ArgumentError("--chart fits a profile to each photo: it cannot be used with --profile");
+  }
+  if (o.chart && !o.locate_chart && !o.chart->corners) {
+    throw ArgumentError("--chart needs a way to find the chart");
+  }
   if (!o.profile_path.empty()) {
     Profile profile = Profile::from_file(o.profile_path);
     if (!profile.is_rgb()) {
@@ -511,11 +517,25 @@ PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t 
   result.white = options.white;
   result.image = header.info;
 
-  // The profile: --profile, else embedded, else sRGB (SPEC 2.3).
+  // The profile: --chart's, else --profile, else embedded, else sRGB (SPEC 2.3).
   std::optional<Profile> embedded;
   const Profile* profile = nullptr;
   std::string key;
-  if (file_profile) {
+  std::vector<Point> chart_card;
+  if (options.chart) {
+    // The chart is found on the whole decoded photo; the measurement below decodes it again as
+    // a stream, which costs a second decode but keeps one measuring path for every photo.
+    const Image photo = decode_image(data, size, name, options.max_pixels);
+    result.calibration = calibrate(photo, name, *options.chart, options.locate_chart);
+    const Calibration& c = *result.calibration;
+    embedded.emplace(Profile::from_memory(c.icc.data(), c.icc.size(), name + " (chart profile)"));
+    profile = &*embedded;
+    key = profile_key(c.icc);
+    result.profile = "chart: " + std::string(camera_model_name(c.model.kind)) +
+                     " fitted to the ColorChecker in the photo";
+    for (const std::string& w : c.warnings) result.warnings.push_back("chart: " + w);
+    for (const ImagePoint& p : c.card_outline()) chart_card.push_back({p.x, p.y});
+  } else if (file_profile) {
     profile = &*file_profile;
     key = "file:" + options.profile_path;
     result.profile = "file: " + options.profile_path;
@@ -542,7 +562,8 @@ PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t 
       result.warnings.push_back("no ICC profile: assumed sRGB");
     }
   }
-  if (!file_profile && header.info.format == ImageFormat::Jpeg && header.info.camera.empty()) {
+  if (!file_profile && !options.chart && header.info.format == ImageFormat::Jpeg &&
+      header.info.camera.empty()) {
     result.warnings.push_back(
         "8-bit JPEG from an unknown camera (no EXIF make or model): its tone curve and white "
         "balance are unknown; a profile from smp-calibrate fixes both");
@@ -552,7 +573,10 @@ PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t 
     result.warnings.push_back(std::string(image_format_name(header.info.format)) +
                               " data in a file named ." + extension);
   }
-  const std::shared_ptr<const PixelColour> colour_ptr = colour(key, *profile, header.info.bits);
+  // A chart's profile is this photo's alone: built here, not kept in the cache.
+  const std::shared_ptr<const PixelColour> colour_ptr =
+      options.chart ? std::make_shared<const PixelColour>(*profile, header.info.bits, options.white)
+                    : colour(key, *profile, header.info.bits);
   const PixelColour& colour = *colour_ptr;
 
   // Regions in stored coordinates.
@@ -567,7 +591,7 @@ PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t 
     w.spec = specs[i];
     const Mask* mask = nullptr;
     if (specs[i]->kind == RegionSpec::Kind::Mask) mask = &masks.at(specs[i]->mask_path);
-    w.pixels = region_pixels(*specs[i], header, mask, name);
+    w.pixels = region_pixels(*specs[i], header, mask, name, chart_card);
     w.stride = sample_stride(w.pixels.count);
     // Where each band's sample pixels go: the sample grid positions of its rows.
     const int bands = (header.stored_height + kBandRows - 1) / kBandRows;
@@ -873,7 +897,9 @@ std::vector<Record> measurement_records(const PhotoMeasurement& m) {
         .set("clipped", r.clipped)
         .set("highlights", r.highlights);
     if (r.coverage) record.set("coverage", *r.coverage);
-    record.set("profile", m.profile).set("ita", r.ita).set("warnings", r.warnings);
+    record.set("profile", m.profile);
+    if (m.calibration) record.set("calibration_de00", m.calibration->mean_delta_e);
+    record.set("ita", r.ita).set("warnings", r.warnings);
     records.push_back(std::move(record));
   }
   return records;

@@ -45,9 +45,11 @@ struct Mask {
 Mask load_mask(const std::string& path);
 
 /// The pixels of `region` on an image with this header; `mask` for RegionSpec::Kind::Mask.
-/// Throws InputError (at `source`) when the region leaves the image or holds no pixel.
+/// `hole` (displayed coordinates; may reach outside the image) is left out of the whole-image
+/// region: the chart's card with --chart. Throws InputError (at `source`) when the region
+/// leaves the image or holds no pixel.
 RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, const Mask* mask,
-                           const std::string& source);
+                           const std::string& source, const std::vector<Point>& hole = {});
 
 // ---------------------------------------------------------------------------------------------
 // Colour

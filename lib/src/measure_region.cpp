@@ -123,8 +123,9 @@ std::string number_text(double v) {
   return text;
 }
 
-// Even-odd scanline fill at pixel centres, in stored coordinates.
-RegionPixels rasterise(const std::vector<Point>& polygon, int width, int height) {
+// Even-odd scanline fill at pixel centres, in stored coordinates, of one or more closed rings
+// (a ring inside another is a hole).
+RegionPixels rasterise(const std::vector<std::vector<Point>>& rings, int width, int height) {
   RegionPixels pixels;
   pixels.row_start.reserve(static_cast<std::size_t>(height) + 1);
   std::vector<double> crossings;
@@ -132,11 +133,13 @@ RegionPixels rasterise(const std::vector<Point>& polygon, int width, int height)
     pixels.row_start.push_back(static_cast<std::uint32_t>(pixels.spans.size()));
     const double yc = y + 0.5;
     crossings.clear();
-    for (std::size_t i = 0; i < polygon.size(); ++i) {
-      const Point& p = polygon[i];
-      const Point& q = polygon[(i + 1) % polygon.size()];
-      if ((p.y <= yc) != (q.y <= yc))
-        crossings.push_back(p.x + (yc - p.y) * (q.x - p.x) / (q.y - p.y));
+    for (const std::vector<Point>& polygon : rings) {
+      for (std::size_t i = 0; i < polygon.size(); ++i) {
+        const Point& p = polygon[i];
+        const Point& q = polygon[(i + 1) % polygon.size()];
+        if ((p.y <= yc) != (q.y <= yc))
+          crossings.push_back(p.x + (yc - p.y) * (q.x - p.x) / (q.y - p.y));
+      }
     }
     std::sort(crossings.begin(), crossings.end());
     for (std::size_t k = 0; k + 1 < crossings.size(); k += 2) {
@@ -186,7 +189,7 @@ RegionPixels mask_pixels(const Mask& mask, const ImageHeader& header) {
 }  // namespace
 
 RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, const Mask* mask,
-                           const std::string& source) {
+                           const std::string& source, const std::vector<Point>& hole) {
   const double width = header.info.width, height = header.info.height;
   const std::string size_text =
       std::to_string(header.info.width) + " x " + std::to_string(header.info.height);
@@ -237,11 +240,15 @@ RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, 
       return pixels;
     }
   }
-  for (Point& p : polygon) {
-    p = stored_from_displayed(p, header.info.orientation, header.stored_width,
-                              header.stored_height);
+  std::vector<std::vector<Point>> rings{polygon};
+  if (region.kind == RegionSpec::Kind::Whole && !hole.empty()) rings.push_back(hole);
+  for (std::vector<Point>& ring : rings) {
+    for (Point& p : ring) {
+      p = stored_from_displayed(p, header.info.orientation, header.stored_width,
+                                header.stored_height);
+    }
   }
-  RegionPixels pixels = rasterise(polygon, header.stored_width, header.stored_height);
+  RegionPixels pixels = rasterise(rings, header.stored_width, header.stored_height);
   if (pixels.count == 0) fail("holds no pixel (no pixel centre lies inside it)");
   return pixels;
 }

@@ -1,19 +1,25 @@
 #!/usr/bin/env bash
 # The steps of scripts/demo (which would rebuild inside ctest) on the sample photo it uses:
-# smp-measure --split on the scalp area → smp-match with the bundled catalogue → smp-render.
+# smp-measure --chart --split (calibrated from the chart in the photo, the chart left out) →
+# smp-match with the bundled catalogue → smp-render.
 source "$(dirname "$0")/lib.sh"
 export SMPSHADE_CATALOG=$SRC/pigments
 photo=$SRC/data/samples/light-grey.jpg
-smp-measure --split --region crown=0,0,520,600 "$photo" > "$WORK/measure.jsonl" 2> "$WORK/measure.err"
+smp-measure --chart --split "$photo" > "$WORK/measure.jsonl" 2> "$WORK/measure.err"
 [ $? -eq 0 ] || fail "smp-measure: $(cat "$WORK/measure.err")"
 [ "$(wc -l < "$WORK/measure.jsonl")" -eq 2 ] || fail "hair and scalp records"
 # The scalp (painted Lab 68 8 15, ITA 50, through a camera whose white balance is too blue)
-# reads as light skin: ITA between 41 and 65 degrees.
-grep '"region":"crown/scalp"' "$WORK/measure.jsonl" | grep -qE '"ita":(4[1-9]|5[0-9]|6[0-4])\.' ||
+# reads as light skin, ITA between 41 and 65 degrees, and within 1.5 ΔE00 of what was painted
+# once the chart has calibrated the photo (3.2 without it).
+grep '"region":"scalp"' "$WORK/measure.jsonl" | grep -qE '"ita":(4[1-9]|5[0-9]|6[0-4])\.' ||
   fail "scalp ITA is light: $(grep scalp "$WORK/measure.jsonl")"
+echo "light-grey/scalp 68 8 15" > "$WORK/painted.txt"
+smp-diff --max 1.5 "$WORK/painted.txt" <(grep '"region":"scalp"' "$WORK/measure.jsonl") > /dev/null \
+  2> "$WORK/painted.err" || fail "calibrated scalp is off what was painted: $(cat "$WORK/painted.err")"
+grep -q '"calibration_de00":0\.[0-5]' "$WORK/measure.jsonl" || fail "the chart calibrates to under 0.6 ΔE00"
 smp-match --top 3 --coverage 0.25 "$WORK/measure.jsonl" > "$WORK/match.jsonl" 2> "$WORK/match.err"
 [ "$(wc -l < "$WORK/match.jsonl")" -eq 3 ] || fail "three recipes: $(cat "$WORK/match.err")"
-grep -q '"id":"light-grey/crown/hair","rank":1,' "$WORK/match.jsonl" || fail "rank 1 recipe"
+grep -q '"id":"light-grey/hair","rank":1,' "$WORK/match.jsonl" || fail "rank 1 recipe"
 # Grey stubble (painted L* 52) is within reach of a diluted ink: ΔE00 under the tolerance of 2.
 head -n 1 "$WORK/match.jsonl" | grep -q '"reachable":true' || fail "grey hair is reachable"
 mkdir -p "$WORK/render/demo"

@@ -62,7 +62,7 @@ run smp-measure --format table "$WORK/patches.png"
 expect_stdout "id" "table header"
 expect_stdout "patches/image" "table row"
 run smp-measure --format csv "$WORK/patches.png"
-[ "$(head -n 1 "$WORK/out")" = "id,source,region,white,lab_L,lab_a,lab_b,median_L,median_a,median_b,p10_L,p10_a,p10_b,p90_L,p90_a,p90_b,sd_L,sd_a,sd_b,pixels,clipped,highlights,coverage,profile,ita,warnings" ] ||
+[ "$(head -n 1 "$WORK/out")" = "id,source,region,white,lab_L,lab_a,lab_b,median_L,median_a,median_b,p10_L,p10_a,p10_b,p90_L,p90_a,p90_b,sd_L,sd_a,sd_b,pixels,clipped,highlights,coverage,profile,calibration_de00,ita,warnings" ] ||
   fail "CSV header: $(head -n 1 "$WORK/out")"
 
 # --white D65: every record says so, and the Lab is adapted.

@@ -13,6 +13,7 @@
 #include <string_view>
 #include <vector>
 
+#include "smpshade/calibrate.hpp"
 #include "smpshade/colour.hpp"
 #include "smpshade/error.hpp"
 #include "smpshade/export.hpp"
@@ -52,6 +53,11 @@ struct MeasureOptions {
   std::uint64_t max_pixels = kDefaultMaxPixels;  ///< refused, before decoding, above this
   bool exclude_highlights = true;                ///< drop specular highlights (see smp-measure(1))
   bool keep_pixel_classes = false;  ///< fill PhotoMeasurement::maps (for checking; slower)
+  /// --chart: find a ColorChecker in each photo with `locate_chart`, calibrate from it as
+  /// smp-calibrate does (these options), measure with the fitted profile, and leave the chart's
+  /// card out of the whole-image region. Excludes profile_path.
+  std::optional<CalibrateOptions> chart;
+  ChartLocator locate_chart;
 };
 
 /// What became of each pixel of a region (PhotoMeasurement::maps).
@@ -96,8 +102,9 @@ struct PhotoMeasurement {
   std::string source;   ///< the path as given ("-" for standard input)
   std::string profile;  ///< "embedded: <description>", "file: <path>", "assumed sRGB", ...
   White white = White::D50;
-  ImageInfo image;                    ///< the photo's header (no pixels)
-  std::vector<std::string> warnings;  ///< about the whole photo; also in every record
+  ImageInfo image;                         ///< the photo's header (no pixels)
+  std::optional<Calibration> calibration;  ///< --chart: the calibration the photo was measured with
+  std::vector<std::string> warnings;       ///< about the whole photo; also in every record
   std::vector<RegionMeasurement> records;
   std::vector<PixelClassMap> maps;  ///< with MeasureOptions::keep_pixel_classes
 };
@@ -130,7 +137,8 @@ class SMPSHADE_API Measurer {
 
 /// The Lab records of a measurement (smpshade-records(5)), fields in SPEC 2.2's order:
 /// id (source-stem/region), source, region, white, lab, median, p10, p90, sd, pixels, clipped,
-/// highlights, coverage (--split), profile, ita, warnings.
+/// highlights, coverage (--split), profile, calibration_de00 (--chart: the calibration's mean
+/// ΔE00 on the chart), ita, warnings.
 SMPSHADE_API std::vector<Record> measurement_records(const PhotoMeasurement& measurement);
 
 /// Called with each photo's outcome in input order: its measurement, or the error that stopped

@@ -1,0 +1,158 @@
+#pragma once
+/// @file calibrate.hpp
+/// Camera profiles from a photo of an X-Rite ColorChecker Classic 24 (SPEC 2.4): the patches
+/// sampled in the photo's linearised RGB, a camera RGB → XYZ (D50) model fitted to minimise
+/// CIEDE2000 against the chart's reference values, and the ICC profile that carries it.
+///
+/// Finding the chart in a photo is OpenCV's work and stays outside this library (smp-calibrate
+/// and smp-measure link it and pass it in as a ChartLocator); here a chart is its four corners.
+
+#include <array>
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "smpshade/colour.hpp"
+#include "smpshade/export.hpp"
+#include "smpshade/image.hpp"
+#include "smpshade/records.hpp"
+
+namespace smpshade {
+
+/// The chart's layout: 6 columns × 4 rows, patches numbered 1..24 row by row from dark skin
+/// (top left when the chart is upright) to black.
+inline constexpr int kChartColumns = 6;
+inline constexpr int kChartRows = 4;
+inline constexpr int kChartPatches = kChartColumns * kChartRows;
+
+/// One patch's reference colour: CIELAB, D50, 2° observer.
+struct ChartPatch {
+  std::string name;
+  Lab lab;
+};
+
+/// What the chart's patches should measure.
+struct ChartReference {
+  std::string name;                 ///< "colorchecker-2014", "colorchecker-2005" or a file
+  std::string source;               ///< whose values they are
+  std::vector<ChartPatch> patches;  ///< 24, in patch order
+};
+
+/// The built-in reference values: "colorchecker-2014" (X-Rite, charts made after November
+/// 2014) or "colorchecker-2005" (before). Throws ArgumentError for any other name.
+SMPSHADE_API ChartReference builtin_chart_reference(std::string_view name);
+
+/// `--reference`: a built-in name (builtin_chart_reference()), else a CGATS file
+/// (chart_reference_from_cgats()).
+SMPSHADE_API ChartReference chart_reference(const std::string& name_or_file);
+
+/// A chart's own measured values from a CGATS.17 file (24 rows; LAB_L/LAB_A/LAB_B or
+/// XYZ_X/XYZ_Y/XYZ_Z fields, D50). Throws InputError naming the file when it is not one.
+SMPSHADE_API ChartReference chart_reference_from_cgats(const std::string& path);
+
+/// A point of a photo, in displayed pixel coordinates (the image spans [0, w] × [0, h]).
+struct ImagePoint {
+  double x = 0, y = 0;
+};
+
+/// Where the chart's patches lie: the four outer corners of the 6 × 4 patch area, clockwise
+/// from the outer corner of the dark-skin patch (then bluish green's, black's and white's).
+using ChartCorners = std::array<ImagePoint, 4>;
+
+/// Parses `--corners x1,y1,x2,y2,x3,y3,x4,y4`. Throws ArgumentError saying what is wrong.
+SMPSHADE_API ChartCorners parse_chart_corners(std::string_view text);
+
+/// Finds charts in a photo: the corners of each candidate, most likely first; none when there
+/// is none. calibrate() takes the first whose patches fit the reference.
+using ChartLocator = std::function<std::vector<ChartCorners>(const Image&)>;
+
+/// The camera models (`--model`): a 3 × 3 matrix on linearised RGB, or Finlayson's
+/// root-polynomial of degree 2 (R, G, B, √RG, √GB, √RB), which keeps a matrix's independence
+/// of exposure but bends around the colours a matrix cannot reach.
+enum class CameraModelKind { Matrix, RootPolynomial };
+
+/// "matrix" or "rootpoly".
+SMPSHADE_API std::string_view camera_model_name(CameraModelKind kind);
+/// Parses "matrix" or "rootpoly"; throws ArgumentError otherwise.
+SMPSHADE_API CameraModelKind parse_camera_model(std::string_view name);
+
+/// A fitted camera model: linear camera RGB (0..1 of the code range) → XYZ (D50, Y of the
+/// perfect white 1).
+struct CameraModel {
+  CameraModelKind kind = CameraModelKind::Matrix;
+  /// Three rows (X, Y, Z) of as many coefficients as the model has terms (3 or 6).
+  std::vector<double> coefficients;
+
+  SMPSHADE_API Xyz apply(const std::array<double, 3>& rgb) const;
+};
+
+/// How a photo is calibrated.
+struct CalibrateOptions {
+  ChartReference reference = builtin_chart_reference("colorchecker-2014");
+  std::optional<CameraModelKind> model;  ///< none: the one that does better on held-out patches
+  std::optional<ChartCorners> corners;   ///< none: found by the ChartLocator
+  std::string description;               ///< the profile's description; "" for a default
+  /// Inner share of each patch's cell that is sampled, per side (0.4: the central 40 %), so
+  /// that a corner off by a tenth of a patch still samples the patch alone.
+  double sample_share = 0.4;
+};
+
+/// One patch of a calibration.
+struct PatchCalibration {
+  int number = 0;  ///< 1..24
+  std::string name;
+  Lab reference;                   ///< the reference value
+  Lab measured;                    ///< the photo's patch through the fitted model
+  double delta_e = 0;              ///< CIEDE2000 of the two
+  std::optional<double> held_out;  ///< ΔE00 when the model is fitted without this patch
+  std::array<double, 3> rgb{};     ///< mean linearised camera RGB of the sampled pixels
+  std::uint64_t pixels = 0;        ///< pixels sampled
+  double clipped = 0;              ///< share of them with a channel at the top code
+  bool used = true;                ///< in the fit
+  std::string rejected;            ///< why it is not, when it is not
+};
+
+/// What a calibration found and fitted.
+struct Calibration {
+  std::string source;         ///< the photo
+  std::string reference;      ///< ChartReference::name
+  std::string linearisation;  ///< how the photo's encoding was undone ("embedded: ...", "sRGB")
+  CameraModel model;          ///< the model written to the profile
+  std::vector<PatchCalibration> patches;
+  double mean_delta_e = 0, max_delta_e = 0;  ///< over the patches used
+  double held_out_mean = 0;                  ///< leave-one-out mean ΔE00 of the chosen model
+  /// Leave-one-out mean ΔE00 of each model that could be fitted, matrix then rootpoly.
+  std::vector<std::pair<CameraModelKind, double>> held_out_by_model;
+  ChartCorners corners{};    ///< where the patches were sampled
+  bool chart_found = false;  ///< corners from the ChartLocator (else given)
+  double chart_share = 0;    ///< share of the frame the chart's patch area covers
+  std::vector<std::string> warnings;
+  std::vector<unsigned char> icc;  ///< the ICC profile (matrix/TRC or LUT-based)
+
+  /// The chart's whole card (patch area and a margin of 0.6 patch) as a polygon, for
+  /// excluding it from a measurement.
+  SMPSHADE_API std::vector<ImagePoint> card_outline() const;
+};
+
+/// Calibrates from a photo of the chart (decoded, with its embedded ICC profile if any).
+/// `source` names it in messages. Throws InputError naming the source when no chart is found
+/// (no corners given and no candidate of `locate` has patches that fit the reference), when
+/// the corners given hold no ColorChecker, or when too few patches are usable.
+SMPSHADE_API Calibration calibrate(const Image& image, const std::string& source,
+                                   const CalibrateOptions& options,
+                                   const ChartLocator& locate = {});
+
+/// The report record of a calibration (smp-calibrate(1)): source, reference, model, the
+/// profile written (`profile_path`), mean/max/held-out ΔE00, each model's held-out mean, the
+/// chart's corners and share of the frame, the patches (nested), warnings.
+SMPSHADE_API Record calibration_record(const Calibration& calibration,
+                                       const std::string& profile_path);
+
+/// One record per patch: patch, name, reference, lab, de00, held_out_de00, rgb, pixels,
+/// clipped, used, rejected.
+SMPSHADE_API std::vector<Record> calibration_patch_records(const Calibration& calibration);
+
+}  // namespace smpshade

@@ -1,0 +1,561 @@
+// A ColorChecker photo to a camera profile: sample the patches, fit, check, write.
+//
+// Sampling: the corners give a homography from the chart's 6 × 4 grid of patch cells to the
+// photo. Each patch is read over the central `sample_share` of its cell (40 % per side: the
+// patches fill about 85 % of their cells, so corners off by a tenth of a cell still read the
+// patch alone), through the photo's own tone curves to linear light. A patch is left out of
+// the fit when more than 1 % of its pixels are clipped, or when the means of its four quarters
+// differ by more than 10 % (glare, a shadow, or corners that miss it).
+#include "smpshade/calibrate.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <filesystem>
+#include <numeric>
+
+#include "calibrate_internal.hpp"
+#include "chart_tables.hpp"
+#include "smpshade/difference.hpp"
+#include "smpshade/error.hpp"
+
+namespace smpshade {
+
+using detail::Rgb;
+
+namespace {
+
+constexpr double kMaxClippedShare = 0.01;
+constexpr double kMaxQuarterSpread = 0.10;
+constexpr double kMinChartShare = 0.05;
+// The six neutrals should see one exposure: their linear signal over reference Y may spread
+// this much (noise, flare on black) before the light is called uneven.
+constexpr double kMaxNeutralSpread = 0.15;
+// A grey read with one channel this many times another: the light or white balance is far off.
+constexpr double kStrongCast = 1.4;
+// After fitting, a mean ΔE00 above this means the corners do not hold a ColorChecker.
+constexpr double kNotAChart = 10.0;
+
+std::string fixed(double v, int decimals) {
+  char text[64];
+  std::snprintf(text, sizeof text, "%.*f", decimals, v);
+  return text;
+}
+
+// A plane homography: grid (u, v) → photo (x, y).
+struct Homography {
+  double h[9] = {1, 0, 0, 0, 1, 0, 0, 0, 1};
+
+  ImagePoint map(double u, double v) const {
+    const double w = h[6] * u + h[7] * v + h[8];
+    return {(h[0] * u + h[1] * v + h[2]) / w, (h[3] * u + h[4] * v + h[5]) / w};
+  }
+
+  // From four (u, v) → (x, y) pairs; false when three of the points are collinear.
+  static bool from_points(const std::array<ImagePoint, 4>& from,
+                          const std::array<ImagePoint, 4>& to, Homography& out) {
+    std::vector<double> a(64, 0.0), b(8, 0.0), x;
+    for (std::size_t i = 0; i < 4; ++i) {
+      const double u = from[i].x, v = from[i].y, px = to[i].x, py = to[i].y;
+      double* r1 = &a[(2 * i) * 8];
+      double* r2 = &a[(2 * i + 1) * 8];
+      r1[0] = u, r1[1] = v, r1[2] = 1, r1[6] = -u * px, r1[7] = -v * px;
+      r2[3] = u, r2[4] = v, r2[5] = 1, r2[6] = -u * py, r2[7] = -v * py;
+      b[2 * i] = px;
+      b[2 * i + 1] = py;
+    }
+    if (!detail::solve_linear(a, b, x)) return false;
+    std::copy(x.begin(), x.end(), out.h);
+    out.h[8] = 1;
+    return true;
+  }
+
+  Homography inverse() const {
+    const double* m = h;
+    Homography inv;
+    double* r = inv.h;
+    r[0] = m[4] * m[8] - m[5] * m[7];
+    r[1] = m[2] * m[7] - m[1] * m[8];
+    r[2] = m[1] * m[5] - m[2] * m[4];
+    r[3] = m[5] * m[6] - m[3] * m[8];
+    r[4] = m[0] * m[8] - m[2] * m[6];
+    r[5] = m[2] * m[3] - m[0] * m[5];
+    r[6] = m[3] * m[7] - m[4] * m[6];
+    r[7] = m[1] * m[6] - m[0] * m[7];
+    r[8] = m[0] * m[4] - m[1] * m[3];
+    return inv;
+  }
+};
+
+Homography grid_to_photo(const ChartCorners& corners, const std::string& source) {
+  const std::array<ImagePoint, 4> grid{
+      {{0, 0}, {kChartColumns, 0}, {kChartColumns, kChartRows}, {0, kChartRows}}};
+  Homography h;
+  if (!Homography::from_points(grid, corners, h)) {
+    throw InputError("the chart's corners do not make a quadrilateral", Location{source});
+  }
+  return h;
+}
+
+// What one patch's pixels hold.
+struct PatchSample {
+  Rgb mean{};
+  std::uint64_t pixels = 0, clipped = 0;
+  double quarter_spread = 0;  // (max − min) / mean of the four quarters' R+G+B
+};
+
+std::vector<PatchSample> sample_patches(const Image& image, const detail::Linearisation& lin,
+                                        const ChartCorners& corners, double share,
+                                        const std::string& source) {
+  const Homography to_photo = grid_to_photo(corners, source);
+  const Homography to_grid = to_photo.inverse();
+  const int top = image.info().bits == 16 ? 65535 : 255;
+  std::vector<PatchSample> samples(kChartPatches);
+  for (int row = 0; row < kChartRows; ++row) {
+    for (int col = 0; col < kChartColumns; ++col) {
+      const double uc = col + 0.5, vc = row + 0.5, half = share / 2;
+      // The sampled square's bounding box in the photo.
+      double x0 = 1e300, y0 = 1e300, x1 = -1e300, y1 = -1e300;
+      for (const auto& [du, dv] :
+           {std::pair{-half, -half}, {half, -half}, {half, half}, {-half, half}}) {
+        const ImagePoint p = to_photo.map(uc + du, vc + dv);
+        x0 = std::min(x0, p.x), y0 = std::min(y0, p.y);
+        x1 = std::max(x1, p.x), y1 = std::max(y1, p.y);
+      }
+      const int ix0 = std::max(0, static_cast<int>(std::floor(x0)));
+      const int iy0 = std::max(0, static_cast<int>(std::floor(y0)));
+      const int ix1 = std::min(image.width(), static_cast<int>(std::ceil(x1)));
+      const int iy1 = std::min(image.height(), static_cast<int>(std::ceil(y1)));
+      PatchSample& s = samples[static_cast<std::size_t>(row * kChartColumns + col)];
+      std::array<Rgb, 4> quarter{};
+      std::array<std::uint64_t, 4> quarter_pixels{};
+      for (int y = iy0; y < iy1; ++y) {
+        for (int x = ix0; x < ix1; ++x) {
+          const ImagePoint g = to_grid.map(x + 0.5, y + 0.5);
+          const double du = g.x - uc, dv = g.y - vc;
+          if (std::fabs(du) > half || std::fabs(dv) > half) continue;
+          const auto codes = image.pixel(x, y);
+          ++s.pixels;
+          if (codes[0] == top || codes[1] == top || codes[2] == top) {
+            ++s.clipped;
+            continue;
+          }
+          const std::size_t q = (du < 0 ? 0 : 1) + (dv < 0 ? 0 : 2);
+          for (int c = 0; c < 3; ++c) {
+            quarter[q][static_cast<std::size_t>(c)] +=
+                lin.linear(c, codes[static_cast<std::size_t>(c)]);
+          }
+          ++quarter_pixels[q];
+        }
+      }
+      const std::uint64_t used = s.pixels - s.clipped;
+      if (used == 0) continue;
+      double lo = 1e300, hi = -1e300;
+      for (std::size_t q = 0; q < 4; ++q) {
+        for (std::size_t c = 0; c < 3; ++c) s.mean[c] += quarter[q][c];
+        if (quarter_pixels[q] > 0) {
+          const double level = (quarter[q][0] + quarter[q][1] + quarter[q][2]) /
+                               static_cast<double>(quarter_pixels[q]);
+          lo = std::min(lo, level), hi = std::max(hi, level);
+        }
+      }
+      for (double& m : s.mean) m /= static_cast<double>(used);
+      const double level = s.mean[0] + s.mean[1] + s.mean[2];
+      s.quarter_spread = (hi - lo) / std::max(level, 0.005);
+    }
+  }
+  return samples;
+}
+
+double quad_area(const ChartCorners& c) {
+  double a = 0;
+  for (std::size_t i = 0; i < 4; ++i) {
+    const ImagePoint& p = c[i];
+    const ImagePoint& q = c[(i + 1) % 4];
+    a += p.x * q.y - q.x * p.y;
+  }
+  return std::fabs(a) / 2;
+}
+
+// The eight ways four corners can be read: each corner first, clockwise or (a mirrored photo,
+// e.g. a front camera's) anticlockwise.
+std::array<ChartCorners, 8> orientations(const ChartCorners& c) {
+  std::array<ChartCorners, 8> all;
+  for (std::size_t k = 0; k < 4; ++k) {
+    for (std::size_t i = 0; i < 4; ++i) {
+      all[k][i] = c[(i + k) % 4];
+      all[4 + k][i] = c[(k + 4 - i) % 4];
+    }
+  }
+  return all;
+}
+
+struct UsablePatches {
+  std::vector<std::size_t> index;
+  std::vector<Rgb> rgb;
+  std::vector<Lab> reference;
+};
+
+UsablePatches usable(const std::vector<PatchSample>& samples, const ChartReference& reference) {
+  UsablePatches u;
+  for (std::size_t i = 0; i < samples.size(); ++i) {
+    const PatchSample& s = samples[i];
+    if (s.pixels == 0 || s.pixels == s.clipped) continue;
+    if (static_cast<double>(s.clipped) > kMaxClippedShare * static_cast<double>(s.pixels)) continue;
+    if (s.quarter_spread > kMaxQuarterSpread) continue;
+    u.index.push_back(i);
+    u.rgb.push_back(s.mean);
+    u.reference.push_back(reference.patches[i].lab);
+  }
+  return u;
+}
+
+// How well a quick matrix explains an orientation's patches (mean ΔE00; huge when it cannot).
+double orientation_error(const UsablePatches& u) {
+  if (static_cast<int>(u.index.size()) < detail::minimum_patches(CameraModelKind::Matrix)) {
+    return 1e300;
+  }
+  const CameraModel model =
+      detail::least_squares_model(CameraModelKind::Matrix, u.rgb, u.reference);
+  double sum = 0;
+  for (std::size_t i = 0; i < u.rgb.size(); ++i) {
+    sum += ciede2000(u.reference[i], detail::model_lab(model, u.rgb[i]));
+  }
+  return sum / static_cast<double>(u.rgb.size());
+}
+
+std::string patch_list(const std::vector<const PatchCalibration*>& patches) {
+  std::string text;
+  for (const PatchCalibration* p : patches) {
+    if (!text.empty()) text += ", ";
+    text += std::to_string(p->number) + " (" + p->name + ")";
+  }
+  return text;
+}
+
+}  // namespace
+
+ChartReference builtin_chart_reference(std::string_view name) {
+  const detail::ChartTable* table = nullptr;
+  if (name == "colorchecker-2014") table = &detail::colorchecker24_2014();
+  if (name == "colorchecker-2005") table = &detail::colorchecker24_2005();
+  if (!table) {
+    throw ArgumentError("unknown chart reference '" + std::string(name) +
+                        "': colorchecker-2014, colorchecker-2005, or a CGATS file");
+  }
+  ChartReference reference;
+  reference.name = std::string(name);
+  reference.source = table->source;
+  for (int i = 0; i < table->count; ++i) {
+    const detail::ChartTableRow& row = table->rows[i];
+    reference.patches.push_back({row.name, Lab{row.l, row.a, row.b}});
+  }
+  return reference;
+}
+
+ChartReference chart_reference(const std::string& name_or_file) {
+  if (name_or_file == "colorchecker-2014" || name_or_file == "colorchecker-2005") {
+    return builtin_chart_reference(name_or_file);
+  }
+  return chart_reference_from_cgats(name_or_file);
+}
+
+ChartCorners parse_chart_corners(std::string_view text) {
+  std::vector<double> values;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string token(text.substr(start, comma - start));
+    char* end = nullptr;
+    const double v = std::strtod(token.c_str(), &end);
+    if (token.empty() || end != token.c_str() + token.size() || !std::isfinite(v)) {
+      throw ArgumentError("--corners: '" + token + "' is not a number");
+    }
+    values.push_back(v);
+    start = comma + 1;
+  }
+  if (values.size() != 8) {
+    throw ArgumentError("--corners takes 8 numbers x1,y1,...,x4,y4, not " +
+                        std::to_string(values.size()));
+  }
+  ChartCorners corners;
+  for (std::size_t i = 0; i < 4; ++i) corners[i] = {values[2 * i], values[2 * i + 1]};
+  if (quad_area(corners) < 1) throw ArgumentError("--corners: the four corners enclose no area");
+  return corners;
+}
+
+std::string_view camera_model_name(CameraModelKind kind) {
+  return kind == CameraModelKind::Matrix ? "matrix" : "rootpoly";
+}
+
+CameraModelKind parse_camera_model(std::string_view name) {
+  if (name == "matrix") return CameraModelKind::Matrix;
+  if (name == "rootpoly") return CameraModelKind::RootPolynomial;
+  throw ArgumentError("unknown model '" + std::string(name) + "': matrix or rootpoly");
+}
+
+std::vector<ImagePoint> Calibration::card_outline() const {
+  // The card's frame is about half a patch wide around the patches; 0.6 keeps a margin.
+  const Homography h = grid_to_photo(corners, source);
+  constexpr double m = 0.6;
+  return {h.map(-m, -m), h.map(kChartColumns + m, -m), h.map(kChartColumns + m, kChartRows + m),
+          h.map(-m, kChartRows + m)};
+}
+
+Calibration calibrate(const Image& image, const std::string& source,
+                      const CalibrateOptions& options, const ChartLocator& locate) {
+  if (options.reference.patches.size() != static_cast<std::size_t>(kChartPatches)) {
+    throw ArgumentError("the chart reference '" + options.reference.name + "' has " +
+                        std::to_string(options.reference.patches.size()) + " patches, not 24");
+  }
+  if (!(options.sample_share > 0.05 && options.sample_share < 0.9)) {
+    throw ArgumentError("the sampled share of a patch must be between 0.05 and 0.9");
+  }
+  Calibration result;
+  result.source = source;
+  result.reference = options.reference.name;
+  const detail::Linearisation lin = detail::Linearisation::of_image(image.info(), source);
+  result.linearisation = lin.description();
+  if (!lin.warning().empty()) result.warnings.push_back(lin.warning());
+
+  // The candidates: the corners given, else what the locator sees.
+  std::vector<ChartCorners> candidates;
+  if (options.corners) {
+    candidates.push_back(*options.corners);
+  } else if (locate) {
+    candidates = locate(image);
+    result.chart_found = !candidates.empty();
+  }
+  if (candidates.empty()) {
+    throw InputError(
+        "no ColorChecker found in the photo (give its corners with --corners if it is there)",
+        Location{source});
+  }
+  for (const ChartCorners& corners : candidates) {
+    for (const ImagePoint& p : corners) {
+      if (p.x < 0 || p.y < 0 || p.x > image.width() || p.y > image.height()) {
+        throw InputError("the chart's corner (" + fixed(p.x, 1) + ", " + fixed(p.y, 1) +
+                             ") is outside the " + std::to_string(image.width()) + " x " +
+                             std::to_string(image.height()) + " photo",
+                         Location{source});
+      }
+    }
+  }
+
+  // Which candidate is the chart, and which of its corners is dark skin's: the reading whose
+  // patches a matrix explains best.
+  double best_error = 1e300;
+  std::size_t best_orientation = 0;
+  std::vector<PatchSample> samples;
+  for (const ChartCorners& candidate : candidates) {
+    const auto readings = orientations(candidate);
+    for (std::size_t k = 0; k < readings.size(); ++k) {
+      auto s = sample_patches(image, lin, readings[k], options.sample_share, source);
+      const double error = orientation_error(usable(s, options.reference));
+      if (error < best_error) {
+        best_error = error, best_orientation = k, samples = std::move(s);
+        result.corners = readings[k];
+      }
+    }
+    if (best_error <= kNotAChart) break;
+  }
+  if (best_error > kNotAChart) {
+    std::string why;
+    if (best_error > 1e299) {
+      why = "too few of the chart's patches are readable (clipped, or not uniform)";
+    } else if (options.corners) {
+      why = "what lies at the corners given does not look like a ColorChecker (mean ΔE00 " +
+            fixed(best_error, 1) + " from its reference after fitting)";
+    } else {
+      why =
+          "no ColorChecker found in the photo: the detector's best candidate does not have its "
+          "colours (mean ΔE00 " +
+          fixed(best_error, 1) + " after fitting); give --corners if a chart is there";
+    }
+    throw InputError(why, Location{source});
+  }
+  if (best_orientation != 0 && options.corners) {
+    result.warnings.push_back(
+        "the corners given do not start at the dark-skin patch and go clockwise; the chart was "
+        "read as its patches fit best");
+  }
+  result.chart_share = quad_area(result.corners) / (double(image.width()) * image.height());
+
+  const UsablePatches fit_set = usable(samples, options.reference);
+  // The model: as asked, else the one that predicts held-out patches better.
+  std::vector<CameraModelKind> kinds;
+  if (options.model) {
+    kinds.push_back(*options.model);
+  } else {
+    kinds = {CameraModelKind::Matrix, CameraModelKind::RootPolynomial};
+  }
+  std::vector<double> chosen_held_out;
+  for (CameraModelKind kind : kinds) {
+    if (static_cast<int>(fit_set.rgb.size()) < detail::minimum_patches(kind)) {
+      if (options.model) {
+        throw InputError("only " + std::to_string(fit_set.rgb.size()) +
+                             " patches are usable; the " + std::string(camera_model_name(kind)) +
+                             " model needs " + std::to_string(detail::minimum_patches(kind)),
+                         Location{source});
+      }
+      continue;
+    }
+    std::vector<double> errors = detail::held_out_errors(kind, fit_set.rgb, fit_set.reference);
+    const double mean =
+        std::accumulate(errors.begin(), errors.end(), 0.0) / static_cast<double>(errors.size());
+    result.held_out_by_model.emplace_back(kind, mean);
+    if (chosen_held_out.empty() || mean < result.held_out_mean) {
+      result.model.kind = kind;
+      result.held_out_mean = mean;
+      chosen_held_out = std::move(errors);
+    }
+  }
+  if (chosen_held_out.empty()) {
+    throw InputError("only " + std::to_string(fit_set.rgb.size()) +
+                         " patches are usable; a profile needs at least " +
+                         std::to_string(detail::minimum_patches(CameraModelKind::Matrix)),
+                     Location{source});
+  }
+  result.model = detail::fit_camera_model(result.model.kind, fit_set.rgb, fit_set.reference);
+
+  // The report, patch by patch.
+  std::vector<const PatchCalibration*> clipped, uneven;
+  result.patches.resize(kChartPatches);
+  double sum = 0;
+  for (std::size_t i = 0; i < result.patches.size(); ++i) {
+    PatchCalibration& p = result.patches[i];
+    const PatchSample& s = samples[i];
+    p.number = static_cast<int>(i) + 1;
+    p.name = options.reference.patches[i].name;
+    p.reference = options.reference.patches[i].lab;
+    p.rgb = s.mean;
+    p.pixels = s.pixels;
+    p.clipped = s.pixels ? static_cast<double>(s.clipped) / static_cast<double>(s.pixels) : 0;
+    const auto at = std::find(fit_set.index.begin(), fit_set.index.end(), i);
+    p.used = at != fit_set.index.end();
+    if (s.pixels == 0) {
+      p.rejected = "no pixel sampled";
+    } else if (p.clipped > kMaxClippedShare) {
+      p.rejected = "clipped (" + fixed(100 * p.clipped, 1) + "% of its pixels)";
+      clipped.push_back(&p);
+    } else if (s.quarter_spread > kMaxQuarterSpread) {
+      p.rejected = "not uniform (its quarters differ by " + fixed(100 * s.quarter_spread, 0) + "%)";
+      uneven.push_back(&p);
+    }
+    if (s.pixels > s.clipped) {
+      p.measured = detail::model_lab(result.model, s.mean);
+      p.delta_e = ciede2000(p.reference, p.measured);
+    }
+    if (p.used) {
+      p.held_out = chosen_held_out[static_cast<std::size_t>(at - fit_set.index.begin())];
+      sum += p.delta_e;
+      result.max_delta_e = std::max(result.max_delta_e, p.delta_e);
+    }
+  }
+  result.mean_delta_e = sum / static_cast<double>(fit_set.index.size());
+
+  // Warnings.
+  if (!clipped.empty()) {
+    result.warnings.push_back("clipped patches left out of the fit: " + patch_list(clipped) +
+                              "; expose less");
+  }
+  if (!uneven.empty()) {
+    result.warnings.push_back("patches not uniform, left out of the fit: " + patch_list(uneven) +
+                              " (glare, a shadow, or corners that miss them)");
+  }
+  if (result.chart_share < kMinChartShare) {
+    result.warnings.push_back("the chart covers " + fixed(100 * result.chart_share, 1) +
+                              "% of the frame (under 5%): its patches are read from few pixels; "
+                              "bring it closer");
+  }
+  // The neutrals (patches 19–24): one exposure gives one ratio of signal to reference Y, and
+  // one white balance gives one channel balance.
+  double lo = 1e300, hi = 0;
+  Rgb grey{};
+  int neutrals = 0;
+  for (std::size_t i = 18; i < 24; ++i) {
+    const PatchCalibration& p = result.patches[i];
+    if (!p.used) continue;
+    const double y = xyz_from_lab(p.reference, kD50).y;
+    const double ratio = (p.rgb[0] + p.rgb[1] + p.rgb[2]) / y;
+    lo = std::min(lo, ratio), hi = std::max(hi, ratio);
+    for (std::size_t c = 0; c < 3; ++c) grey[c] += p.rgb[c] / y;
+    ++neutrals;
+  }
+  if (neutrals >= 3 && hi / lo - 1 > kMaxNeutralSpread) {
+    result.warnings.push_back(
+        "uneven light: the grey patches disagree with one exposure by " +
+        fixed(100 * (hi / lo - 1), 0) +
+        "% (light falling off across the chart, glare, or a tone curve unlike the profile's)");
+  }
+  if (neutrals >= 1) {
+    const double g_max = std::max({grey[0], grey[1], grey[2]});
+    const double g_min = std::min({grey[0], grey[1], grey[2]});
+    if (g_min <= 0 || g_max / g_min > kStrongCast) {
+      result.warnings.push_back(
+          "strong colour cast: the grey patches read R:G:B = " + fixed(grey[0] / g_max, 2) + ":" +
+          fixed(grey[1] / g_max, 2) + ":" + fixed(grey[2] / g_max, 2) +
+          "; the profile corrects it for this light only");
+    }
+  }
+
+  const std::string stem = std::filesystem::path(source).filename().string();
+  const std::string description = !options.description.empty()
+                                      ? options.description
+                                      : "smpshade camera profile: " + stem + ", " +
+                                            std::string(camera_model_name(result.model.kind)) +
+                                            ", mean dE00 " + fixed(result.mean_delta_e, 2);
+  result.icc = detail::camera_profile(result.model, lin, description);
+  return result;
+}
+
+Record calibration_record(const Calibration& c, const std::string& profile_path) {
+  Record r;
+  std::filesystem::path stem = std::filesystem::path(c.source).filename();
+  stem.replace_extension();
+  r.set("id", (c.source == "-" ? std::string("-") : stem.string()) + "/chart");
+  r.set("source", c.source);
+  r.set("reference", c.reference);
+  r.set("model", std::string(camera_model_name(c.model.kind)));
+  if (!profile_path.empty()) r.set("profile", profile_path);
+  r.set("linearisation", c.linearisation);
+  r.set("patches_used",
+        static_cast<std::int64_t>(std::count_if(c.patches.begin(), c.patches.end(),
+                                                [](const PatchCalibration& p) { return p.used; })));
+  r.set("mean_de00", c.mean_delta_e);
+  r.set("max_de00", c.max_delta_e);
+  r.set("held_out_de00", c.held_out_mean);
+  for (const auto& [kind, mean] : c.held_out_by_model) {
+    r.set("held_out_" + std::string(camera_model_name(kind)), mean);
+  }
+  std::vector<double> corners;
+  for (const ImagePoint& p : c.corners) corners.insert(corners.end(), {p.x, p.y});
+  r.set("corners", corners);
+  r.set("chart_found", c.chart_found);
+  r.set("chart_share", c.chart_share);
+  r.set("patches", calibration_patch_records(c));
+  r.set("warnings", c.warnings);
+  return r;
+}
+
+std::vector<Record> calibration_patch_records(const Calibration& c) {
+  std::vector<Record> records;
+  for (const PatchCalibration& p : c.patches) {
+    Record r;
+    r.set("patch", p.number);
+    r.set("name", p.name);
+    r.set("reference", p.reference);
+    r.set("lab", p.measured);
+    r.set("de00", p.delta_e);
+    r.set("held_out_de00", p.held_out ? FieldValue(*p.held_out) : FieldValue());
+    r.set("rgb", std::vector<double>{p.rgb[0], p.rgb[1], p.rgb[2]});
+    r.set("pixels", static_cast<std::int64_t>(p.pixels));
+    r.set("clipped", p.clipped);
+    r.set("used", p.used);
+    r.set("rejected", p.rejected);
+    records.push_back(std::move(r));
+  }
+  return records;
+}
+
+}  // namespace smpshade

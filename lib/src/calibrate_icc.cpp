@@ -1,0 +1,228 @@
+// The LittleCMS side of calibration: the photo's tone curves, and the camera profile written.
+//
+// The profile is ICC v2.4, input class, media white D50: the version every colour-managed
+// program reads. A matrix model is written as colorant and TRC tags with PCS XYZ (the
+// encoding's own curves, then the fitted matrix: exactly the model). A root-polynomial model,
+// which no matrix holds, is written as an AToB0 LUT with PCS Lab: input curves take each code
+// to the L* scale of its linear value (the encoding's curve, then CIE's lightness function),
+// and a 33-node grid over that scale holds the model's Lab. Along the neutral axis the grid's
+// input and output are then both lightness and interpolation is exact; off it, the grid is as
+// fine in the shadows, where hair lies, as in the highlights. (A grid from encoded RGB to XYZ
+// was 0.3 ΔE00 off at L* 6 and 0.2 at L* 16: XYZ grows as a steep power of any perceptual
+// input.)
+#include <lcms2.h>
+
+#include <algorithm>
+#include <cmath>
+
+#include "calibrate_internal.hpp"
+#include "lcms.hpp"
+#include "smpshade/error.hpp"
+
+namespace smpshade::detail {
+
+struct Linearisation::Curves {
+  std::array<cmsToneCurve*, 3> curve{};
+  Curves() = default;
+  Curves(const Curves&) = delete;
+  Curves& operator=(const Curves&) = delete;
+  ~Curves() {
+    for (cmsToneCurve* c : curve) {
+      if (c) cmsFreeToneCurve(c);
+    }
+  }
+};
+
+namespace {
+
+// IEC 61966-2-1: Y = ((X + 0.055) / 1.055)^2.4 above 0.04045, X / 12.92 below (type 4).
+cmsToneCurve* srgb_curve() {
+  const cmsFloat64Number parameters[5] = {2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045};
+  return cmsBuildParametricToneCurve(nullptr, 4, parameters);
+}
+
+std::string profile_description(cmsHPROFILE profile) {
+  char text[256] = {0};
+  cmsGetProfileInfoASCII(profile, cmsInfoDescription, "en", "US", text, sizeof text);
+  return text;
+}
+
+struct MluDeleter {
+  void operator()(cmsMLU* mlu) const { cmsMLUfree(mlu); }
+};
+struct PipelineDeleter {
+  void operator()(cmsPipeline* pipeline) const { cmsPipelineFree(pipeline); }
+};
+
+void write_text_tag(cmsHPROFILE profile, cmsTagSignature tag, const std::string& text) {
+  std::unique_ptr<cmsMLU, MluDeleter> mlu(cmsMLUalloc(nullptr, 1));
+  if (!mlu || !cmsMLUsetASCII(mlu.get(), "en", "US", text.c_str()) ||
+      !cmsWriteTag(profile, tag, mlu.get())) {
+    throw ColourManagementError("cannot write a text tag of the camera profile");
+  }
+}
+
+// CIE lightness of a relative luminance, on 0..1, and back (CIE 15:2004, exact constants).
+constexpr double kEpsilon = 216.0 / 24389.0, kKappa = 24389.0 / 27.0;
+double lightness(double y) {
+  y = std::max(y, 0.0);
+  return (y > kEpsilon ? 116 * std::cbrt(y) - 16 : kKappa * y) / 100;
+}
+double luminance(double l) {
+  l *= 100;
+  return l > kKappa * kEpsilon ? std::pow((l + 16) / 116, 3) : l / kKappa;
+}
+
+// The CLUT's nodes: lightness scale → linear → model → Lab, in ICC v2's 16-bit Lab encoding
+// (what a v2 lut16 holds), clamped to what it can hold.
+cmsInt32Number sample_model(const cmsUInt16Number in[], cmsUInt16Number out[], void* cargo) {
+  const auto& model = *static_cast<const CameraModel*>(cargo);
+  Rgb rgb;
+  for (std::size_t k = 0; k < 3; ++k) rgb[k] = luminance(in[k] / 65535.0);
+  const Lab lab = lab_from_xyz(model.apply(rgb), kD50);
+  const cmsCIELab clamped{std::clamp(lab.l, 0.0, 100.0), std::clamp(lab.a, -128.0, 127.0),
+                          std::clamp(lab.b, -128.0, 127.0)};
+  cmsFloat2LabEncodedV2(out, &clamped);
+  return TRUE;
+}
+
+constexpr int kLutNodes = 33;
+constexpr int kInputCurvePoints = 4096;
+
+}  // namespace
+
+Linearisation::~Linearisation() = default;
+Linearisation::Linearisation(Linearisation&&) noexcept = default;
+Linearisation& Linearisation::operator=(Linearisation&&) noexcept = default;
+
+Linearisation Linearisation::of_image(const ImageInfo& info, const std::string& source) {
+  Linearisation lin;
+  lin.curves_ = std::make_unique<Curves>();
+  begin_lcms_call();
+  if (!info.icc_profile.empty()) {
+    ProfileHandle profile(cmsOpenProfileFromMem(
+        info.icc_profile.data(), static_cast<cmsUInt32Number>(info.icc_profile.size())));
+    if (!profile) {
+      throw InputError("the embedded ICC profile is not readable (" + last_lcms_error() + ")",
+                       Location{source});
+    }
+    if (cmsGetColorSpace(profile.get()) != cmsSigRgbData) {
+      throw InputError("the embedded ICC profile is not an RGB profile", Location{source});
+    }
+    const std::string name = profile_description(profile.get());
+    if (cmsIsMatrixShaper(profile.get())) {
+      const cmsTagSignature tags[3] = {cmsSigRedTRCTag, cmsSigGreenTRCTag, cmsSigBlueTRCTag};
+      for (std::size_t k = 0; k < 3; ++k) {
+        const auto* curve = static_cast<const cmsToneCurve*>(cmsReadTag(profile.get(), tags[k]));
+        lin.curves_->curve[k] = curve ? cmsDupToneCurve(curve) : nullptr;
+      }
+      lin.description_ = "embedded: " + (name.empty() ? "(no description)" : name);
+    } else {
+      lin.warning_ = "the embedded profile '" + name +
+                     "' is LUT-based and its tone curves cannot be separated: the photo is "
+                     "linearised as sRGB";
+    }
+  }
+  if (!lin.curves_->curve[0] || !lin.curves_->curve[1] || !lin.curves_->curve[2]) {
+    for (cmsToneCurve*& c : lin.curves_->curve) {
+      if (c) cmsFreeToneCurve(c);
+      c = srgb_curve();
+      if (!c) throw ColourManagementError("cannot build the sRGB tone curve");
+    }
+    lin.description_ = info.icc_profile.empty() ? "sRGB (no embedded profile)" : "sRGB";
+  }
+  const int top = info.bits == 16 ? 65535 : 255;
+  for (std::size_t k = 0; k < 3; ++k) {
+    lin.table_[k].resize(static_cast<std::size_t>(top) + 1);
+    for (int code = 0; code <= top; ++code) {
+      lin.table_[k][static_cast<std::size_t>(code)] = cmsEvalToneCurveFloat(
+          lin.curves_->curve[k], static_cast<cmsFloat32Number>(static_cast<double>(code) / top));
+    }
+  }
+  return lin;
+}
+
+std::vector<unsigned char> camera_profile(const CameraModel& model,
+                                          const Linearisation& linearisation,
+                                          const std::string& description) {
+  begin_lcms_call();
+  ProfileHandle handle(
+      check_lcms(cmsCreateProfilePlaceholder(nullptr), "cannot create the camera profile"));
+  cmsHPROFILE profile = handle.get();
+  cmsSetProfileVersion(profile, 2.4);
+  cmsSetDeviceClass(profile, cmsSigInputClass);
+  cmsSetColorSpace(profile, cmsSigRgbData);
+  cmsSetPCS(profile, model.kind == CameraModelKind::Matrix ? cmsSigXYZData : cmsSigLabData);
+  cmsSetHeaderRenderingIntent(profile, INTENT_RELATIVE_COLORIMETRIC);
+  write_text_tag(profile, cmsSigProfileDescriptionTag, description);
+  write_text_tag(profile, cmsSigCopyrightTag, "No copyright: made by smpshade's smp-calibrate");
+  bool ok = cmsWriteTag(profile, cmsSigMediaWhitePointTag, cmsD50_XYZ());
+  const Linearisation::Curves& curves = linearisation.curves();
+
+  if (model.kind == CameraModelKind::Matrix) {
+    const cmsTagSignature colorants[3] = {cmsSigRedColorantTag, cmsSigGreenColorantTag,
+                                          cmsSigBlueColorantTag};
+    const cmsTagSignature trcs[3] = {cmsSigRedTRCTag, cmsSigGreenTRCTag, cmsSigBlueTRCTag};
+    for (std::size_t k = 0; k < 3; ++k) {
+      // Column k of the matrix: the XYZ of a unit of channel k.
+      const cmsCIEXYZ xyz{model.coefficients[k], model.coefficients[3 + k],
+                          model.coefficients[6 + k]};
+      ok = ok && cmsWriteTag(profile, colorants[k], &xyz);
+      ok = ok && cmsWriteTag(profile, trcs[k], curves.curve[k]);
+    }
+  } else {
+    std::unique_ptr<cmsPipeline, PipelineDeleter> lut(cmsPipelineAlloc(nullptr, 3, 3));
+    if (!lut) throw ColourManagementError("cannot allocate the camera profile's LUT");
+    // The pipeline owns each stage once inserted; a stage that fails before is freed here.
+    auto append = [&](cmsStage* stage, bool filled) {
+      if (!stage || !filled || !cmsPipelineInsertStage(lut.get(), cmsAT_END, stage)) {
+        if (stage) cmsStageFree(stage);
+        throw ColourManagementError("cannot build the camera profile's LUT: " + last_lcms_error());
+      }
+    };
+    // Tone curves as a stage: `shape` of each channel's code, tabulated (v2 has no formulas).
+    auto curves_stage = [&](auto shape) {
+      std::array<cmsToneCurve*, 3> tables{};
+      std::vector<cmsFloat32Number> values(kInputCurvePoints);
+      for (std::size_t k = 0; k < 3; ++k) {
+        for (int i = 0; i < kInputCurvePoints; ++i) {
+          values[static_cast<std::size_t>(i)] = static_cast<cmsFloat32Number>(
+              shape(k, static_cast<double>(i) / (kInputCurvePoints - 1)));
+        }
+        tables[k] = cmsBuildTabulatedToneCurveFloat(nullptr, kInputCurvePoints, values.data());
+      }
+      cmsStage* stage = tables[0] && tables[1] && tables[2]
+                            ? cmsStageAllocToneCurves(nullptr, 3, tables.data())
+                            : nullptr;
+      for (cmsToneCurve* c : tables) {
+        if (c) cmsFreeToneCurve(c);
+      }
+      return stage;
+    };
+    append(curves_stage([&](std::size_t k, double code) {
+             return lightness(
+                 cmsEvalToneCurveFloat(curves.curve[k], static_cast<cmsFloat32Number>(code)));
+           }),
+           true);
+    cmsStage* clut = cmsStageAllocCLut16bit(nullptr, kLutNodes, 3, 3, nullptr);
+    append(clut, clut && cmsStageSampleCLut16bit(clut, sample_model,
+                                                 const_cast<CameraModel*>(&model), 0));
+    append(curves_stage([](std::size_t, double v) { return v; }), true);
+    ok = ok && cmsWriteTag(profile, cmsSigAToB0Tag, lut.get());
+  }
+  if (!ok) {
+    throw ColourManagementError("cannot write the camera profile's tags: " + last_lcms_error());
+  }
+  cmsUInt32Number size = 0;
+  if (!cmsSaveProfileToMem(profile, nullptr, &size) || size == 0) {
+    throw ColourManagementError("cannot serialise the camera profile: " + last_lcms_error());
+  }
+  std::vector<unsigned char> bytes(size);
+  if (!cmsSaveProfileToMem(profile, bytes.data(), &size)) {
+    throw ColourManagementError("cannot serialise the camera profile: " + last_lcms_error());
+  }
+  bytes.resize(size);
+  return bytes;
+}
+
+}  // namespace smpshade::detail

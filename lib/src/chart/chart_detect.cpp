@@ -1,0 +1,81 @@
+// OpenCV's mcc detector (cv::mcc::CCheckerDetector, without its optional neural network):
+// adaptive thresholds, square contours, and a fit of the 24-patch grid to them.
+//
+// The detector works on 8-bit BGR and its time grows with the pixels it searches, so photos
+// are searched at most kSearchSide pixels across (a 12-megapixel photo at about a quarter of
+// its area) and the corners scaled back; a patch is still tens of pixels across, and sampling
+// reads only the central 40 % of each, so the scaled corners' error of a pixel or two is
+// harmless.
+#include "chart_detect.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <opencv2/core.hpp>
+#include <opencv2/imgproc.hpp>
+#include <opencv2/mcc.hpp>
+
+#include "smpshade/error.hpp"
+
+namespace smpshade {
+
+namespace {
+
+constexpr int kSearchSide = 2000;
+// Candidates asked of the detector: a grid of squares in the scene (tiles, a shirt's checks)
+// can score above the chart, and the colours decide.
+constexpr int kCandidates = 3;
+}  // namespace
+
+std::vector<ChartCorners> find_colorchecker(const Image& image) {
+  const int w = image.width(), h = image.height();
+  if (w <= 0 || h <= 0) return {};
+  cv::Mat bgr(h, w, CV_8UC3);
+  const bool wide = image.info().bits == 16;
+  for (int y = 0; y < h; ++y) {
+    auto* out = bgr.ptr<unsigned char>(y);
+    if (wide) {
+      const auto* in = static_cast<const std::uint16_t*>(image.row(y));
+      for (int x = 0; x < w; ++x, in += 3, out += 3) {
+        out[0] = static_cast<unsigned char>(in[2] >> 8);
+        out[1] = static_cast<unsigned char>(in[1] >> 8);
+        out[2] = static_cast<unsigned char>(in[0] >> 8);
+      }
+    } else {
+      const auto* in = static_cast<const unsigned char*>(image.row(y));
+      for (int x = 0; x < w; ++x, in += 3, out += 3) {
+        out[0] = in[2];
+        out[1] = in[1];
+        out[2] = in[0];
+      }
+    }
+  }
+  const double scale = std::min(1.0, static_cast<double>(kSearchSide) / std::max(w, h));
+  cv::Mat search = bgr;
+  if (scale < 1.0) cv::resize(bgr, search, cv::Size(), scale, scale, cv::INTER_AREA);
+
+  std::vector<cv::Ptr<cv::mcc::CChecker>> checkers;
+  try {
+    cv::Ptr<cv::mcc::CCheckerDetector> detector = cv::mcc::CCheckerDetector::create();
+    if (!detector->process(search, cv::mcc::MCC24, kCandidates)) return {};
+    checkers = detector->getListColorChecker();
+  } catch (const cv::Exception& e) {
+    throw Error(std::string("OpenCV's chart detector failed: ") + e.what());
+  }
+  // The detector's cost: lower is a better fit of the grid.
+  std::stable_sort(checkers.begin(), checkers.end(),
+                   [](const auto& a, const auto& b) { return a->getCost() < b->getCost(); });
+  std::vector<ChartCorners> found;
+  for (const auto& checker : checkers) {
+    const std::vector<cv::Point2f> box = checker->getBox();
+    if (box.size() != 4) continue;
+    ChartCorners corners;
+    for (std::size_t i = 0; i < 4; ++i) {
+      corners[i] = {std::clamp(box[i].x / scale, 0.0, static_cast<double>(w)),
+                    std::clamp(box[i].y / scale, 0.0, static_cast<double>(h))};
+    }
+    found.push_back(corners);
+  }
+  return found;
+}
+
+}  // namespace smpshade

@@ -1,0 +1,280 @@
+// Calibration from a ColorChecker: the reference tables, the fitted models, the profile
+// LittleCMS writes and reads back, and calibrate() on charts painted in memory through a
+// camera whose matrix is known.
+#include "smpshade/calibrate.hpp"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <cstdio>
+#include <cstring>
+#include <random>
+
+#include "smpshade/cms.hpp"
+#include "smpshade/difference.hpp"
+#include "smpshade/error.hpp"
+#include "test_data.hpp"
+#include "test_images.hpp"
+
+namespace smpshade {
+namespace {
+
+using Rgb = std::array<double, 3>;
+
+// A camera: linear sRGB (Bradford D50 → D65, IEC 61966-2-1) with cross-talk and a white-balance
+// error, at an exposure. Its RGB is a matrix times XYZ, so a matrix model can undo it exactly.
+Rgb camera_rgb(const Lab& lab, double exposure = 0.85) {
+  const Xyz xyz = bradford_adapt(xyz_from_lab(lab, kD50), kD50, kD65);
+  const double srgb[3] = {3.2406 * xyz.x - 1.5372 * xyz.y - 0.4986 * xyz.z,
+                          -0.9689 * xyz.x + 1.8758 * xyz.y + 0.0415 * xyz.z,
+                          0.0557 * xyz.x - 0.2040 * xyz.y + 1.0570 * xyz.z};
+  const double cross[3][3] = {{0.74, 0.20, 0.06}, {0.08, 0.84, 0.08}, {0.03, 0.17, 0.80}};
+  const double gains[3] = {1.12, 1.0, 0.86};
+  Rgb rgb{};
+  for (std::size_t k = 0; k < 3; ++k) {
+    for (std::size_t j = 0; j < 3; ++j) rgb[k] += cross[k][j] * srgb[j];
+    rgb[k] *= gains[k] * exposure;
+  }
+  return rgb;
+}
+
+double encode_srgb(double v) {
+  v = std::clamp(v, 0.0, 1.0);
+  return v <= 0.0031308 ? v * 12.92 : 1.055 * std::pow(v, 1 / 2.4) - 0.055;
+}
+double decode_srgb(double v) {
+  return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
+}
+
+// A 16-bit photo (no JPEG, no noise) of the chart: patches of 50 px in cells of 60 on a dark
+// card, the patch area's top-left corner at (100, 80), seen by camera_rgb.
+constexpr int kPitch = 60, kPatch = 50, kLeft = 100, kTop = 80;
+constexpr ChartCorners kCorners{{{kLeft, kTop},
+                                 {kLeft + 6 * kPitch, kTop},
+                                 {kLeft + 6 * kPitch, kTop + 4 * kPitch},
+                                 {kLeft, kTop + 4 * kPitch}}};
+
+Image chart_photo(double exposure = 0.85) {
+  const ChartReference reference = builtin_chart_reference("colorchecker-2014");
+  ImageInfo info;
+  info.format = ImageFormat::Png;
+  info.width = 600;
+  info.height = 400;
+  info.bits = 16;
+  std::vector<std::uint16_t> samples(static_cast<std::size_t>(info.width) * info.height * 3);
+  for (int y = 0; y < info.height; ++y) {
+    for (int x = 0; x < info.width; ++x) {
+      Rgb rgb = camera_rgb({22, 0, 0}, exposure);
+      const int u = x - kLeft, v = y - kTop;
+      const int col = u / kPitch, row = v / kPitch, gap = (kPitch - kPatch) / 2;
+      if (u >= 0 && v >= 0 && col < 6 && row < 4 && u % kPitch >= gap &&
+          u % kPitch < gap + kPatch && v % kPitch >= gap && v % kPitch < gap + kPatch) {
+        rgb = camera_rgb(reference.patches[static_cast<std::size_t>(row * 6 + col)].lab, exposure);
+      }
+      for (std::size_t k = 0; k < 3; ++k) {
+        samples[(static_cast<std::size_t>(y) * info.width + x) * 3 + k] =
+            static_cast<std::uint16_t>(std::lround(encode_srgb(rgb[k]) * 65535));
+      }
+    }
+  }
+  std::vector<unsigned char> bytes(samples.size() * 2);
+  std::memcpy(bytes.data(), samples.data(), bytes.size());
+  return Image(info, std::move(bytes));
+}
+
+TEST(Calibrate, BuiltInReferencesAreTheDataTables) {
+  for (const auto& [name, file] : {std::pair{"colorchecker-2014", "data/colorchecker24_2014.csv"},
+                                   {"colorchecker-2005", "data/colorchecker24_2005.csv"}}) {
+    const ChartReference reference = builtin_chart_reference(name);
+    const auto rows = test::read_csv(file);
+    ASSERT_EQ(reference.patches.size(), 24u);
+    ASSERT_EQ(rows.size(), 24u);
+    for (std::size_t i = 0; i < 24; ++i) {
+      EXPECT_EQ(reference.patches[i].name, rows[i][1]);
+      EXPECT_DOUBLE_EQ(reference.patches[i].lab.l, std::stod(rows[i][2]));
+      EXPECT_DOUBLE_EQ(reference.patches[i].lab.a, std::stod(rows[i][3]));
+      EXPECT_DOUBLE_EQ(reference.patches[i].lab.b, std::stod(rows[i][4]));
+    }
+    EXPECT_NE(reference.source.find("X-Rite"), std::string::npos);
+  }
+  EXPECT_THROW(builtin_chart_reference("colorchecker-1976"), ArgumentError);
+}
+
+TEST(Calibrate, ParsesCorners) {
+  const ChartCorners c = parse_chart_corners("10,20,110.5,20,110.5,80,10,80");
+  EXPECT_DOUBLE_EQ(c[1].x, 110.5);
+  EXPECT_DOUBLE_EQ(c[3].y, 80);
+  EXPECT_THROW(parse_chart_corners("1,2,3,4,5,6,7"), ArgumentError);
+  EXPECT_THROW(parse_chart_corners("1,2,3,4,5,6,7,x"), ArgumentError);
+  EXPECT_THROW(parse_chart_corners("1,2,3,4,5,6,7,"), ArgumentError);
+  EXPECT_THROW(parse_chart_corners("0,0,10,10,20,20,30,30"), ArgumentError);  // no area
+  EXPECT_EQ(parse_camera_model("rootpoly"), CameraModelKind::RootPolynomial);
+  EXPECT_THROW(parse_camera_model("cubic"), ArgumentError);
+}
+
+TEST(Calibrate, RootPolynomialIsIndependentOfExposure) {
+  CameraModel model;
+  model.kind = CameraModelKind::RootPolynomial;
+  for (int i = 0; i < 18; ++i) model.coefficients.push_back(0.1 * ((i * 7) % 11) - 0.3);
+  const Rgb rgb{0.3, 0.5, 0.2};
+  const Xyz once = model.apply(rgb), twice = model.apply({0.6, 1.0, 0.4});
+  EXPECT_NEAR(twice.x, 2 * once.x, 1e-12);
+  EXPECT_NEAR(twice.y, 2 * once.y, 1e-12);
+  EXPECT_NEAR(twice.z, 2 * once.z, 1e-12);
+}
+
+TEST(Calibrate, RecoversALinearCameraFromAPaintedChart) {
+  const Image photo = chart_photo();
+  for (const CameraModelKind kind : {CameraModelKind::Matrix, CameraModelKind::RootPolynomial}) {
+    CalibrateOptions options;
+    options.model = kind;
+    options.corners = kCorners;
+    const Calibration c = calibrate(photo, "painted.png", options);
+    EXPECT_EQ(c.model.kind, kind);
+    // 16-bit codes of an exact matrix camera: only rounding is left.
+    EXPECT_LT(c.mean_delta_e, 0.02) << camera_model_name(kind);
+    EXPECT_LT(c.max_delta_e, 0.06) << camera_model_name(kind);
+    EXPECT_LT(c.held_out_mean, 0.03) << camera_model_name(kind);
+    EXPECT_TRUE(c.warnings.empty()) << c.warnings.front();
+    EXPECT_NEAR(c.chart_share, 360.0 * 240 / (600 * 400), 1e-9);
+    for (const PatchCalibration& p : c.patches) {
+      EXPECT_TRUE(p.used) << p.name;
+      ASSERT_TRUE(p.held_out.has_value());
+      EXPECT_NEAR(p.delta_e, ciede2000(p.reference, p.measured), 1e-9);
+    }
+  }
+}
+
+// The profile does what the model does: read back by LittleCMS (through the library), and by
+// transicc from a file, codes across the range, shadows included, give the model's Lab.
+TEST(Calibrate, ProfilesReproduceTheModel) {
+  const Image photo = chart_photo();
+  std::vector<std::array<int, 3>> codes;
+  std::mt19937 rng(5);
+  std::uniform_int_distribution<int> code(0, 255);
+  for (int i = 0; i < 200; ++i) codes.push_back({code(rng), code(rng), code(rng)});
+  for (int v : {8, 20, 40, 60}) codes.push_back({v, v - 4, v - 6});  // dark hair
+  for (const CameraModelKind kind : {CameraModelKind::Matrix, CameraModelKind::RootPolynomial}) {
+    CalibrateOptions options;
+    options.model = kind;
+    options.corners = kCorners;
+    const Calibration c = calibrate(photo, "painted.png", options);
+    const Profile profile = Profile::from_memory(c.icc.data(), c.icc.size(), "calibration");
+    ASSERT_TRUE(profile.is_rgb());
+    EXPECT_NE(profile.description().find("smpshade camera profile"), std::string::npos);
+    const RgbToLab to_lab(profile, SampleType::U8);
+    const std::string path =
+        ::testing::TempDir() + "calibrate_" + std::string(camera_model_name(kind)) + ".icc";
+    test::write_bytes(path, c.icc);
+    const std::vector<Lab> transicc = test::transicc_lab(path, codes, 8);
+    ASSERT_EQ(transicc.size(), codes.size());
+    // A matrix/TRC profile is the model, up to the v2 tabulated TRC and LittleCMS's 8-bit
+    // optimisation (0.04 found); a LUT interpolates it on a 33-node grid (0.12 found, at most
+    // 0.05 on near-neutral darks).
+    const double tolerance = kind == CameraModelKind::Matrix ? 0.05 : 0.15;
+    double worst = 0;
+    int compared = 0;
+    for (std::size_t i = 0; i < codes.size(); ++i) {
+      const std::uint8_t rgb8[3] = {static_cast<std::uint8_t>(codes[i][0]),
+                                    static_cast<std::uint8_t>(codes[i][1]),
+                                    static_cast<std::uint8_t>(codes[i][2])};
+      Lab through_profile;
+      to_lab.convert(rgb8, &through_profile, 1);
+      const Rgb linear{decode_srgb(codes[i][0] / 255.0), decode_srgb(codes[i][1] / 255.0),
+                       decode_srgb(codes[i][2] / 255.0)};
+      const Xyz xyz = c.model.apply(linear);
+      const Lab model = lab_from_xyz(xyz, kD50);
+      // Beyond what the PCS encodes, and no surface's colour: negative XYZ, Y over 1, or a*, b*
+      // past ±120 (the most saturated ColorChecker patch reaches 81).
+      if (xyz.x < 0 || xyz.y < 0.001 || xyz.z < 0 || xyz.y > 1 || std::fabs(model.a) > 120 ||
+          std::fabs(model.b) > 120) {
+        continue;
+      }
+      ++compared;
+      worst = std::max(worst, ciede2000(model, through_profile));
+      EXPECT_LT(ciede2000(through_profile, transicc[i]), 0.01) << "transicc disagrees";
+    }
+    EXPECT_LT(worst, tolerance) << camera_model_name(kind);
+    EXPECT_GT(compared, 100) << camera_model_name(kind);
+  }
+}
+
+TEST(Calibrate, ReadsTheChartWhicheverCornerComesFirst) {
+  const Image photo = chart_photo();
+  // Black's corner first, and the mirror image's order: both are recognised from the colours.
+  for (const ChartCorners& corners :
+       {ChartCorners{kCorners[2], kCorners[3], kCorners[0], kCorners[1]},
+        ChartCorners{kCorners[0], kCorners[3], kCorners[2], kCorners[1]}}) {
+    CalibrateOptions options;
+    options.corners = corners;
+    options.model = CameraModelKind::Matrix;
+    const Calibration c = calibrate(photo, "painted.png", options);
+    EXPECT_LT(c.mean_delta_e, 0.02);
+    EXPECT_DOUBLE_EQ(c.corners[0].x, kCorners[0].x);
+    EXPECT_DOUBLE_EQ(c.corners[0].y, kCorners[0].y);
+    ASSERT_FALSE(c.warnings.empty());
+    EXPECT_NE(c.warnings.front().find("do not start at the dark-skin patch"), std::string::npos);
+  }
+}
+
+TEST(Calibrate, TakesTheLocatorsFirstCandidateThatIsAChart) {
+  const Image photo = chart_photo();
+  const ChartCorners wall{{{300, 340}, {590, 340}, {590, 395}, {300, 395}}};
+  int calls = 0;
+  CalibrateOptions options;
+  options.model = CameraModelKind::Matrix;
+  const Calibration c = calibrate(photo, "painted.png", options, [&](const Image&) {
+    ++calls;
+    return std::vector<ChartCorners>{wall, kCorners};
+  });
+  EXPECT_EQ(calls, 1);
+  EXPECT_TRUE(c.chart_found);
+  EXPECT_LT(c.mean_delta_e, 0.02);
+  try {
+    calibrate(photo, "painted.png", options,
+              [&](const Image&) { return std::vector<ChartCorners>{wall}; });
+    ADD_FAILURE() << "a grey wall was taken for a chart";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().file, "painted.png");
+    EXPECT_NE(e.message().find("no ColorChecker found"), std::string::npos) << e.message();
+  }
+  EXPECT_THROW(calibrate(photo, "painted.png", options,
+                         [](const Image&) { return std::vector<ChartCorners>{}; }),
+               InputError);
+  EXPECT_THROW(calibrate(photo, "painted.png", options), InputError);  // no locator, no corners
+}
+
+TEST(Calibrate, LeavesClippedPatchesOutAndSaysSo) {
+  const Image photo = chart_photo(1.3);  // the white patch's red and the yellow clip
+  CalibrateOptions options;
+  options.corners = kCorners;
+  const Calibration c = calibrate(photo, "bright.png", options);
+  const PatchCalibration& white = c.patches[18];
+  EXPECT_FALSE(white.used);
+  EXPECT_GT(white.clipped, 0.99);
+  EXPECT_NE(white.rejected.find("clipped"), std::string::npos);
+  EXPECT_FALSE(white.held_out.has_value());
+  const auto warned = std::find_if(c.warnings.begin(), c.warnings.end(), [](const std::string& w) {
+    return w.find("clipped patches left out of the fit") != std::string::npos &&
+           w.find("19 (white 9.5 (.05 D))") != std::string::npos;
+  });
+  EXPECT_NE(warned, c.warnings.end());
+  EXPECT_LT(c.mean_delta_e, 0.05);  // what is left still fits
+}
+
+TEST(Calibrate, CardOutlineSurroundsThePatches) {
+  CalibrateOptions options;
+  options.corners = kCorners;
+  options.model = CameraModelKind::Matrix;
+  const Calibration c = calibrate(chart_photo(), "painted.png", options);
+  const std::vector<ImagePoint> card = c.card_outline();
+  ASSERT_EQ(card.size(), 4u);
+  EXPECT_NEAR(card[0].x, kLeft - 0.6 * kPitch, 1e-6);
+  EXPECT_NEAR(card[0].y, kTop - 0.6 * kPitch, 1e-6);
+  EXPECT_NEAR(card[2].x, kLeft + 6.6 * kPitch, 1e-6);
+  EXPECT_NEAR(card[2].y, kTop + 4.6 * kPitch, 1e-6);
+}
+
+}  // namespace
+}  // namespace smpshade
