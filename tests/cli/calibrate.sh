@@ -152,6 +152,12 @@ at_most "$(json_number mean_de00)" 0.6 "small, turned chart: still fits"
 warned uneven "uneven light: the grey patches disagree" --falloff 0.5
 warned cast "strong colour cast" --cast 1,1,0.6
 
+# A 3000 x 2 strip: OpenCV's detector would scale it up to 1.5 million x 1000 pixels.
+"$CAM" "$WORK/strip.png" --chart no --scene no --width 3000 --height 2 > /dev/null
+run smp-calibrate "$WORK/strip.png"
+expect_status 1 "a 3000 x 2 strip"
+expect_stderr "strip.png: no ColorChecker found" "a 3000 x 2 strip: no chart"
+
 # --- bad input and usage -------------------------------------------------------------------------
 run smp-calibrate --corners 1,2,3 "$WORK/consult.jpg"
 expect_status 2 "--corners with 3 numbers"

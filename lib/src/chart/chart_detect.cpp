@@ -21,6 +21,12 @@ namespace smpshade {
 namespace {
 
 constexpr int kSearchSide = 2000;
+// The detector scales a photo up until its shorter side is 1000 pixels (its minImageSize), so a
+// 3000 × 2 strip would become 1.5 million × 1000 and exhaust memory (found by a test). No chart
+// fits in a photo narrower than this or longer than this many times its width; they are
+// refused before the detector sees them.
+constexpr int kMinSide = 48;
+constexpr int kMaxAspect = 8;
 // Candidates asked of the detector: a grid of squares in the scene (tiles, a shirt's checks)
 // can score above the chart, and the colours decide.
 constexpr int kCandidates = 3;
@@ -28,7 +34,7 @@ constexpr int kCandidates = 3;
 
 std::vector<ChartCorners> find_colorchecker(const Image& image) {
   const int w = image.width(), h = image.height();
-  if (w <= 0 || h <= 0) return {};
+  if (std::min(w, h) < kMinSide || std::max(w, h) > kMaxAspect * std::min(w, h)) return {};
   cv::Mat bgr(h, w, CV_8UC3);
   const bool wide = image.info().bits == 16;
   for (int y = 0; y < h; ++y) {

@@ -4,13 +4,9 @@
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
-#include <fcntl.h>
 #include <png.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
 #include <cmath>
 #include <cstdio>
 #include <cstdlib>
@@ -19,6 +15,7 @@
 #include <sstream>
 
 #include "smpshade/cms.hpp"
+#include "smpshade/files.hpp"
 
 #ifndef SMPSHADE_DEFAULT_FONT
 #define SMPSHADE_DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -394,49 +391,21 @@ Picture render_ladder(const Pigment& pigment, const Catalog& catalog,
 }
 
 void write_png_atomically(const Picture& picture, const std::string& path) {
-  const auto slash = path.find_last_of('/');
-  const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
-  struct stat info {};
-  if (stat(folder.c_str(), &info) != 0 || !S_ISDIR(info.st_mode)) {
-    throw IoError("the output folder does not exist: " + folder, Location{path});
-  }
-  const std::string base = slash == std::string::npos ? path : path.substr(slash + 1);
-  std::string temp = (slash == std::string::npos ? std::string() : path.substr(0, slash + 1)) +
-                     "." + base + ".XXXXXX";
-  const int fd = mkstemp(temp.data());
-  if (fd < 0)
-    throw IoError(std::string("cannot create a file here: ") + std::strerror(errno),
-                  Location{path});
-  FILE* file = fdopen(fd, "wb");
-  if (!file) {
-    close(fd);
-    unlink(temp.c_str());
-    throw IoError("cannot write", Location{path});
-  }
   png_image image{};
   image.version = PNG_IMAGE_VERSION;
   image.width = static_cast<png_uint_32>(picture.width);
   image.height = static_cast<png_uint_32>(picture.height);
   image.format = PNG_FORMAT_RGB;
-  const int ok = png_image_write_to_stdio(&image, file, 0, picture.rgb.data(), 0, nullptr);
+  // Encoded in memory first (a sheet is a few hundred KB), so that only whole files reach disk.
+  png_alloc_size_t size = 0;
+  bool ok = png_image_write_to_memory(&image, nullptr, &size, 0, picture.rgb.data(), 0, nullptr);
+  std::vector<unsigned char> bytes(ok ? size : 0);
+  ok = ok &&
+       png_image_write_to_memory(&image, bytes.data(), &size, 0, picture.rgb.data(), 0, nullptr);
   const std::string why = ok ? "" : image.message;
   png_image_free(&image);
-  const bool flushed = std::fflush(file) == 0 && fsync(fileno(file)) == 0;
-  const bool closed = std::fclose(file) == 0;
-  if (!ok || !flushed || !closed) {
-    unlink(temp.c_str());
-    throw IoError("cannot write the PNG" + (why.empty() ? std::string() : ": " + why),
-                  Location{path});
-  }
-  // mkstemp makes the file 0600; a picture is for sharing, as the umask allows.
-  const mode_t mask = umask(0);
-  umask(mask);
-  chmod(temp.c_str(), 0666 & ~mask);
-  if (std::rename(temp.c_str(), path.c_str()) != 0) {
-    const std::string reason = std::strerror(errno);
-    unlink(temp.c_str());
-    throw IoError("cannot rename the finished PNG into place: " + reason, Location{path});
-  }
+  if (!ok) throw IoError("cannot encode the PNG: " + why, Location{path});
+  write_file_atomically(path, bytes.data(), size);
 }
 
 }  // namespace smpshade::render
