@@ -125,9 +125,11 @@ void flatten(const Field& field, std::vector<std::pair<std::string, std::string>
           out.emplace_back(field.key, v);
         } else if constexpr (std::is_same_v<T, std::vector<double>>) {
           static const char* const kLabSuffixes[] = {"_L", "_a", "_b"};
+          static const char* const kRgbSuffixes[] = {"_R", "_G", "_B"};
+          const bool rgb = field.key == "rgb";  // smp-calibrate's camera RGB; other triples: Lab
           for (std::size_t i = 0; i < v.size(); ++i) {
-            const std::string suffix =
-                v.size() == 3 ? kLabSuffixes[i] : "_" + std::to_string(i + 1);
+            const std::string suffix = v.size() == 3 ? (rgb ? kRgbSuffixes[i] : kLabSuffixes[i])
+                                                     : "_" + std::to_string(i + 1);
             out.emplace_back(field.key + suffix, compact_number(v[i]));
           }
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {

@@ -52,6 +52,12 @@ echo "a $lab_argyll" > "$WORK/argyll.txt"
 run smp-diff --max 0.05 "$WORK/lcms.txt" "$WORK/argyll.txt"
 expect_status 0 "transicc and xicclu agree on the matrix profile within 0.05 ΔE00"
 
+run smp-calibrate --format csv "$WORK/consult.jpg"
+expect_status 0 "calibrate --format csv"
+expect_lines 25 "calibrate --format csv: a header and a row per patch"
+[ "$(head -n 1 "$WORK/out")" = "patch,name,reference_L,reference_a,reference_b,lab_L,lab_a,lab_b,de00,held_out_de00,rgb_R,rgb_G,rgb_B,pixels,clipped,used,rejected" ] ||
+  fail "calibrate CSV header: $(head -n 1 "$WORK/out")"
+
 # --- the held-out scene ------------------------------------------------------------------------
 run smp-measure --format jsonl --keep-highlights "${regions[@]}" "$WORK/consult.jpg"
 cp "$WORK/out" "$WORK/uncalibrated.jsonl"

@@ -61,7 +61,8 @@ SMPSHADE_API Format parse_format(std::string_view name);
 ///
 /// CSV/TSV have a header row: `columns` when given (the tool's schema), else the first record's
 /// keys. Arrays flatten to columns: three numbers as KEY_L, KEY_a, KEY_b (every triple in the
-/// records is Lab or a Lab statistic), other number arrays as KEY_1..KEY_n, string arrays
+/// records is Lab or a Lab statistic, but `rgb`: rgb_R, rgb_G, rgb_B), other number arrays as
+/// KEY_1..KEY_n, string arrays
 /// joined with "; ", nested records as their JSON text. Numbers are written to 4 decimals
 /// (1e-4 ΔE), tables to 2.
 class SMPSHADE_API RecordWriter {
