@@ -3,6 +3,7 @@
 #include <fmt/core.h>
 
 #include <iostream>
+#include <optional>
 
 #include "app.hpp"
 #include "chart_detect.hpp"
@@ -68,12 +69,13 @@ int main(int argc, char** argv) {
     }
     options.description = description;
 
+    // The output is opened first, so that a folder that cannot be written fails before the
+    // work; it is put in place only once the profile is made, before the report that names it.
+    std::optional<OutputFile> profile;
+    if (!output.empty()) profile.emplace(output);
     const Image photo = read_image(input, max_pixels);
     const Calibration calibration = calibrate(photo, input, options, find_colorchecker);
-    // The profile first: a report that names a profile must not exist without it.
-    if (!output.empty()) {
-      write_file_atomically(output, calibration.icc.data(), calibration.icc.size());
-    }
+    if (profile) profile->commit(calibration.icc.data(), calibration.icc.size());
     for (const std::string& w : calibration.warnings) tool.warning(w, Location{input});
 
     const Record report = calibration_record(calibration, output);

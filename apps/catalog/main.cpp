@@ -17,7 +17,8 @@ std::string plural(std::size_t n, const char* word) {
 }
 
 // Every catalogue on the search path; a bad file is reported and the others still used.
-std::vector<Catalog> load_all(app::Tool& tool, const std::vector<std::string>& paths) {
+std::vector<Catalog> load_all(app::Tool& tool, const std::vector<std::string>& paths,
+                              const CatalogLimits& limits) {
   if (paths.empty()) {
     throw InputError("no catalogue found: give --catalog PATH or set SMPSHADE_CATALOG");
   }
@@ -26,7 +27,7 @@ std::vector<Catalog> load_all(app::Tool& tool, const std::vector<std::string>& p
     try {
       for (const std::string& file : catalog_files({path})) {
         try {
-          catalogs.push_back(load_catalog(file));
+          catalogs.push_back(load_catalog(file, limits));
         } catch (const Error& e) {
           tool.error(e);
         }
@@ -51,6 +52,8 @@ int main(int argc, char** argv) {
   auto& cli = tool.cli();
   std::vector<std::string> catalog_paths;
   tool.add_catalog_option(catalog_paths);
+  CatalogLimits limits;
+  tool.add_catalog_limit_options(limits);
   tool.add_format_option();
   cli.require_subcommand(1, 1);
   cli.fallthrough();  // --catalog and --format may follow the subcommand
@@ -99,7 +102,7 @@ int main(int argc, char** argv) {
     if (*lint) {
       const auto paths = lint_paths.empty() ? catalog_search_path(catalog_paths) : lint_paths;
       if (paths.empty()) throw InputError("no catalogue to lint: name the files");
-      const LintResult result = lint_catalogs(paths, lint_options);
+      const LintResult result = lint_catalogs(paths, lint_options, limits);
       if (cli.get_option("--format")->count() > 0) {
         RecordWriter writer(std::cout, tool.format());
         for (const auto& d : result.diagnostics) writer.write(diagnostic_record(d));
@@ -112,12 +115,14 @@ int main(int argc, char** argv) {
       return;
     }
     if (*import) {
+      import_options.limits = limits;
       const Catalog catalog = import_cgats(cgats_path, import_options);
       std::cout << catalog_to_yaml(catalog, "Imported by smp-catalog from " + cgats_path);
       return;
     }
-    const auto catalogs =
-        load_all(tool, catalog_search_path(list_paths.empty() ? catalog_paths : list_paths));
+    const auto catalogs = load_all(
+        tool, catalog_search_path(list_paths.empty() ? catalog_paths : list_paths), limits);
+    app::require_pigments(catalogs);
     RecordWriter writer(std::cout, tool.format());
     if (*list) {
       for (const auto& c : catalogs) {

@@ -1,6 +1,8 @@
 #include "app.hpp"
 
+#include <fcntl.h>
 #include <fmt/core.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -25,6 +27,30 @@ void Tool::add_catalog_option(std::vector<std::string>& paths) {
                   "installed share/smpshade/pigments, ./pigments")
       ->allow_extra_args(false)
       ->option_text("PATH");
+}
+
+void Tool::add_catalog_limit_options(CatalogLimits& limits) {
+  // Units as CLI11's AsSizeValue reads them: 32M, 32MiB and 33554432 are the same.
+  cli_.add_option("--max-file-size", limits.max_file_bytes,
+                  "Refuse catalogue (and CGATS) files larger than this, before reading them "
+                  "(default 16M; units k, M, G are powers of 1024)")
+      ->transform(CLI::AsSizeValue(false))
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1} << 40))
+      ->option_text("BYTES");
+  cli_.add_option("--max-yaml-depth", limits.max_yaml_depth,
+                  "Refuse catalogues whose YAML nests deeper than this (default 64, at most 1000)")
+      ->check(CLI::Range(std::uint32_t{1}, kMaxYamlDepthCeiling))
+      ->option_text("N");
+  cli_.add_option_function<std::size_t>(
+          "--max-yaml-nodes",
+          [&limits](std::size_t n) {
+            limits.max_yaml_nodes = n;
+            limits.max_alias_expansion = n;
+          },
+          "Refuse catalogues of more YAML nodes than this, aliases counted expanded (default "
+          "1000000)")
+      ->check(CLI::Range(std::size_t{1}, std::size_t{1'000'000'000}))
+      ->option_text("N");
 }
 
 void Tool::add_format_option() {
@@ -102,6 +128,18 @@ std::vector<LabEntry> read_lab_records(Tool& tool, const std::string& path) {
     }
   }
   return entries;
+}
+
+void require_pigments(const std::vector<Catalog>& catalogs) {
+  std::string files;
+  for (const Catalog& catalog : catalogs) {
+    if (!catalog.pigments.empty()) return;
+    files += (files.empty() ? "" : ", ") + catalog.file;
+  }
+  if (catalogs.empty()) return;  // nothing loaded: the loader has said why
+  throw InputError(catalogs.size() == 1 ? "no pigments in this catalogue (only diluents)"
+                                        : "no pigments in these catalogues (only diluents)",
+                   Location{files});
 }
 
 }  // namespace smpshade::app

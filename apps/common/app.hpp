@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "smpshade/catalog.hpp"
 #include "smpshade/error.hpp"
 #include "smpshade/records.hpp"
 
@@ -37,6 +38,9 @@ class Tool {
   /// Adds --catalog PATH (repeatable, one path each time, so that file arguments after it stay
   /// files), for catalog_search_path().
   void add_catalog_option(std::vector<std::string>& paths);
+  /// Adds --max-file-size BYTES, --max-yaml-depth N and --max-yaml-nodes N: the catalogue
+  /// limits of smpshade(7), LIMITS (defaults: CatalogLimits's).
+  void add_catalog_limit_options(CatalogLimits& limits);
   /// Adds --format jsonl|csv|tsv|table; unset, format() is table on a terminal, else jsonl.
   void add_format_option();
   Format format() const;
@@ -67,5 +71,9 @@ std::unique_ptr<std::istream> open_input(const std::string& path);
 /// Reads every Lab record of `path` ("-" for stdin); bad lines are reported through `tool`
 /// and skipped, the rest returned.
 std::vector<LabEntry> read_lab_records(Tool& tool, const std::string& path);
+
+/// Throws InputError naming the catalogue files when none of `catalogs` holds a pigment: a
+/// diluents-only file is fine beside others, but alone there is nothing to list or match.
+void require_pigments(const std::vector<Catalog>& catalogs);
 
 }  // namespace smpshade::app

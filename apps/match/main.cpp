@@ -23,6 +23,8 @@ int main(int argc, char** argv) {
   cli.add_option("FILE", inputs,
                  "Lab records: targets, and scalp records giving skin (default: stdin)");
   tool.add_catalog_option(catalogs);
+  CatalogLimits limits;
+  tool.add_catalog_limit_options(limits);
   cli.add_option("--skin", skin_values,
                  "Predict healed in skin of this Lab (L,a,b) for every target")
       ->delimiter(',')
@@ -74,7 +76,9 @@ int main(int argc, char** argv) {
     if (paths.empty()) {
       throw Error("no catalogue found: give --catalog PATH or set SMPSHADE_CATALOG");
     }
-    const Matcher matcher(load_catalogs(paths), options);
+    const std::vector<Catalog> loaded = load_catalogs(paths, limits);
+    app::require_pigments(loaded);
+    const Matcher matcher(loaded, options);
 
     std::vector<LabEntry> entries;
     for (const auto& input : inputs) {

@@ -1,11 +1,13 @@
 // smp-render: Lab or match records to a PNG of swatches and simulated scalp (SPEC 2.8).
 #include <fmt/core.h>
 
-#include <fstream>
 #include <iostream>
+#include <optional>
+#include <sstream>
 
 #include "app.hpp"
 #include "smpshade/catalog.hpp"
+#include "smpshade/files.hpp"
 #include "smpshade/render.hpp"
 
 using namespace smpshade;
@@ -27,6 +29,8 @@ int main(int argc, char** argv) {
   cli.add_option("--ladder", ladder, "Draw this catalogue pigment's dilution ladder instead")
       ->option_text("ID");
   tool.add_catalog_option(catalogs);
+  CatalogLimits limits;
+  tool.add_catalog_limit_options(limits);
   cli.add_option("--layout", layout,
                  "Also write each swatch's rectangle and Lab as JSON Lines to this file")
       ->option_text("FILE");
@@ -41,7 +45,8 @@ int main(int argc, char** argv) {
       if (paths.empty()) {
         throw Error("no catalogue found: give --catalog PATH or set SMPSHADE_CATALOG");
       }
-      const std::vector<Catalog> loaded = load_catalogs(paths);
+      const std::vector<Catalog> loaded = load_catalogs(paths, limits);
+      app::require_pigments(loaded);
       const Catalog* catalog = nullptr;
       const Pigment* pigment = find_pigment(loaded, ladder, &catalog);
       if (!pigment) throw Error("no pigment '" + ladder + "' in the catalogue");
@@ -58,25 +63,29 @@ int main(int argc, char** argv) {
           tool.error(e);
         }
       }
-      // Recipe parts are named from the catalogue when there is one; ids otherwise.
+      // Recipe parts are named from the catalogue when there is one; ids otherwise. A catalogue
+      // that does not load is a failed input (exit 1), but the picture is still drawn.
       const auto paths = catalog_search_path(catalogs);
       if (!paths.empty()) {
         try {
-          render::name_parts(targets, load_catalogs(paths));
-        } catch (const InputError& e) {
-          tool.warning("recipes keep their ink ids: " + std::string(e.what()));
+          render::name_parts(targets, load_catalogs(paths, limits));
+        } catch (const Error& e) {
+          tool.error(Error(e.message() + " (the recipes keep their ink ids)", e.where()));
         }
       }
       if (targets.empty()) tool.warning("no records to draw: the picture has only its title");
       picture = render::render_targets(targets, options);
     }
+    // The layout's file is made first, so that a bad --layout leaves no PNG behind either.
+    std::optional<OutputFile> layout_file;
+    if (!layout.empty()) layout_file.emplace(layout);
     render::write_png_atomically(picture, output);
-    if (!layout.empty()) {
-      std::ofstream out(layout);
-      if (!out) throw IoError("cannot write the layout", Location{layout});
+    if (layout_file) {
+      std::ostringstream out;
       RecordWriter writer(out, Format::Jsonl);
       for (const auto& swatch : picture.swatches) writer.write(render::swatch_record(swatch));
       writer.finish();
+      layout_file->commit(out.str());
     }
   });
 }

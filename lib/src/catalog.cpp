@@ -20,16 +20,17 @@ namespace fs = std::filesystem;
 // ---------------------------------------------------------------------------------------------
 // Loading
 
-Catalog load_catalog(const std::string& path) {
+Catalog load_catalog(const std::string& path, const CatalogLimits& limits) {
   detail::DiagnosticSink sink;
-  Catalog catalog = detail::check_catalog_file(path, sink, {});
+  Catalog catalog = detail::check_catalog_file(path, sink, {"", limits});
   sink.throw_first_error();
   return catalog;
 }
 
-Catalog load_catalog_text(std::string_view text, const std::string& name) {
+Catalog load_catalog_text(std::string_view text, const std::string& name,
+                          const CatalogLimits& limits) {
   detail::DiagnosticSink sink;
-  Catalog catalog = detail::check_catalog_text(text, name, sink, {});
+  Catalog catalog = detail::check_catalog_text(text, name, sink, {"", limits});
   sink.throw_first_error();
   return catalog;
 }
@@ -58,9 +59,12 @@ std::vector<std::string> catalog_files(const std::vector<std::string>& paths) {
   return files;
 }
 
-std::vector<Catalog> load_catalogs(const std::vector<std::string>& paths) {
+std::vector<Catalog> load_catalogs(const std::vector<std::string>& paths,
+                                   const CatalogLimits& limits) {
   std::vector<Catalog> catalogs;
-  for (const std::string& file : catalog_files(paths)) catalogs.push_back(load_catalog(file));
+  for (const std::string& file : catalog_files(paths)) {
+    catalogs.push_back(load_catalog(file, limits));
+  }
   check_unique_ids(catalogs);
   return catalogs;
 }
@@ -212,14 +216,15 @@ LintResult collect(std::deque<CheckedFile>& files) {
   return result;
 }
 
-detail::CheckOptions check_options(const LintOptions& options) {
-  return {options.today.empty() ? detail::today_iso() : options.today};
+detail::CheckOptions check_options(const LintOptions& options, const CatalogLimits& limits) {
+  return {options.today.empty() ? detail::today_iso() : options.today, limits};
 }
 
 }  // namespace
 
-LintResult lint_catalogs(const std::vector<std::string>& paths, const LintOptions& options) {
-  const detail::CheckOptions check = check_options(options);
+LintResult lint_catalogs(const std::vector<std::string>& paths, const LintOptions& options,
+                         const CatalogLimits& limits) {
+  const detail::CheckOptions check = check_options(options, limits);
   std::deque<CheckedFile> files;
   for (const std::string& path : paths) {
     std::vector<std::string> expanded;
@@ -240,10 +245,10 @@ LintResult lint_catalogs(const std::vector<std::string>& paths, const LintOption
 }
 
 LintResult lint_catalog_text(std::string_view text, const std::string& name,
-                             const LintOptions& options) {
+                             const LintOptions& options, const CatalogLimits& limits) {
   std::deque<CheckedFile> files;
   CheckedFile& f = files.emplace_back();
-  f.catalog = detail::check_catalog_text(text, name, f.sink, check_options(options));
+  f.catalog = detail::check_catalog_text(text, name, f.sink, check_options(options, limits));
   return collect(files);
 }
 

@@ -35,17 +35,22 @@ class DiagnosticSink {
   std::vector<Diagnostic> diagnostics_;
 };
 
-/// Checks what needs a date from outside the file.
+/// What the checks need from outside the file.
 struct CheckOptions {
   std::string today;  // YYYY-MM-DD; empty: no expiry check
+  CatalogLimits limits;
 };
+
+/// A byte count as messages give it: "16 MiB", "20.0 MiB", "512 KiB", "100 bytes".
+std::string size_text(std::size_t bytes);
 
 /// Parses and checks one catalogue held in `text`. Returns what could be read (possibly partial
 /// when there were errors).
 Catalog check_catalog_text(std::string_view text, const std::string& name, DiagnosticSink& sink,
                            const CheckOptions& options);
 
-/// Reads (at most kMaxCatalogBytes, refusing larger files before reading) and checks one file.
+/// Reads (at most options.limits.max_file_bytes, refusing larger files before reading) and
+/// checks one file.
 /// A file that cannot be read is reported with rule "io".
 Catalog check_catalog_file(const std::string& path, DiagnosticSink& sink,
                            const CheckOptions& options);

@@ -979,24 +979,43 @@ class Checker {
 
 }  // namespace
 
+std::string size_text(std::size_t bytes) {
+  constexpr std::size_t kKiB = 1024, kMiB = kKiB * 1024;
+  if (bytes >= kMiB) {
+    return bytes % kMiB == 0 ? std::to_string(bytes / kMiB) + " MiB"
+                             : number_text(static_cast<double>(bytes) / kMiB, 1) + " MiB";
+  }
+  if (bytes >= kKiB && bytes % kKiB == 0) return std::to_string(bytes / kKiB) + " KiB";
+  return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
+}
+
+namespace {
+
+// The size a file over the limit is given as: MiB with a decimal, so that 17 MiB reads "17.0".
+std::string over_size_text(std::size_t bytes) {
+  return bytes >= (std::size_t{1} << 20)
+             ? number_text(static_cast<double>(bytes) / (1 << 20), 1) + " MiB"
+             : size_text(bytes);
+}
+
+}  // namespace
+
 Catalog check_catalog_text(std::string_view text, const std::string& name, DiagnosticSink& sink,
                            const CheckOptions& options) {
-  if (text.size() > kMaxCatalogBytes) {
+  Catalog empty;
+  empty.file = name;
+  if (text.size() > options.limits.max_file_bytes) {
     sink.error("yaml-limits",
-               "the text is " + number_text(static_cast<double>(text.size()) / (1 << 20), 1) +
-                   " MiB; catalogue files are limited to 16 MiB",
+               "the text is " + over_size_text(text.size()) + "; catalogue files are limited to " +
+                   size_text(options.limits.max_file_bytes),
                Location{name});
-    Catalog empty;
-    empty.file = name;
     return empty;
   }
   YamlDocument document;
   try {
-    document = parse_yaml(text, name);
+    document = parse_yaml(text, name, options.limits);
   } catch (const RuleError& e) {
     sink.error(e.rule(), e.message(), e.where());
-    Catalog empty;
-    empty.file = name;
     return empty;
   }
   return Checker(name, sink, options).run(document.root);
@@ -1007,6 +1026,14 @@ Catalog check_catalog_file(const std::string& path, DiagnosticSink& sink,
   namespace fs = std::filesystem;
   Catalog empty;
   empty.file = path;
+  const std::size_t limit = options.limits.max_file_bytes;
+  auto too_large = [&](std::size_t size) {
+    sink.error("yaml-limits",
+               "the file is " + over_size_text(size) + "; catalogue files are limited to " +
+                   size_text(limit),
+               Location{path});
+    return empty;
+  };
   std::error_code ec;
   const fs::file_status status = fs::status(path, ec);
   if (fs::is_directory(status)) {
@@ -1015,19 +1042,21 @@ Catalog check_catalog_file(const std::string& path, DiagnosticSink& sink,
   }
   if (fs::is_regular_file(status)) {
     const auto size = fs::file_size(path, ec);
-    if (!ec && size > kMaxCatalogBytes) {
-      sink.error("yaml-limits",
-                 "the file is " + number_text(static_cast<double>(size) / (1 << 20), 1) +
-                     " MiB; catalogue files are limited to 16 MiB",
-                 Location{path});
-      return empty;
-    }
+    if (!ec && size > limit) return too_large(static_cast<std::size_t>(size));
   }
   std::string text;
   try {
-    text = read_at_most(path, kMaxCatalogBytes);
+    text = read_at_most(path, limit);
   } catch (const IoError& e) {
     sink.error("io", e.message(), Location{path});
+    return empty;
+  }
+  // A pipe or a file that grew while it was read: read_at_most stops one byte past the limit.
+  if (text.size() > limit) {
+    sink.error("yaml-limits",
+               "more than " + size_text(limit) + " of text; catalogue files are limited to " +
+                   size_text(limit),
+               Location{path});
     return empty;
   }
   return check_catalog_text(text, path, sink, options);

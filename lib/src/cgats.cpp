@@ -1,12 +1,23 @@
 // Dilution ladders from a spectrophotometer's CGATS.17 / IT8 export (ANSI CGATS.17-2009), read
 // through LittleCMS's IT8 parser, into a catalogue that passes the catalogue's own checks.
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <cctype>
+#include <cerrno>
 #include <charconv>
+#include <chrono>
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
+#include <cstring>
 #include <filesystem>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -218,16 +229,256 @@ void check_cgats_structure(std::string_view text, const std::string& name) {
 // More rows than any ladder (or chart) export holds.
 constexpr int kMaxCgatsRows = 100000;
 
+// ---------------------------------------------------------------------------------------------
+// LittleCMS's IT8 parser, kept at arm's length
+//
+// check_cgats_structure() refuses the inconsistent files known to corrupt LittleCMS 2.14's
+// memory, but the parser is old C fed files from anywhere, and an unknown bug in it could take
+// the caller's process down or, worse, corrupt it silently. So by default the parse runs in a
+// forked child (defence in depth, about 1 ms a file): the child parses, copies out what import
+// reads (It8Data), writes it to a pipe and exits; the parent never touches the parser's state.
+// A child that dies (a signal, or the report and exit status of a sanitizer) or hangs becomes an
+// InputError naming the file.
+
+// What import reads of a CGATS file, copied out of LittleCMS.
+struct It8Data {
+  bool loaded = false;
+  std::string error;  // LittleCMS's reason when it could not read the file
+  int tables = 0;
+  std::vector<std::string> fields;  // the DATA_FORMAT, upper case
+  std::map<std::string, std::string> properties;
+  std::map<std::pair<int, int>, std::string> cells;  // (row, column): the columns import reads
+};
+
+constexpr const char* kIt8Properties[] = {"NUMBER_OF_SETS", "ILLUMINATION_NAME", "OBSERVER_ANGLE",
+                                          "INSTRUMENTATION"};
+constexpr auto kParserTimeout = std::chrono::seconds(30);
+
+// NUMBER_OF_SETS as a row count, when it is a whole number from 1 to kMaxCgatsRows.
+std::optional<int> declared_rows(const std::string& sets) {
+  const auto n = parse_number(sets);
+  if (!n || *n < 1 || *n != std::floor(*n) || *n > kMaxCgatsRows) return std::nullopt;
+  return static_cast<int>(*n);
+}
+
+bool imported_field(const std::string& field) {
+  static const std::string_view kFields[] = {"SAMPLE_NAME", "SAMPLE_ID", "LAB_L",        "LAB_A",
+                                             "LAB_B",       "INK_PARTS", "DILUENT_PARTS"};
+  return std::find(std::begin(kFields), std::end(kFields), field) != std::end(kFields) ||
+         spectral_field_nm(field).has_value();
+}
+
+// Parses `text` with LittleCMS, in this process. Does not throw: errors are in the result.
+It8Data read_it8(std::string_view text) noexcept {
+  It8Data data;
+  try {
+    detail::begin_lcms_call();
+    It8Handle handle(
+        cmsIT8LoadFromMem(nullptr, text.data(), static_cast<cmsUInt32Number>(text.size())));
+    if (!handle) {
+      data.error = detail::last_lcms_error();
+      return data;
+    }
+    data.loaded = true;
+    void* h = handle.get();
+    data.tables = static_cast<int>(cmsIT8TableCount(h));
+    if (data.tables != 1) return data;
+    char** names = nullptr;
+    const int count = cmsIT8EnumDataFormat(h, &names);
+    for (int i = 0; names != nullptr && i < count; ++i) {
+      data.fields.push_back(upper(names[i] ? names[i] : ""));
+    }
+    for (const char* key : kIt8Properties) {
+      if (const char* value = cmsIT8GetProperty(h, key)) data.properties[key] = value;
+    }
+    const auto sets = data.properties.find("NUMBER_OF_SETS");
+    const auto rows = sets == data.properties.end() ? std::nullopt : declared_rows(sets->second);
+    for (int col = 0; rows && col < static_cast<int>(data.fields.size()); ++col) {
+      if (!imported_field(data.fields[static_cast<std::size_t>(col)])) continue;
+      for (int row = 0; row < *rows; ++row) {
+        if (const char* value = cmsIT8GetDataRowCol(h, row, col)) data.cells[{row, col}] = value;
+      }
+    }
+  } catch (const std::exception& e) {  // out of memory
+    data = It8Data();
+    data.error = e.what();
+  }
+  return data;
+}
+
+// It8Data through the pipe: each string as its length in decimal, ':', and its bytes.
+void pack(std::string& out, std::string_view text) {
+  out += std::to_string(text.size());
+  out += ':';
+  out += text;
+}
+
+std::string pack(const It8Data& data) {
+  std::string out;
+  pack(out, data.loaded ? "1" : "0");
+  pack(out, data.error);
+  pack(out, std::to_string(data.tables));
+  pack(out, std::to_string(data.fields.size()));
+  for (const auto& field : data.fields) pack(out, field);
+  pack(out, std::to_string(data.properties.size()));
+  for (const auto& [key, value] : data.properties) {
+    pack(out, key);
+    pack(out, value);
+  }
+  pack(out, std::to_string(data.cells.size()));
+  for (const auto& [at, value] : data.cells) {
+    pack(out, std::to_string(at.first));
+    pack(out, std::to_string(at.second));
+    pack(out, value);
+  }
+  return out;
+}
+
+// Reads pack()'s output back; throws InputError at `name` if it is not whole.
+class Unpacker {
+ public:
+  Unpacker(std::string_view in, const std::string& name) : in_(in), name_(name) {}
+
+  std::string_view text() {
+    const std::size_t colon = in_.find(':');
+    std::size_t size = 0;
+    const auto [end, ec] =
+        std::from_chars(in_.data(), in_.data() + std::min(colon, in_.size()), size);
+    if (colon == std::string_view::npos || ec != std::errc() || end != in_.data() + colon ||
+        size > in_.size() - colon - 1) {
+      garbled();
+    }
+    const std::string_view value = in_.substr(colon + 1, size);
+    in_.remove_prefix(colon + 1 + size);
+    return value;
+  }
+
+  int number() {
+    const std::string_view t = text();
+    int value = 0;
+    const auto [end, ec] = std::from_chars(t.data(), t.data() + t.size(), value);
+    if (ec != std::errc() || end != t.data() + t.size() || value < 0) garbled();
+    return value;
+  }
+
+  bool done() const { return in_.empty(); }
+
+  [[noreturn]] void garbled() const {
+    throw InputError("CGATS parser crashed on this file: its result came back incomplete",
+                     Location{name_});
+  }
+
+ private:
+  std::string_view in_;
+  const std::string& name_;
+};
+
+It8Data unpack(std::string_view bytes, const std::string& name) {
+  Unpacker in(bytes, name);
+  It8Data data;
+  data.loaded = in.text() == "1";
+  data.error = std::string(in.text());
+  data.tables = in.number();
+  for (int n = in.number(); n > 0; --n) data.fields.emplace_back(in.text());
+  for (int n = in.number(); n > 0; --n) {
+    const std::string key(in.text());
+    data.properties[key] = std::string(in.text());
+  }
+  for (int n = in.number(); n > 0; --n) {
+    const int row = in.number();
+    const int col = in.number();
+    data.cells[{row, col}] = std::string(in.text());
+  }
+  if (!in.done()) in.garbled();
+  return data;
+}
+
+void write_all(int fd, std::string_view bytes) {
+  while (!bytes.empty()) {
+    const ssize_t n = ::write(fd, bytes.data(), bytes.size());
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return;  // the parent is gone or stopped reading: nothing to tell it
+    bytes.remove_prefix(static_cast<std::size_t>(n));
+  }
+}
+
+// read_it8() in a forked child. Throws InputError at `name` when the child crashes, exits with
+// a failure status or takes longer than kParserTimeout (then it is killed); IoError when no child
+// can be started.
+It8Data read_it8_in_child(std::string_view text, const std::string& name) {
+  int fds[2];
+  if (::pipe2(fds, O_CLOEXEC) != 0) {
+    throw IoError(std::string("cannot start the CGATS parser: pipe: ") + std::strerror(errno),
+                  Location{name});
+  }
+  const pid_t pid = ::fork();
+  if (pid < 0) {
+    const int error = errno;
+    ::close(fds[0]);
+    ::close(fds[1]);
+    throw IoError(std::string("cannot start the CGATS parser: fork: ") + std::strerror(error),
+                  Location{name});
+  }
+  if (pid == 0) {
+    // The child: only async-signal-safe exits (_exit skips atexit handlers, stdio flushes and
+    // the leak check of a sanitizer build, which belong to the parent).
+    ::close(fds[0]);
+    // Test hook (tests/cli/bad_input_cgats.sh): a parser that crashes, to check how it is told.
+    if (std::getenv("SMPSHADE_TEST_CGATS_PARSER_CRASH") != nullptr) std::abort();
+    write_all(fds[1], pack(read_it8(text)));
+    ::_exit(0);
+  }
+  ::close(fds[1]);
+  std::string bytes;
+  bool timed_out = false;
+  const auto deadline = std::chrono::steady_clock::now() + kParserTimeout;
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+                          deadline - std::chrono::steady_clock::now())
+                          .count();
+    if (left <= 0) {
+      timed_out = true;
+      break;
+    }
+    pollfd ready{fds[0], POLLIN, 0};
+    const int polled = ::poll(&ready, 1, static_cast<int>(left));
+    if (polled == 0 || (polled < 0 && errno == EINTR)) continue;
+    if (polled < 0) break;
+    char chunk[1 << 16];
+    const ssize_t n = ::read(fds[0], chunk, sizeof chunk);
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) break;  // end of file: the child has written all and exited (or died)
+    bytes.append(chunk, static_cast<std::size_t>(n));
+  }
+  ::close(fds[0]);
+  if (timed_out) ::kill(pid, SIGKILL);
+  int status = 0;
+  while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (timed_out) {
+    throw InputError("CGATS parser took more than " + std::to_string(kParserTimeout.count()) +
+                         " s on this file: stopped",
+                     Location{name});
+  }
+  if (WIFSIGNALED(status)) {
+    throw InputError(
+        std::string("CGATS parser crashed on this file (") + ::strsignal(WTERMSIG(status)) + ")",
+        Location{name});
+  }
+  if (!WIFEXITED(status) || WEXITSTATUS(status) != 0) {
+    throw InputError("CGATS parser crashed on this file (exit status " +
+                         std::to_string(WEXITSTATUS(status)) + ")",
+                     Location{name});
+  }
+  return unpack(bytes, name);
+}
+
 // One table of an IT8 file and its columns of interest.
 class It8Table {
  public:
-  It8Table(void* handle, const std::string& file) : handle_(handle), file_(file) {
-    char** names = nullptr;
-    const int count = cmsIT8EnumDataFormat(handle, &names);
-    if (count <= 0 || names == nullptr)
-      fail("not a CGATS.17 measurement file: it has no DATA_FORMAT");
-    for (int i = 0; i < count; ++i) fields_.push_back(upper(names[i] ? names[i] : ""));
-    const char* sets = cmsIT8GetProperty(handle, "NUMBER_OF_SETS");
+  It8Table(const It8Data& data, const std::string& file) : data_(data), file_(file) {
+    if (data.fields.empty()) fail("not a CGATS.17 measurement file: it has no DATA_FORMAT");
+    const char* sets = property("NUMBER_OF_SETS");
     const auto n = sets ? parse_number(sets) : std::nullopt;
     if (!n || *n < 1 || *n != std::floor(*n)) fail("no valid NUMBER_OF_SETS");
     // A ladder is a handful of rows; a count past any instrument's output is a corrupt header
@@ -241,27 +492,32 @@ class It8Table {
 
   int rows() const { return rows_; }
   std::optional<int> column(std::string_view field) const {
-    const auto it = std::find(fields_.begin(), fields_.end(), field);
-    if (it == fields_.end()) return std::nullopt;
-    return static_cast<int>(it - fields_.begin());
+    const auto it = std::find(fields().begin(), fields().end(), field);
+    if (it == fields().end()) return std::nullopt;
+    return static_cast<int>(it - fields().begin());
   }
-  const std::vector<std::string>& fields() const { return fields_; }
+  const std::vector<std::string>& fields() const { return data_.fields; }
+  // A header keyword's value, or null.
+  const char* property(const std::string& key) const {
+    const auto it = data_.properties.find(key);
+    return it == data_.properties.end() ? nullptr : it->second.c_str();
+  }
 
-  // A cell; LittleCMS returns null for rows a truncated file never gave.
+  // A cell; LittleCMS has none for rows a truncated file never gave.
   std::string text(int row, int col) const {
-    const char* value = cmsIT8GetDataRowCol(handle_, row, col);
+    const std::string* value = cell(row, col);
     if (value == nullptr) {
-      fail_row(row, "no value for " + fields_[static_cast<std::size_t>(col)] +
+      fail_row(row, "no value for " + fields()[static_cast<std::size_t>(col)] +
                         ": the file is truncated or its NUMBER_OF_SETS is wrong");
     }
-    return value;
+    return *value;
   }
 
   double number(int row, int col) const {
     const std::string t = text(row, col);
     const auto v = parse_number(t);
     if (!v) {
-      fail_row(row, fields_[static_cast<std::size_t>(col)] + " is '" + t + "', not a number");
+      fail_row(row, fields()[static_cast<std::size_t>(col)] + " is '" + t + "', not a number");
     }
     return *v;
   }
@@ -269,7 +525,7 @@ class It8Table {
   std::string label(int row) const {
     for (const char* field : {"SAMPLE_NAME", "SAMPLE_ID"}) {
       if (const auto c = column(field)) {
-        if (const char* v = cmsIT8GetDataRowCol(handle_, row, *c)) return v;
+        if (const std::string* v = cell(row, *c)) return *v;
       }
     }
     return "";
@@ -285,9 +541,13 @@ class It8Table {
   }
 
  private:
-  void* handle_;
+  const std::string* cell(int row, int col) const {
+    const auto it = data_.cells.find({row, col});
+    return it == data_.cells.end() ? nullptr : &it->second;
+  }
+
+  const It8Data& data_;
   const std::string& file_;
-  std::vector<std::string> fields_;
   int rows_ = 0;
 };
 
@@ -304,51 +564,52 @@ struct Group {
 }  // namespace
 
 Catalog import_cgats(const std::string& path, const CgatsImportOptions& options) {
+  const std::size_t limit = std::min(options.limits.max_file_bytes, SIZE_MAX - 1);
+  const auto too_large = [&] {
+    return InputError(
+        "the file is over " + detail::size_text(limit) + ": not a spectrophotometer export",
+        Location{path});
+  };
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
-  if (!ec && size > kMaxCatalogBytes) {
-    throw InputError("the file is over 16 MiB: not a spectrophotometer export", Location{path});
-  }
-  const std::string text = detail::read_at_most(path, kMaxCatalogBytes);
-  if (text.size() > kMaxCatalogBytes) {
-    throw InputError("the file is over 16 MiB: not a spectrophotometer export", Location{path});
-  }
+  if (!ec && size > limit) throw too_large();
+  const std::string text = detail::read_at_most(path, limit);
+  if (text.size() > limit) throw too_large();
   return import_cgats_text(text, path, options);
 }
 
 Catalog import_cgats_text(std::string_view text, const std::string& name,
                           const CgatsImportOptions& options) {
   if (options.id.empty()) throw ArgumentError("importing a ladder needs the pigment's id");
-  if (text.size() > kMaxCatalogBytes) {
-    throw InputError("the file is over 16 MiB: not a spectrophotometer export", Location{name});
+  if (text.size() > options.limits.max_file_bytes) {
+    throw InputError("the file is over " + detail::size_text(options.limits.max_file_bytes) +
+                         ": not a spectrophotometer export",
+                     Location{name});
   }
   // LittleCMS asserts (aborts the process) on an empty buffer: found by tests/fuzz/cgats_fuzzer.
   if (text.empty()) throw InputError("the file is empty", Location{name});
   // LittleCMS accepts a data section cut short after its last complete number; the END_DATA
   // keyword a complete file ends with is what tells a truncated file apart.
-  const std::size_t data = find_token(text, "BEGIN_DATA");
-  if (data != std::string_view::npos &&
-      find_token(text, "END_DATA", data) == std::string_view::npos) {
+  const std::size_t data_start = find_token(text, "BEGIN_DATA");
+  if (data_start != std::string_view::npos &&
+      find_token(text, "END_DATA", data_start) == std::string_view::npos) {
     throw InputError("no END_DATA after BEGIN_DATA: the file is truncated", Location{name});
   }
   check_cgats_structure(text, name);
-  detail::begin_lcms_call();
-  It8Handle handle(
-      cmsIT8LoadFromMem(nullptr, text.data(), static_cast<cmsUInt32Number>(text.size())));
-  if (!handle) {
+  const It8Data data = options.isolate_parser ? read_it8_in_child(text, name) : read_it8(text);
+  if (!data.loaded) {
     // LittleCMS prefixes the file name, empty for memory: keep only what it says is wrong.
-    std::string why = trim(detail::last_lcms_error());
+    std::string why = trim(data.error);
     while (!why.empty() && (why.front() == ':' || why.front() == ' ')) why.erase(0, 1);
     throw InputError("not a readable CGATS.17 file" + (why.empty() ? "" : ": " + why),
                      Location{name});
   }
-  void* h = handle.get();
-  if (cmsIT8TableCount(h) != 1) {
-    throw InputError("holds " + std::to_string(cmsIT8TableCount(h)) +
-                         " data tables; import reads files with one",
-                     Location{name});
+  if (data.tables != 1) {
+    throw InputError(
+        "holds " + std::to_string(data.tables) + " data tables; import reads files with one",
+        Location{name});
   }
-  const It8Table table(h, name);
+  const It8Table table(data, name);
 
   // Columns.
   const auto lab_l = table.column("LAB_L"), lab_a = table.column("LAB_A"),
@@ -387,7 +648,7 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
 
   // Illuminant and observer the Lab values were computed for.
   Measurement measurement;
-  if (const char* illuminant = cmsIT8GetProperty(h, "ILLUMINATION_NAME")) {
+  if (const char* illuminant = table.property("ILLUMINATION_NAME")) {
     const std::string v = upper(trim(illuminant));
     if (v != "D50" && v != "D65") {
       table.fail("ILLUMINATION_NAME is '" + std::string(illuminant) +
@@ -395,14 +656,14 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
     }
     measurement.illuminant = parse_white(v);
   }
-  if (const char* observer = cmsIT8GetProperty(h, "OBSERVER_ANGLE")) {
+  if (const char* observer = table.property("OBSERVER_ANGLE")) {
     const auto degrees = parse_number(observer);
     if (!degrees || (*degrees != 2 && *degrees != 10)) {
       table.fail("OBSERVER_ANGLE is '" + std::string(observer) + "'; it must be 2 or 10");
     }
     measurement.observer = observer_from_degrees(static_cast<int>(*degrees));
   }
-  if (const char* instrument = cmsIT8GetProperty(h, "INSTRUMENTATION")) {
+  if (const char* instrument = table.property("INSTRUMENTATION")) {
     measurement.instrument = instrument;
   }
 
@@ -566,7 +827,7 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
 
   // What import writes must load: run it through the loader's own checks.
   detail::DiagnosticSink sink;
-  detail::check_catalog_text(catalog_to_yaml(catalog), name, sink, {});
+  detail::check_catalog_text(catalog_to_yaml(catalog), name, sink, {"", options.limits});
   for (const Diagnostic& d : sink.diagnostics()) {
     if (d.severity == Severity::Error) {
       throw InputError(

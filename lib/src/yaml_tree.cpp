@@ -6,6 +6,7 @@
 #include <yaml-cpp/parser.h>
 
 #include <algorithm>
+#include <cstdint>
 #include <sstream>
 #include <string>
 
@@ -23,8 +24,14 @@ Location location(const std::string& file, const YAML::Mark& mark) {
                   mark.column >= 0 ? static_cast<std::size_t>(mark.column) + 1 : 0);
 }
 
-std::string depth_message() {
-  return "nesting deeper than " + std::to_string(kMaxYamlDepth) +
+// The depth limit actually applied: what the caller asks, but never so deep that yaml-cpp's
+// recursion could overflow the stack.
+std::uint32_t depth_limit(const CatalogLimits& limits) {
+  return std::min(limits.max_yaml_depth, kMaxYamlDepthCeiling);
+}
+
+std::string depth_message(std::uint32_t limit) {
+  return "nesting deeper than " + std::to_string(limit) +
          " levels: refused (no catalogue needs more than a few)";
 }
 
@@ -32,7 +39,7 @@ std::string depth_message() {
 // the stack before a single event reaches us. A linear scan of the text for flow-bracket depth
 // refuses them first. It skips comments and quoted scalars, and counts only brackets that start
 // a token, so brackets inside plain text do not count.
-void prescan_flow_depth(std::string_view text, const std::string& file) {
+void prescan_flow_depth(std::string_view text, const std::string& file, std::uint32_t limit) {
   std::uint32_t depth = 0;
   std::size_t line = 1, column = 0;
   char previous = '\n';
@@ -72,8 +79,8 @@ void prescan_flow_depth(std::string_view text, const std::string& file) {
         } else if (token_start && c == '"') {
           state = State::Double;
         } else if (token_start && (c == '[' || c == '{')) {
-          if (++depth > kMaxYamlDepth) {
-            throw RuleError("yaml-limits", depth_message(), location(file, line, column));
+          if (++depth > limit) {
+            throw RuleError("yaml-limits", depth_message(limit), location(file, line, column));
           }
         } else if ((c == ']' || c == '}') && depth > 0) {
           --depth;
@@ -94,7 +101,12 @@ void prescan_flow_depth(std::string_view text, const std::string& file) {
 // inside the parser, which unwinds yaml-cpp's recursion before it gets deep.
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(YamlDocument& document, const std::string& file) : doc_(document), file_(file) {}
+  TreeBuilder(YamlDocument& document, const std::string& file, const CatalogLimits& limits)
+      : doc_(document),
+        file_(file),
+        max_depth_(depth_limit(limits)),
+        max_nodes_(limits.max_yaml_nodes),
+        max_expansion_(limits.max_alias_expansion) {}
 
   void OnDocumentStart(const YAML::Mark&) override {}
   void OnDocumentEnd() override {}
@@ -113,15 +125,17 @@ class TreeBuilder : public YAML::EventHandler {
       throw RuleError("yaml-syntax", "alias refers to a node that contains it",
                       location(file_, mark));
     }
-    if (open_.size() + target->height > kMaxYamlDepth) {
-      throw RuleError("yaml-limits", depth_message(), location(file_, mark));
+    if (open_.size() + target->height > max_depth_) {
+      throw RuleError("yaml-limits", depth_message(max_depth_), location(file_, mark));
     }
     // Aliases share the node, so memory stays linear; what grows exponentially in an alias
     // bomb is what a reader walks. Count that and refuse it here.
-    alias_expansion_ += target->expanded;
-    if (alias_expansion_ > kMaxAliasExpansion) {
+    alias_expansion_ = target->expanded > SIZE_MAX - alias_expansion_
+                           ? SIZE_MAX
+                           : alias_expansion_ + target->expanded;
+    if (alias_expansion_ > max_expansion_) {
       throw RuleError("yaml-limits",
-                      "aliases expand to more than " + std::to_string(kMaxAliasExpansion) +
+                      "aliases expand to more than " + std::to_string(max_expansion_) +
                           " nodes: refused (an alias bomb?)",
                       location(file_, mark));
     }
@@ -153,9 +167,9 @@ class TreeBuilder : public YAML::EventHandler {
 
  private:
   YamlNode& add(const YAML::Mark& mark, YamlNode::Kind kind) {
-    if (doc_.nodes.size() >= kMaxYamlNodes) {
+    if (doc_.nodes.size() >= max_nodes_) {
       throw RuleError("yaml-limits",
-                      "more than " + std::to_string(kMaxYamlNodes) + " YAML nodes: refused",
+                      "more than " + std::to_string(max_nodes_) + " YAML nodes: refused",
                       location(file_, mark));
     }
     YamlNode& node = doc_.nodes.emplace_back();
@@ -182,8 +196,8 @@ class TreeBuilder : public YAML::EventHandler {
   }
 
   void open(const YAML::Mark& mark, YAML::anchor_t anchor, YamlNode::Kind kind) {
-    if (open_.size() + 1 > kMaxYamlDepth) {
-      throw RuleError("yaml-limits", depth_message(), location(file_, mark));
+    if (open_.size() + 1 > max_depth_) {
+      throw RuleError("yaml-limits", depth_message(max_depth_), location(file_, mark));
     }
     YamlNode& node = add(mark, kind);
     remember(anchor, node);
@@ -196,15 +210,24 @@ class TreeBuilder : public YAML::EventHandler {
     std::size_t expanded = 1;
     std::uint32_t height = 0;
     for (const YamlNode* child : node->children) {
-      expanded = std::min(expanded + child->expanded, kMaxAliasExpansion + kMaxYamlNodes);
+      // Saturating: past both limits the exact count no longer matters, and it must not wrap.
+      expanded = std::min(expanded + child->expanded, expansion_cap());
       height = std::max(height, child->height);
     }
     node->expanded = expanded;
     node->height = height + 1;
   }
 
+  std::size_t expansion_cap() const {
+    const std::size_t cap = max_expansion_ + max_nodes_;
+    return cap < max_expansion_ ? SIZE_MAX : cap;  // both near SIZE_MAX: no wrap
+  }
+
   YamlDocument& doc_;
   const std::string& file_;
+  const std::uint32_t max_depth_;
+  const std::size_t max_nodes_;
+  const std::size_t max_expansion_;
   std::vector<YamlNode*> open_;
   std::vector<const YamlNode*> anchors_;  // by yaml-cpp's anchor number - 1
   std::size_t alias_expansion_ = 0;
@@ -212,13 +235,14 @@ class TreeBuilder : public YAML::EventHandler {
 
 }  // namespace
 
-YamlDocument parse_yaml(std::string_view text, const std::string& file) {
-  prescan_flow_depth(text, file);
+YamlDocument parse_yaml(std::string_view text, const std::string& file,
+                        const CatalogLimits& limits) {
+  prescan_flow_depth(text, file, depth_limit(limits));
   YamlDocument document;
   std::istringstream in{std::string(text)};
   try {
     YAML::Parser parser(in);
-    TreeBuilder builder(document, file);
+    TreeBuilder builder(document, file, limits);
     if (!parser.HandleNextDocument(builder)) return document;
     // A second document would be silently ignored by a reader that takes the first.
     class FirstEvent : public YAML::EventHandler {

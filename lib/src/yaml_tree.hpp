@@ -10,6 +10,7 @@
 #include <string_view>
 #include <vector>
 
+#include "smpshade/catalog.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade::detail {
@@ -45,13 +46,10 @@ struct YamlDocument {
   const YamlNode* root = nullptr;  // null for an empty document
 };
 
-/// Limits that keep a hostile file from exhausting the stack or memory.
-inline constexpr std::uint32_t kMaxYamlDepth = 64;
-inline constexpr std::size_t kMaxYamlNodes = 1'000'000;
-inline constexpr std::size_t kMaxAliasExpansion = 1'000'000;
-
-/// Parses one YAML document. Throws RuleError ("yaml-syntax" or "yaml-limits") at
+/// Parses one YAML document under `limits` (depth, nodes, alias expansion; the depth never
+/// over kMaxYamlDepthCeiling). Throws RuleError ("yaml-syntax" or "yaml-limits") at
 /// file:line:col.
-YamlDocument parse_yaml(std::string_view text, const std::string& file);
+YamlDocument parse_yaml(std::string_view text, const std::string& file,
+                        const CatalogLimits& limits);
 
 }  // namespace smpshade::detail

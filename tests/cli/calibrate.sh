@@ -176,6 +176,10 @@ expect_stderr "does not look like a ColorChecker" "corners on no chart: says so"
 run smp-calibrate "$WORK/consult.jpg" -o "$WORK/no/such/folder/cam.icc"
 expect_status 1 "-o in a missing folder"
 expect_stderr "output folder does not exist" "-o in a missing folder: says so"
+# A device is written in place, not renamed over (this runs as root).
+run smp-calibrate "$WORK/consult.jpg" -o /dev/null
+expect_status 0 "-o /dev/null"
+[ -c /dev/null ] || fail "-o /dev/null replaced the device"
 run smp-calibrate "$WORK/missing.jpg"
 expect_status 1 "missing photo"
 expect_stderr "missing.jpg" "missing photo: named"

@@ -41,3 +41,47 @@ finish() {
   fi
   echo "all checks passed"
 }
+
+# expect_stderr_line A B WHAT: one line of stderr holds A and, after it, B.
+expect_stderr_line() {
+  awk -v a="$1" -v b="$2" '{i = index($0, a); if (i && index(substr($0, i + length(a)), b)) f = 1}
+    END {exit !f}' "$WORK/err" ||
+    fail "$3: no stderr line with '$1' ... '$2'; stderr: $(head -c 600 "$WORK/err")"
+}
+# expect_errors N WHAT: stderr holds exactly N "error:" diagnostics.
+expect_errors() {
+  local n
+  n=$(grep -c ': error: ' "$WORK/err")
+  [ "$n" -eq "$1" ] || fail "$2: $n errors on stderr, expected $1: $(head -c 600 "$WORK/err")"
+}
+# expect_ids "ID..." WHAT: the ids of the records on stdout, in order.
+expect_ids() {
+  local ids
+  ids=$(sed -n 's/^{"id":"\([^"]*\)".*/\1/p' "$WORK/out" | tr '\n' ' ')
+  [ "$ids" = "$1 " ] || fail "$2: record ids '$ids', expected '$1'"
+}
+# expect_no_output FILE WHAT: FILE was not written, and no temporary file was left beside it.
+expect_no_output() {
+  local folder leftovers
+  [ ! -e "$1" ] || fail "$2: $1 was written"
+  folder=$(dirname "$1")
+  if [ -d "$folder" ]; then
+    leftovers=$(find "$folder" -maxdepth 1 -name ".$(basename "$1").*" | head -n 3)
+    [ -z "$leftovers" ] || fail "$2: temporary files left: $leftovers"
+  fi
+}
+# expect_error TEXT WHAT: exit status 1 and TEXT on stderr.
+expect_error() {
+  expect_status 1 "$2"
+  expect_stderr "$1" "$2"
+}
+# write_alias_tree FILE LEVELS: YAML whose level i holds ten aliases of level i-1, so that it
+# stands for 10^(LEVELS+1) nodes (LEVELS 9: the "billion laughs" alias bomb).
+write_alias_tree() {
+  local i refs
+  echo 'a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]' > "$1"
+  for ((i = 1; i <= $2; i++)); do
+    refs=$(printf "*a$((i - 1)), %.0s" 1 2 3 4 5 6 7 8 9)
+    echo "a$i: &a$i [$refs*a$((i - 1))]" >> "$1"
+  done
+}

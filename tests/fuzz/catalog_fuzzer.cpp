@@ -20,5 +20,15 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
   } catch (const smpshade::Error&) {
   }
+  // The limits at small values too, where a file reaches them (smpshade(7), LIMITS).
+  smpshade::CatalogLimits limits;
+  limits.max_file_bytes = size % 3 == 0 && size > 0 ? size - 1 : size;  // at, or one over
+  limits.max_yaml_depth = 1 + static_cast<std::uint32_t>(size % 8);
+  limits.max_yaml_nodes = 1 + size % 64;
+  limits.max_alias_expansion = 1 + size % 128;
+  try {
+    smpshade::load_catalog_text(text, "fuzz.yaml", limits);
+  } catch (const smpshade::Error&) {
+  }
   return 0;
 }

@@ -51,6 +51,24 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
   return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
 }
 
+// YAML whose level i (1..levels) holds ten aliases of level i - 1: 10^(levels + 1) nodes when
+// expanded, a few hundred bytes as written.
+std::string alias_tree(int levels) {
+  std::string text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
+  for (int level = 1; level <= levels; ++level) {
+    const std::string previous = "*a" + std::to_string(level - 1);
+    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
+    for (int i = 0; i < 10; ++i) text += (i ? ", " : "") + previous;
+    text += "]\n";
+  }
+  return text;
+}
+
+std::string read_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  return std::string((std::istreambuf_iterator<char>(in)), {});
+}
+
 TEST(CatalogLoader, ReadsEveryKeyWithItsLocation) {
   const Catalog c = load_catalog(data("good.yaml"));
   EXPECT_EQ(c.file, data("good.yaml"));
@@ -225,14 +243,8 @@ TEST(CatalogDefences, FilesOver16MiBAreRefusedBeforeReading) {
 }
 
 TEST(CatalogDefences, AliasBombIsRefused) {
-  // The "billion laughs": each level holds ten aliases of the one before, 10^9 in all.
-  std::string text = "a0: &a0 [lol, lol, lol, lol, lol, lol, lol, lol, lol, lol]\n";
-  for (int level = 1; level <= 9; ++level) {
-    const std::string previous = "*a" + std::to_string(level - 1);
-    text += "a" + std::to_string(level) + ": &a" + std::to_string(level) + " [";
-    for (int i = 0; i < 10; ++i) text += (i ? ", " : "") + previous;
-    text += "]\n";
-  }
+  // The "billion laughs": 10^9 nodes in all.
+  const std::string text = alias_tree(9);
   const auto start = std::chrono::steady_clock::now();
   const LintResult lint = lint_catalog_text(text, "bomb.yaml");
   EXPECT_LT(seconds_since(start), 1.0);
@@ -300,6 +312,73 @@ TEST(CatalogDefences, TooManyNodesAreRefused) {
   ASSERT_EQ(lint.diagnostics.size(), 1u);
   EXPECT_EQ(lint.diagnostics[0].rule, "yaml-limits");
   EXPECT_NE(lint.diagnostics[0].message.find("YAML nodes"), std::string::npos);
+}
+
+// The limits are the caller's (CatalogLimits): each decides the outcome both ways.
+TEST(CatalogLimits, FileSizeLimitIsTheCallers) {
+  const std::string text = read_text(data("good.yaml"));
+  ASSERT_GT(text.size(), 1024u);
+  CatalogLimits limits;
+  limits.max_file_bytes = 1024;
+  const InputError e = thrown_input_error([&] { load_catalog(data("good.yaml"), limits); });
+  EXPECT_EQ(e.where().file, data("good.yaml"));
+  EXPECT_EQ(e.message(), "the file is " + std::to_string(text.size()) +
+                             " bytes; catalogue files are limited to 1 KiB");
+  EXPECT_THROW(load_catalog_text(text, "good.yaml", limits), InputError);
+  const LintResult lint = lint_catalogs({data("good.yaml")}, {"2026-01-01"}, limits);
+  ASSERT_EQ(lint.diagnostics.size(), 1u);
+  EXPECT_EQ(lint.diagnostics[0].rule, "yaml-limits");
+  limits.max_file_bytes = text.size();  // exactly at the limit is allowed
+  EXPECT_EQ(load_catalog(data("good.yaml"), limits).pigments.size(), 2u);
+
+  // Over 16 MiB, allowed when asked for.
+  ScratchFile big("big-ok.yaml", text + "# " + std::string(kMaxCatalogBytes, 'x') + "\n");
+  EXPECT_THROW(load_catalog(big.path()), InputError);
+  limits.max_file_bytes = kMaxCatalogBytes * 2;
+  EXPECT_EQ(load_catalog(big.path(), limits).pigments.size(), 2u);
+}
+
+TEST(CatalogLimits, DepthLimitIsTheCallersUpToTheCeiling) {
+  const std::string text = read_text(data("good.yaml"));
+  CatalogLimits limits;
+  limits.max_yaml_depth = 7;  // good.yaml: map > pigments > pigment > ladder > step > spectrum
+  EXPECT_EQ(load_catalog_text(text, "good.yaml", limits).pigments.size(), 2u);
+  limits.max_yaml_depth = 6;
+  const InputError e = thrown_input_error([&] { load_catalog_text(text, "good.yaml", limits); });
+  EXPECT_NE(e.message().find("nesting deeper than 6 levels"), std::string::npos) << e.message();
+
+  // 200 levels: refused by default, parsed when allowed, and never more than the ceiling.
+  const std::string deep = "x: " + std::string(200, '[') + std::string(200, ']') + "\n";
+  EXPECT_EQ(lint_catalog_text(deep, "deep.yaml").diagnostics.at(0).rule, "yaml-limits");
+  limits.max_yaml_depth = 300;
+  EXPECT_NE(lint_catalog_text(deep, "deep.yaml", {}, limits).diagnostics.at(0).rule, "yaml-limits");
+  limits.max_yaml_depth = 4'000'000'000u;
+  const std::string deeper(100000, '[');
+  const LintResult capped = lint_catalog_text(deeper, "deeper.yaml", {}, limits);
+  ASSERT_EQ(capped.diagnostics.size(), 1u);
+  EXPECT_NE(
+      capped.diagnostics[0].message.find("deeper than " + std::to_string(kMaxYamlDepthCeiling)),
+      std::string::npos)
+      << capped.diagnostics[0].message;
+}
+
+TEST(CatalogLimits, NodeAndAliasLimitsAreTheCallers) {
+  const std::string text = read_text(data("good.yaml"));
+  CatalogLimits limits;
+  limits.max_yaml_nodes = 100;
+  const InputError e = thrown_input_error([&] { load_catalog_text(text, "good.yaml", limits); });
+  EXPECT_EQ(e.message(), "more than 100 YAML nodes: refused");
+  limits.max_yaml_nodes = 1000;
+  EXPECT_EQ(load_catalog_text(text, "good.yaml", limits).pigments.size(), 2u);
+
+  // 10^4 nodes by aliases: fine by default, refused under 1000.
+  const std::string aliases = alias_tree(3);
+  EXPECT_NE(lint_catalog_text(aliases, "a.yaml").diagnostics.at(0).rule, "yaml-limits");
+  limits.max_alias_expansion = 1000;
+  const LintResult refused = lint_catalog_text(aliases, "a.yaml", {}, limits);
+  ASSERT_EQ(refused.diagnostics.size(), 1u);
+  EXPECT_EQ(refused.diagnostics[0].message,
+            "aliases expand to more than 1000 nodes: refused (an alias bomb?)");
 }
 
 TEST(CatalogDefences, HugeValuesAreCheckedWithoutRecursion) {

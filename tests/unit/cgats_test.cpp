@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <stdlib.h>
 
 #include <fstream>
 #include <sstream>
@@ -217,6 +218,76 @@ TEST(CgatsImport, NeedsAnId) {
   } catch (const InputError& e) {
     EXPECT_NE(e.message().find("did you mean 'exp-jet'"), std::string::npos) << e.message();
   }
+}
+
+// LittleCMS's parser runs in a child process by default (CgatsImportOptions::isolate_parser):
+// the result is the same as parsing here, and a crash in the child is an InputError.
+TEST(CgatsIsolation, TheChildParsesAsThisProcessWould) {
+  CgatsImportOptions here = jet_options();
+  here.isolate_parser = false;
+  for (const char* file : {"ladder.cgats", "ladder-parts.cgats"}) {
+    const Catalog a = import_cgats(data(file), jet_options());
+    const Catalog b = import_cgats(data(file), here);
+    EXPECT_EQ(catalog_to_yaml(a), catalog_to_yaml(b)) << file;
+    ASSERT_EQ(a.pigments.size(), 1u);
+    ASSERT_EQ(a.pigments[0].ladder.size(), b.pigments[0].ladder.size());
+    for (std::size_t i = 0; i < a.pigments[0].ladder.size(); ++i) {
+      // Exactly equal, not just to the YAML's decimals (ladder-parts.cgats has no Lab fields).
+      const MeasuredColour& x = a.pigments[0].ladder[i].colour;
+      const MeasuredColour& y = b.pigments[0].ladder[i].colour;
+      EXPECT_TRUE(x.lab == y.lab) << file << " step " << i;
+      ASSERT_EQ(x.spectrum.has_value(), y.spectrum.has_value()) << file << " step " << i;
+      if (x.spectrum) {
+        EXPECT_EQ(x.spectrum->values, y.spectrum->values) << file << " step " << i;
+      }
+    }
+  }
+  // Errors from inside the child come back with LittleCMS's words and the row.
+  for (const char* file : {"bad-sets.cgats", "bad-number.cgats", "not-cgats.cgats"}) {
+    std::string isolated, local;
+    try {
+      import_cgats(data(file), jet_options());
+    } catch (const InputError& e) {
+      isolated = e.what();
+    }
+    try {
+      import_cgats(data(file), here);
+    } catch (const InputError& e) {
+      local = e.what();
+    }
+    EXPECT_FALSE(isolated.empty()) << file;
+    EXPECT_EQ(isolated, local) << file;
+  }
+}
+
+TEST(CgatsIsolation, AChildThatCrashesIsAnInputErrorNamingTheFile) {
+  ASSERT_EQ(setenv("SMPSHADE_TEST_CGATS_PARSER_CRASH", "1", 1), 0);
+  std::string message, file;
+  try {
+    import_cgats(data("ladder.cgats"), jet_options());
+  } catch (const InputError& e) {
+    message = e.message();
+    file = e.where().file;
+  }
+  unsetenv("SMPSHADE_TEST_CGATS_PARSER_CRASH");
+  EXPECT_EQ(message, "CGATS parser crashed on this file (Aborted)");
+  EXPECT_EQ(file, data("ladder.cgats"));
+  // This process is fine, and so is the next import.
+  EXPECT_EQ(import_cgats(data("ladder.cgats"), jet_options()).pigments.size(), 1u);
+}
+
+TEST(CgatsIsolation, FileSizeLimitIsTheCallers) {
+  CgatsImportOptions options = jet_options();
+  options.limits.max_file_bytes = 1024;
+  try {
+    import_cgats(data("ladder.cgats"), options);
+    ADD_FAILURE() << "a file over the limit was imported";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.message(), "the file is over 1 KiB: not a spectrophotometer export");
+  }
+  EXPECT_THROW(import_cgats_text(read(data("ladder.cgats")), "x.cgats", options), InputError);
+  options.limits.max_file_bytes = 4096;
+  EXPECT_EQ(import_cgats(data("ladder.cgats"), options).pigments.size(), 1u);
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 /// YAML file says, the loader, the search path, lint diagnostics, and CGATS import.
 
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -82,13 +83,35 @@ struct Catalog {
   std::vector<Pigment> pigments;
 };
 
+/// Catalogue files larger than this (16 MiB) are refused before they are read, by default.
+inline constexpr std::size_t kMaxCatalogBytes = std::size_t{16} << 20;
+
+/// Limits that keep a broken or hostile catalogue (or CGATS) file from exhausting memory, time or
+/// the stack (smpshade(7), LIMITS). The defaults are far beyond any real file: the bundled
+/// catalogue is under 50 KiB, nests 6 levels deep and holds a few thousand YAML nodes.
+struct CatalogLimits {
+  /// Files larger than this are refused before they are read (catalogues and CGATS files).
+  std::size_t max_file_bytes = kMaxCatalogBytes;
+  /// YAML collections nested deeper than this are refused. yaml-cpp parses recursively, so the
+  /// loader honours at most kMaxYamlDepthCeiling whatever is asked.
+  std::uint32_t max_yaml_depth = 64;
+  /// More YAML nodes than this in one file are refused.
+  std::size_t max_yaml_nodes = 1'000'000;
+  /// Aliases standing for more nodes than this, counted expanded, are refused (alias bombs).
+  std::size_t max_alias_expansion = 1'000'000;
+};
+
+/// The deepest YAML nesting the loader accepts even when asked for more (stack safety).
+inline constexpr std::uint32_t kMaxYamlDepthCeiling = 1000;
+
 /// Loads one catalogue file. Throws InputError at file:line:col for the first error (what
 /// `smp-catalog lint` would call an error); warnings are not reported here.
-SMPSHADE_API Catalog load_catalog(const std::string& path);
+SMPSHADE_API Catalog load_catalog(const std::string& path, const CatalogLimits& limits = {});
 
 /// Loads every catalogue at `paths` (files, or folders whose *.yaml / *.yml files are read in
 /// name order). Throws InputError for the first error, including an id used twice across files.
-SMPSHADE_API std::vector<Catalog> load_catalogs(const std::vector<std::string>& paths);
+SMPSHADE_API std::vector<Catalog> load_catalogs(const std::vector<std::string>& paths,
+                                                const CatalogLimits& limits = {});
 
 /// Where catalogues are looked for: `explicit_paths` (--catalog) when not empty, else the
 /// colon-separated $SMPSHADE_CATALOG, else the installed share/smpshade/pigments, else
@@ -98,7 +121,8 @@ SMPSHADE_API std::vector<std::string> catalog_search_path(
 
 /// Loads a catalogue from text already in memory (`name` is how messages call it). The same
 /// checks and limits as load_catalog; for callers that do not read files (fuzzers, tests).
-SMPSHADE_API Catalog load_catalog_text(std::string_view text, const std::string& name);
+SMPSHADE_API Catalog load_catalog_text(std::string_view text, const std::string& name,
+                                       const CatalogLimits& limits = {});
 
 /// The catalogue files at `paths`: files as given, folders expanded to their *.yaml / *.yml
 /// files in name order (not recursively).
@@ -118,8 +142,5 @@ SMPSHADE_API Lab measured_lab(const MeasuredColour& colour, const Measurement& m
 
 /// A ladder step's parts as written in recipes and record ids: "1:3", "2:9", "1:2.5".
 SMPSHADE_API std::string parts_ratio(double ink_parts, double diluent_parts);
-
-/// Catalogue files larger than this (16 MiB) are refused before they are read.
-inline constexpr std::size_t kMaxCatalogBytes = std::size_t{16} << 20;
 
 }  // namespace smpshade

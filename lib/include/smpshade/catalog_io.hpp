@@ -39,6 +39,12 @@ struct CgatsImportOptions {
   std::vector<std::string> ci;   ///< Colour Index names
   std::vector<std::string> cas;  ///< CAS registry numbers
   std::string lot;
+  /// max_file_bytes: larger CGATS files are refused before they are read.
+  CatalogLimits limits;
+  /// Parse with LittleCMS in a forked child process (POSIX), so that a crash or hang in its IT8
+  /// parser is an InputError ("CGATS parser crashed on this file"), not the end of the caller.
+  /// The fuzzer turns it off to see such crashes itself.
+  bool isolate_parser = true;
 };
 
 /// Reads a dilution ladder measured by a spectrophotometer from a CGATS.17 / IT8 file through

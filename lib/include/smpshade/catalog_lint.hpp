@@ -9,6 +9,7 @@
 #include <string_view>
 #include <vector>
 
+#include "smpshade/catalog.hpp"
 #include "smpshade/error.hpp"
 #include "smpshade/export.hpp"
 #include "smpshade/records.hpp"
@@ -50,13 +51,15 @@ struct LintResult {
 
 /// Lints the catalogue files at `paths` (files or folders, as catalog_files() expands them).
 /// Ids must be unique over all of them. Unreadable files are diagnostics (rule "io"), not
-/// exceptions.
+/// exceptions; so is a file over `limits` (rule "yaml-limits").
 SMPSHADE_API LintResult lint_catalogs(const std::vector<std::string>& paths,
-                                      const LintOptions& options = {});
+                                      const LintOptions& options = {},
+                                      const CatalogLimits& limits = {});
 
 /// Lints one catalogue held in memory; `name` is the file name diagnostics give.
 SMPSHADE_API LintResult lint_catalog_text(std::string_view text, const std::string& name,
-                                          const LintOptions& options = {});
+                                          const LintOptions& options = {},
+                                          const CatalogLimits& limits = {});
 
 /// A diagnostic as a record: file, line, column, severity, rule, message.
 SMPSHADE_API Record diagnostic_record(const Diagnostic& diagnostic);
