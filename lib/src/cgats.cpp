@@ -25,6 +25,7 @@
 #include "catalog_check.hpp"
 #include "lcms.hpp"
 #include "read_text.hpp"
+#include "smpshade/calibrate.hpp"
 #include "smpshade/catalog_io.hpp"
 #include "smpshade/difference.hpp"
 
@@ -262,8 +263,10 @@ std::optional<int> declared_rows(const std::string& sets) {
 }
 
 bool imported_field(const std::string& field) {
-  static const std::string_view kFields[] = {"SAMPLE_NAME", "SAMPLE_ID", "LAB_L",        "LAB_A",
-                                             "LAB_B",       "INK_PARTS", "DILUENT_PARTS"};
+  static const std::string_view kFields[] = {"SAMPLE_NAME", "SAMPLE_ID", "LAB_L",         "LAB_A",
+                                             "LAB_B",       "INK_PARTS", "DILUENT_PARTS", "XYZ_X",
+                                             "XYZ_Y",       "XYZ_Z"};  // the last three: a chart's
+                                                                       // reference values
   return std::find(std::begin(kFields), std::end(kFields), field) != std::end(kFields) ||
          spectral_field_nm(field).has_value();
 }
@@ -561,10 +564,9 @@ struct Group {
   std::vector<double> spectrum_sum;
 };
 
-}  // namespace
-
-Catalog import_cgats(const std::string& path, const CgatsImportOptions& options) {
-  const std::size_t limit = std::min(options.limits.max_file_bytes, SIZE_MAX - 1);
+// At most `limit` bytes of a CGATS file; a larger one is refused before it is read whole.
+std::string read_cgats_file(const std::string& path, std::size_t limit) {
+  limit = std::min(limit, SIZE_MAX - 1);
   const auto too_large = [&] {
     return InputError(
         "the file is over " + detail::size_text(limit) + ": not a spectrophotometer export",
@@ -573,18 +575,19 @@ Catalog import_cgats(const std::string& path, const CgatsImportOptions& options)
   std::error_code ec;
   const auto size = std::filesystem::file_size(path, ec);
   if (!ec && size > limit) throw too_large();
-  const std::string text = detail::read_at_most(path, limit);
+  std::string text = detail::read_at_most(path, limit);
   if (text.size() > limit) throw too_large();
-  return import_cgats_text(text, path, options);
+  return text;
 }
 
-Catalog import_cgats_text(std::string_view text, const std::string& name,
-                          const CgatsImportOptions& options) {
-  if (options.id.empty()) throw ArgumentError("importing a ladder needs the pigment's id");
-  if (text.size() > options.limits.max_file_bytes) {
-    throw InputError("the file is over " + detail::size_text(options.limits.max_file_bytes) +
-                         ": not a spectrophotometer export",
-                     Location{name});
+// The checks every CGATS file gets before and after LittleCMS reads it (in a child process when
+// `isolate`): its single table's data, or InputError naming `name`.
+It8Data parse_cgats(std::string_view text, const std::string& name, std::size_t max_bytes,
+                    bool isolate) {
+  if (text.size() > max_bytes) {
+    throw InputError(
+        "the file is over " + detail::size_text(max_bytes) + ": not a spectrophotometer export",
+        Location{name});
   }
   // LittleCMS asserts (aborts the process) on an empty buffer: found by tests/fuzz/cgats_fuzzer.
   if (text.empty()) throw InputError("the file is empty", Location{name});
@@ -596,7 +599,7 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
     throw InputError("no END_DATA after BEGIN_DATA: the file is truncated", Location{name});
   }
   check_cgats_structure(text, name);
-  const It8Data data = options.isolate_parser ? read_it8_in_child(text, name) : read_it8(text);
+  It8Data data = isolate ? read_it8_in_child(text, name) : read_it8(text);
   if (!data.loaded) {
     // LittleCMS prefixes the file name, empty for memory: keep only what it says is wrong.
     std::string why = trim(data.error);
@@ -606,9 +609,23 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
   }
   if (data.tables != 1) {
     throw InputError(
-        "holds " + std::to_string(data.tables) + " data tables; import reads files with one",
+        "holds " + std::to_string(data.tables) + " data tables; smpshade reads files with one",
         Location{name});
   }
+  return data;
+}
+
+}  // namespace
+
+Catalog import_cgats(const std::string& path, const CgatsImportOptions& options) {
+  return import_cgats_text(read_cgats_file(path, options.limits.max_file_bytes), path, options);
+}
+
+Catalog import_cgats_text(std::string_view text, const std::string& name,
+                          const CgatsImportOptions& options) {
+  if (options.id.empty()) throw ArgumentError("importing a ladder needs the pigment's id");
+  const It8Data data =
+      parse_cgats(text, name, options.limits.max_file_bytes, options.isolate_parser);
   const It8Table table(data, name);
 
   // Columns.
@@ -836,6 +853,103 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
     }
   }
   return catalog;
+}
+
+namespace {
+
+// A chart's CGATS file is 24 rows: a megabyte is far more than any instrument writes for it.
+constexpr std::size_t kMaxChartFileBytes = 1 << 20;
+
+// The patch a SAMPLE_ID names: 1..24, or the chart's row letter and column (A1 .. D6).
+std::optional<int> patch_index(const std::string& id) {
+  const std::string t = upper(trim(id));
+  if (t.size() == 2 && t[0] >= 'A' && t[0] <= 'D' && t[1] >= '1' && t[1] <= '6') {
+    return (t[0] - 'A') * kChartColumns + (t[1] - '1');
+  }
+  const auto n = parse_number(t);
+  if (n && *n >= 1 && *n <= kChartPatches && *n == std::floor(*n)) return static_cast<int>(*n) - 1;
+  return std::nullopt;
+}
+
+}  // namespace
+
+ChartReference chart_reference_from_cgats(const std::string& path) {
+  const It8Data data =
+      parse_cgats(read_cgats_file(path, kMaxChartFileBytes), path, kMaxChartFileBytes, true);
+  const It8Table table(data, path);
+  if (table.rows() != kChartPatches) {
+    table.fail("holds " + std::to_string(table.rows()) +
+               " samples; a ColorChecker Classic has 24 patches");
+  }
+  const auto lab_l = table.column("LAB_L"), lab_a = table.column("LAB_A"),
+             lab_b = table.column("LAB_B");
+  const auto xyz_x = table.column("XYZ_X"), xyz_y = table.column("XYZ_Y"),
+             xyz_z = table.column("XYZ_Z");
+  const bool has_lab = lab_l && lab_a && lab_b, has_xyz = xyz_x && xyz_y && xyz_z;
+  if (!has_lab && !has_xyz) table.fail("no LAB_L/LAB_A/LAB_B and no XYZ_X/XYZ_Y/XYZ_Z fields");
+  White white = White::D50;
+  if (const char* illuminant = table.property("ILLUMINATION_NAME")) {
+    const std::string v = upper(trim(illuminant));
+    if (v != "D50" && v != "D65") {
+      table.fail("ILLUMINATION_NAME is '" + std::string(illuminant) +
+                 "'; chart values are read for D50 or D65");
+    }
+    white = parse_white(v);
+  }
+
+  // Patch order: SAMPLE_ID when every row names a different patch, else the rows' order.
+  std::vector<int> order(kChartPatches);
+  for (int i = 0; i < kChartPatches; ++i) order[static_cast<std::size_t>(i)] = i;
+  if (const auto id = table.column("SAMPLE_ID")) {
+    std::vector<int> named(kChartPatches, -1);
+    bool all = true;
+    for (int row = 0; row < kChartPatches && all; ++row) {
+      const auto patch = patch_index(table.text(row, *id));
+      all = patch && named[static_cast<std::size_t>(*patch)] < 0;
+      if (all) named[static_cast<std::size_t>(*patch)] = row;
+    }
+    if (all) {
+      for (int i = 0; i < kChartPatches; ++i) {
+        order[static_cast<std::size_t>(i)] = named[static_cast<std::size_t>(i)];
+      }
+    }
+  }
+  // XYZ in percent (Y of white 100) or in fractions (Y of white 1).
+  double xyz_scale = 1;
+  if (has_xyz && !has_lab) {
+    double max_y = 0;
+    for (int row = 0; row < kChartPatches; ++row)
+      max_y = std::max(max_y, table.number(row, *xyz_y));
+    if (max_y > 2) xyz_scale = 0.01;
+  }
+
+  const ChartReference names = builtin_chart_reference("colorchecker-2014");
+  ChartReference reference;
+  reference.name = path;
+  reference.source = path + (has_lab ? " (Lab" : " (XYZ") +
+                     (white == White::D65 ? ", D65 adapted to D50 by Bradford)" : ", D50)");
+  const auto name_column = table.column("SAMPLE_NAME");
+  for (int i = 0; i < kChartPatches; ++i) {
+    const int row = order[static_cast<std::size_t>(i)];
+    Lab lab;
+    if (has_lab) {
+      lab = {table.number(row, *lab_l), table.number(row, *lab_a), table.number(row, *lab_b)};
+    } else {
+      const Xyz xyz{table.number(row, *xyz_x) * xyz_scale, table.number(row, *xyz_y) * xyz_scale,
+                    table.number(row, *xyz_z) * xyz_scale};
+      if (xyz.x < 0 || xyz.y < 0 || xyz.z < 0) table.fail_row(row, "XYZ is negative");
+      lab = lab_from_xyz(xyz, white_point(white));
+    }
+    if (!(lab.l >= 0 && lab.l <= 100 && std::fabs(lab.a) <= 128 && std::fabs(lab.b) <= 128)) {
+      table.fail_row(row, "Lab " + fixed(lab.l, 2) + " " + fixed(lab.a, 2) + " " + fixed(lab.b, 2) +
+                              " is out of range");
+    }
+    if (white == White::D65) lab = adapt_lab(lab, White::D65, White::D50);
+    std::string name = name_column ? trim(table.text(row, *name_column)) : "";
+    if (name.empty()) name = names.patches[static_cast<std::size_t>(i)].name;
+    reference.patches.push_back({name, lab});
+  }
+  return reference;
 }
 
 }  // namespace smpshade

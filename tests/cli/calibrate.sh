@@ -97,6 +97,23 @@ expect_status 0 "--corners from the black patch"
 expect_stderr "do not start at the dark-skin patch" "--corners from black: warned"
 at_most "$(json_number mean_de00)" 0.5 "--corners from black: read the right way round"
 
+# --- references: a chart's own CGATS measurements (here the 2005 values, exported column by
+# column) calibrate exactly as the built-in 2005 values do --------------------------------------
+run smp-calibrate --format jsonl --model matrix --reference colorchecker-2005 "$WORK/consult.jpg"
+expect_status 0 "--reference colorchecker-2005"
+builtin_2005=$(json_number mean_de00)
+cgats="$SRC/tests/data/chart/colorchecker-2005-by-columns.cgats"
+run smp-calibrate --format jsonl --model matrix --reference "$cgats" "$WORK/consult.jpg"
+expect_status 0 "--reference FILE.cgats"
+expect_stdout "\"reference\":\"$cgats\"" "--reference FILE.cgats: named in the report"
+[ "$(json_number mean_de00)" = "$builtin_2005" ] ||
+  fail "--reference FILE.cgats: mean $(json_number mean_de00), built-in 2005 values $builtin_2005"
+run smp-measure --format jsonl --chart --chart-reference "$cgats" --region skin=90,90,90,90 "$WORK/consult.jpg"
+expect_status 0 "measure --chart-reference FILE.cgats"
+run smp-calibrate --reference "$WORK/missing.cgats" "$WORK/consult.jpg"
+expect_status 1 "--reference missing.cgats"
+expect_stderr "missing.cgats: cannot open" "--reference missing.cgats: named"
+
 # --- rootpoly: a LUT profile that LittleCMS reads as the report says ---------------------------
 run smp-calibrate --model rootpoly --format jsonl -o "$WORK/rootpoly.icc" "$WORK/consult.jpg"
 expect_status 0 "rootpoly"
