@@ -197,6 +197,17 @@ expect_stderr "output folder does not exist" "-o in a missing folder: says so"
 run smp-calibrate "$WORK/consult.jpg" -o /dev/null
 expect_status 0 "-o /dev/null"
 [ -c /dev/null ] || fail "-o /dev/null replaced the device"
+# Photos the decoder refuses, as smp-measure does (tests/cli/measure_bad.sh has the rest).
+"$MAKE_TEST_IMAGE" claim "$WORK/huge.png" 100000 100000
+"$MAKE_TEST_IMAGE" bad-iccp "$WORK/bad-iccp.png"
+run smp-calibrate "$WORK/huge.png" -o "$WORK/huge.icc"
+expect_status 1 "a PNG claiming 100000 x 100000"
+expect_stderr "huge.png: the header claims 100000 x 100000 pixels" "huge claim: refused before decoding"
+expect_no_output "$WORK/huge.icc" "huge claim"
+run smp-calibrate "$WORK/bad-iccp.png" -o "$WORK/bad.icc"
+expect_status 1 "garbage embedded ICC profile"
+expect_stderr "bad-iccp.png: the embedded ICC profile is broken" "garbage ICC: named"
+expect_no_output "$WORK/bad.icc" "garbage ICC"
 run smp-calibrate "$WORK/missing.jpg"
 expect_status 1 "missing photo"
 expect_stderr "missing.jpg" "missing photo: named"
