@@ -6,7 +6,6 @@
 #include <optional>
 
 #include "app.hpp"
-#include "chart_detect.hpp"
 #include "smpshade/calibrate.hpp"
 #include "smpshade/files.hpp"
 #include "smpshade/image.hpp"
@@ -74,7 +73,7 @@ int main(int argc, char** argv) {
     std::optional<OutputFile> profile;
     if (!output.empty()) profile.emplace(output);
     const Image photo = read_image(input, max_pixels);
-    const Calibration calibration = calibrate(photo, input, options, find_colorchecker);
+    const Calibration calibration = calibrate(photo, input, options, chart_locator());
     if (profile) profile->commit(calibration.icc.data(), calibration.icc.size());
     for (const std::string& w : calibration.warnings) tool.warning(w, Location{input});
 

@@ -8,7 +8,6 @@
 #include <iostream>
 
 #include "app.hpp"
-#include "chart_detect.hpp"
 #include "smpshade/measure.hpp"
 
 using namespace smpshade;
@@ -110,7 +109,7 @@ int main(int argc, char** argv) {
         throw app::UsageError(e.message());
       }
       options.chart = calibration;
-      options.locate_chart = find_colorchecker;
+      options.locate_chart = chart_locator();
     } else if (cli.count("--chart-reference") > 0) {
       throw app::UsageError("--chart-reference is for --chart");
     }

@@ -8,13 +8,17 @@
 // differ by more than 10 % (glare, a shadow, or corners that miss it).
 #include "smpshade/calibrate.hpp"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <mutex>
 #include <numeric>
 
 #include "calibrate_internal.hpp"
+#include "chart/chart_detect.hpp"
 #include "chart_tables.hpp"
 #include "smpshade/difference.hpp"
 #include "smpshade/error.hpp"
@@ -282,6 +286,46 @@ ChartCorners parse_chart_corners(std::string_view text) {
   for (std::size_t i = 0; i < 4; ++i) corners[i] = {values[2 * i], values[2 * i + 1]};
   if (quad_area(corners) < 1) throw ArgumentError("--corners: the four corners enclose no area");
   return corners;
+}
+
+namespace {
+
+// The plugin's entry point, loaded once per process from the folder libsmpshade itself was
+// loaded from (dladdr), where the build and `cmake --install` both put it.
+SmpshadeFindColorchecker load_chart_plugin() {
+  static std::once_flag once;
+  static SmpshadeFindColorchecker entry = nullptr;
+  static std::string failure;
+  std::call_once(once, [] {
+    Dl_info self{};
+    std::string folder;
+    if (dladdr(reinterpret_cast<void*>(&load_chart_plugin), &self) && self.dli_fname) {
+      folder = std::filesystem::path(self.dli_fname).parent_path().string();
+    }
+    const std::string path = (folder.empty() ? "" : folder + "/") + "libsmpshade-chart.so";
+    void* plugin = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);  // kept for the process
+    if (!plugin) {
+      const char* why = dlerror();
+      failure = "the chart detector cannot be loaded (" + std::string(why ? why : path) +
+                "): libsmpshade-chart.so belongs beside libsmpshade; --corners works without it";
+      return;
+    }
+    entry = reinterpret_cast<SmpshadeFindColorchecker>(dlsym(plugin, SMPSHADE_CHART_ENTRY));
+    if (!entry) failure = "the chart detector " + path + " has no " SMPSHADE_CHART_ENTRY;
+  });
+  if (!entry) throw Error(failure);
+  return entry;
+}
+
+}  // namespace
+
+ChartLocator chart_locator() {
+  return [](const Image& image) {
+    std::vector<ChartCorners> found;
+    std::string error;
+    if (!load_chart_plugin()(image, found, error)) throw Error(error);
+    return found;
+  };
 }
 
 std::string_view camera_model_name(CameraModelKind kind) {

@@ -69,6 +69,11 @@ SMPSHADE_API ChartCorners parse_chart_corners(std::string_view text);
 /// is none. calibrate() takes the first whose patches fit the reference.
 using ChartLocator = std::function<std::vector<ChartCorners>(const Image&)>;
 
+/// OpenCV's mcc ColorChecker detector, from the plugin libsmpshade-chart.so installed beside
+/// libsmpshade and loaded the first time the locator is called (so that OpenCV is loaded only by
+/// processes that look for a chart). Calling it throws Error when the plugin cannot be loaded.
+SMPSHADE_API ChartLocator chart_locator();
+
 /// The camera models (`--model`): a 3 × 3 matrix on linearised RGB, or Finlayson's
 /// root-polynomial of degree 2 (R, G, B, √RG, √GB, √RB), which keeps a matrix's independence
 /// of exposure but bends around the colours a matrix cannot reach.

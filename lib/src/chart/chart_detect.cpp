@@ -13,11 +13,10 @@
 #include <opencv2/core.hpp>
 #include <opencv2/imgproc.hpp>
 #include <opencv2/mcc.hpp>
-
-#include "smpshade/error.hpp"
+#include <stdexcept>
+#include <type_traits>
 
 namespace smpshade {
-
 namespace {
 
 constexpr int kSearchSide = 2000;
@@ -30,7 +29,6 @@ constexpr int kMaxAspect = 8;
 // Candidates asked of the detector: a grid of squares in the scene (tiles, a shirt's checks)
 // can score above the chart, and the colours decide.
 constexpr int kCandidates = 3;
-}  // namespace
 
 std::vector<ChartCorners> find_colorchecker(const Image& image) {
   const int w = image.width(), h = image.height();
@@ -65,7 +63,7 @@ std::vector<ChartCorners> find_colorchecker(const Image& image) {
     if (!detector->process(search, cv::mcc::MCC24, kCandidates)) return {};
     checkers = detector->getListColorChecker();
   } catch (const cv::Exception& e) {
-    throw Error(std::string("OpenCV's chart detector failed: ") + e.what());
+    throw std::runtime_error(std::string("OpenCV's chart detector failed: ") + e.what());
   }
   // The detector's cost: lower is a better fit of the grid.
   std::stable_sort(checkers.begin(), checkers.end(),
@@ -84,4 +82,18 @@ std::vector<ChartCorners> find_colorchecker(const Image& image) {
   return found;
 }
 
+}  // namespace
 }  // namespace smpshade
+
+extern "C" __attribute__((visibility("default"))) bool smpshade_find_colorchecker(
+    const smpshade::Image& image, std::vector<smpshade::ChartCorners>& found, std::string& error) {
+  try {
+    found = smpshade::find_colorchecker(image);
+    return true;
+  } catch (const std::exception& e) {
+    error = e.what();
+    return false;
+  }
+}
+static_assert(std::is_same_v<decltype(&smpshade_find_colorchecker), SmpshadeFindColorchecker>,
+              "the plugin's entry point and its type in chart_detect.hpp differ");

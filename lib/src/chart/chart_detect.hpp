@@ -1,18 +1,25 @@
 #pragma once
-// Finding a ColorChecker Classic 24 in a photo: OpenCV's mcc detector, behind a function that
-// takes and gives only smpshade types (the ChartLocator of calibrate.hpp).
+// The plugin's one entry point (libsmpshade-chart.so, loaded by chart_locator() in
+// calibrate.cpp): OpenCV's mcc detector behind a function that takes and gives only smpshade
+// types. Both sides are built together, so C++ types may cross; the name is unmangled so that
+// dlsym finds it.
 
+#include <string>
 #include <vector>
 
 #include "smpshade/calibrate.hpp"
 #include "smpshade/image.hpp"
 
-namespace smpshade {
+extern "C" {
 
-/// The corners of the patch area of each ColorChecker OpenCV's mcc module sees in `image`
-/// (displayed coordinates), best first; none when it sees none. Square grids that are not a
-/// ColorChecker can be among them, and which corner comes first is the detector's guess:
-/// calibrate() settles both from the patches' colours.
-std::vector<ChartCorners> find_colorchecker(const Image& image);
+/// The name chart_locator() looks up.
+#define SMPSHADE_CHART_ENTRY "smpshade_find_colorchecker"
 
-}  // namespace smpshade
+/// Fills `found` with the corners of the patch area of each ColorChecker OpenCV's mcc module
+/// sees in `image` (displayed coordinates), best first. Square grids that are not a ColorChecker
+/// can be among them, and which corner comes first is the detector's guess: calibrate() settles
+/// both from the patches' colours. Returns false with `error` set when OpenCV fails.
+using SmpshadeFindColorchecker = bool (*)(const smpshade::Image& image,
+                                          std::vector<smpshade::ChartCorners>& found,
+                                          std::string& error);
+}
