@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "catalog_check.hpp"
+#include "fixed.hpp"
 #include "read_text.hpp"
 #include "smpshade/difference.hpp"
 #include "yaml_tree.hpp"
@@ -67,15 +68,10 @@ using Kind = YamlNode::Kind;
 // ---------------------------------------------------------------------------------------------
 // Small helpers
 
-std::string number_text(double v, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, v);
-  return text;
-}
+using detail::fixed;
 
 std::string lab_text(const Lab& lab) {
-  return "[" + number_text(lab.l, 2) + ", " + number_text(lab.a, 2) + ", " + number_text(lab.b, 2) +
-         "]";
+  return "[" + fixed(lab.l, 2) + ", " + fixed(lab.a, 2) + ", " + fixed(lab.b, 2) + "]";
 }
 
 // A value quoted in a message, shortened when long: a message is read, not a dump.
@@ -626,8 +622,8 @@ class Checker {
         s.start_nm > 400 + eps || s.end_nm() < 700 - eps) {
       error(*values_node, "spectrum-length",
             "the spectrum has " + std::to_string(s.values.size()) + " values from " +
-                number_text(s.start_nm, 0) + " nm by " + number_text(s.step_nm, 0) +
-                " nm, covering " + number_text(s.start_nm, 0) + "–" + number_text(s.end_nm(), 0) +
+                fixed(s.start_nm, 0) + " nm by " + fixed(s.step_nm, 0) + " nm, covering " +
+                fixed(s.start_nm, 0) + "–" + fixed(s.end_nm(), 0) +
                 " nm; it must cover 400–700 nm at 10 nm or finer (e.g. 31 values from 400 by 10)");
       ok = false;
     }
@@ -637,7 +633,7 @@ class Checker {
         const auto over_one =
             std::count_if(s.values.begin(), s.values.end(), [](double r) { return r > 1; });
         std::string message = "reflectance " + shortened(values_node->children[i]->text) + " at " +
-                              number_text(s.start_nm + s.step_nm * static_cast<double>(i), 0) +
+                              fixed(s.start_nm + s.step_nm * static_cast<double>(i), 0) +
                               " nm is outside 0..1";
         if (2 * static_cast<std::size_t>(over_one) > s.values.size()) {
           message += ": the values look like percent; write fractions (0.86, not 86)";
@@ -672,7 +668,7 @@ class Checker {
                           " differs from the Lab of its own spectrum " + lab_text(computed) + " (" +
                           std::string(white_name(m.illuminant)) + ", " +
                           std::to_string(observer_degrees(m.observer)) + "°) by ΔE00 " +
-                          number_text(de, 2) + ", over " + number_text(kLabSpectrumTolerance, 0);
+                          fixed(de, 2) + ", over " + fixed(kLabSpectrumTolerance, 0);
     const White other = m.illuminant == White::D50 ? White::D65 : White::D50;
     if (ciede2000(*out.lab, lab_from_reflectance(*out.spectrum, other, m.observer)) <=
         kLabSpectrumTolerance) {
@@ -961,11 +957,11 @@ class Checker {
         const LadderStep& a = p.ladder[*lightest];
         const LadderStep& b = p.ladder[j];
         sink_.error("ladder-darkens",
-                    "step " + parts_ratio(b.ink_parts, b.diluent_parts) + " (L* " +
-                        number_text(lj, 2) + ") is darker than step " +
-                        parts_ratio(a.ink_parts, a.diluent_parts) + " (L* " + number_text(li, 2) +
+                    "step " + parts_ratio(b.ink_parts, b.diluent_parts) + " (L* " + fixed(lj, 2) +
+                        ") is darker than step " + parts_ratio(a.ink_parts, a.diluent_parts) +
+                        " (L* " + fixed(li, 2) +
                         "), which has more ink: more diluent cannot darken (tolerance " +
-                        number_text(kDarkeningTolerance, 1) + ")",
+                        fixed(kDarkeningTolerance, 1) + ")",
                     b.where);
       }
     }
@@ -983,7 +979,7 @@ std::string size_text(std::size_t bytes) {
   constexpr std::size_t kKiB = 1024, kMiB = kKiB * 1024;
   if (bytes >= kMiB) {
     return bytes % kMiB == 0 ? std::to_string(bytes / kMiB) + " MiB"
-                             : number_text(static_cast<double>(bytes) / kMiB, 1) + " MiB";
+                             : fixed(static_cast<double>(bytes) / kMiB, 1) + " MiB";
   }
   if (bytes >= kKiB && bytes % kKiB == 0) return std::to_string(bytes / kKiB) + " KiB";
   return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
@@ -993,9 +989,8 @@ namespace {
 
 // The size a file over the limit is given as: MiB with a decimal, so that 17 MiB reads "17.0".
 std::string over_size_text(std::size_t bytes) {
-  return bytes >= (std::size_t{1} << 20)
-             ? number_text(static_cast<double>(bytes) / (1 << 20), 1) + " MiB"
-             : size_text(bytes);
+  return bytes >= (std::size_t{1} << 20) ? fixed(static_cast<double>(bytes) / (1 << 20), 1) + " MiB"
+                                         : size_text(bytes);
 }
 
 }  // namespace

@@ -23,6 +23,7 @@
 #include <optional>
 
 #include "catalog_check.hpp"
+#include "fixed.hpp"
 #include "lcms.hpp"
 #include "read_text.hpp"
 #include "smpshade/calibrate.hpp"
@@ -38,11 +39,7 @@ struct It8Free {
 };
 using It8Handle = std::unique_ptr<void, It8Free>;
 
-std::string fixed(double v, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, v);
-  return text;
-}
+using detail::fixed;
 
 std::string upper(std::string_view s) {
   std::string out(s);

@@ -14,6 +14,7 @@
 #include <random>
 #include <sstream>
 
+#include "../fixed.hpp"
 #include "smpshade/cms.hpp"
 #include "smpshade/files.hpp"
 
@@ -246,11 +247,8 @@ class Canvas {
   LabToRgb to_rgb_;
 };
 
-std::string fixed(double v, int decimals = 2) {
-  char buffer[64];
-  std::snprintf(buffer, sizeof buffer, "%.*f", decimals, v);
-  return buffer;
-}
+// Two decimals unless said: what a swatch label shows.
+std::string fixed(double v, int decimals = 2) { return detail::fixed(v, decimals); }
 
 std::string lab_text(const Lab& lab) {
   return "L* " + fixed(lab.l) + "  a* " + fixed(lab.a) + "  b* " + fixed(lab.b);
