@@ -20,6 +20,7 @@
 #include "calibrate_internal.hpp"
 #include "chart/chart_detect.hpp"
 #include "chart_tables.hpp"
+#include "fixed.hpp"
 #include "smpshade/difference.hpp"
 #include "smpshade/error.hpp"
 
@@ -40,11 +41,7 @@ constexpr double kStrongCast = 1.4;
 // After fitting, a mean ΔE00 above this means the corners do not hold a ColorChecker.
 constexpr double kNotAChart = 10.0;
 
-std::string fixed(double v, int decimals) {
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, v);
-  return text;
-}
+using detail::fixed;
 
 // A plane homography: grid (u, v) → photo (x, y).
 struct Homography {
@@ -433,7 +430,7 @@ Calibration calibrate(const Image& image, const std::string& source,
   } else {
     kinds = {CameraModelKind::Matrix, CameraModelKind::RootPolynomial};
   }
-  std::vector<double> chosen_held_out;
+  std::optional<detail::HeldOutFit> chosen;
   for (CameraModelKind kind : kinds) {
     if (static_cast<int>(fit_set.rgb.size()) < detail::minimum_patches(kind)) {
       if (options.model) {
@@ -444,23 +441,22 @@ Calibration calibrate(const Image& image, const std::string& source,
       }
       continue;
     }
-    std::vector<double> errors = detail::held_out_errors(kind, fit_set.rgb, fit_set.reference);
-    const double mean =
-        std::accumulate(errors.begin(), errors.end(), 0.0) / static_cast<double>(errors.size());
+    detail::HeldOutFit fit = detail::fit_with_held_out(kind, fit_set.rgb, fit_set.reference);
+    const double mean = std::accumulate(fit.held_out.begin(), fit.held_out.end(), 0.0) /
+                        static_cast<double>(fit.held_out.size());
     result.held_out_by_model.emplace_back(kind, mean);
-    if (chosen_held_out.empty() || mean < result.held_out_mean) {
-      result.model.kind = kind;
+    if (!chosen || mean < result.held_out_mean) {
       result.held_out_mean = mean;
-      chosen_held_out = std::move(errors);
+      chosen = std::move(fit);
     }
   }
-  if (chosen_held_out.empty()) {
+  if (!chosen) {
     throw InputError("only " + std::to_string(fit_set.rgb.size()) +
                          " patches are usable; a profile needs at least " +
                          std::to_string(detail::minimum_patches(CameraModelKind::Matrix)),
                      Location{source});
   }
-  result.model = detail::fit_camera_model(result.model.kind, fit_set.rgb, fit_set.reference);
+  result.model = chosen->model;
 
   // The report, patch by patch.
   std::vector<const PatchCalibration*> clipped, uneven;
@@ -491,7 +487,7 @@ Calibration calibrate(const Image& image, const std::string& source,
       p.delta_e = ciede2000(p.reference, p.measured);
     }
     if (p.used) {
-      p.held_out = chosen_held_out[static_cast<std::size_t>(at - fit_set.index.begin())];
+      p.held_out = chosen->held_out[static_cast<std::size_t>(at - fit_set.index.begin())];
       sum += p.delta_e;
       result.max_delta_e = std::max(result.max_delta_e, p.delta_e);
     }

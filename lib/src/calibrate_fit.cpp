@@ -196,11 +196,13 @@ CameraModel fit_camera_model(CameraModelKind kind, const std::vector<Rgb>& rgb,
   return model;
 }
 
-std::vector<double> held_out_errors(CameraModelKind kind, const std::vector<Rgb>& rgb,
-                                    const std::vector<Lab>& reference) {
-  std::vector<double> errors(rgb.size());
-  // Each fit starts from the fit to every patch, a patch away from its answer.
-  const CameraModel all = fit_camera_model(kind, rgb, reference);
+HeldOutFit fit_with_held_out(CameraModelKind kind, const std::vector<Rgb>& rgb,
+                             const std::vector<Lab>& reference) {
+  HeldOutFit fit;
+  fit.model = fit_camera_model(kind, rgb, reference);
+  fit.held_out.resize(rgb.size());
+  // Each leave-one-out fit starts from the fit to every patch, a patch away from its answer.
+  const CameraModel& all = fit.model;
   std::vector<Rgb> fit_rgb;
   std::vector<Lab> fit_reference;
   for (std::size_t out = 0; out < rgb.size(); ++out) {
@@ -212,9 +214,9 @@ std::vector<double> held_out_errors(CameraModelKind kind, const std::vector<Rgb>
       fit_reference.push_back(reference[i]);
     }
     const CameraModel model = fit_camera_model(kind, fit_rgb, fit_reference, &all);
-    errors[out] = ciede2000(reference[out], model_lab(model, rgb[out]));
+    fit.held_out[out] = ciede2000(reference[out], model_lab(model, rgb[out]));
   }
-  return errors;
+  return fit;
 }
 
 }  // namespace detail

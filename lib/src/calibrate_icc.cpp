@@ -14,6 +14,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <optional>
 
 #include "calibrate_internal.hpp"
 #include "lcms.hpp"
@@ -34,18 +35,6 @@ struct Linearisation::Curves {
 };
 
 namespace {
-
-// IEC 61966-2-1: Y = ((X + 0.055) / 1.055)^2.4 above 0.04045, X / 12.92 below (type 4).
-cmsToneCurve* srgb_curve() {
-  const cmsFloat64Number parameters[5] = {2.4, 1 / 1.055, 0.055 / 1.055, 1 / 12.92, 0.04045};
-  return cmsBuildParametricToneCurve(nullptr, 4, parameters);
-}
-
-std::string profile_description(cmsHPROFILE profile) {
-  char text[256] = {0};
-  cmsGetProfileInfoASCII(profile, cmsInfoDescription, "en", "US", text, sizeof text);
-  return text;
-}
 
 struct MluDeleter {
   void operator()(cmsMLU* mlu) const { cmsMLUfree(mlu); }
@@ -98,38 +87,35 @@ Linearisation& Linearisation::operator=(Linearisation&&) noexcept = default;
 Linearisation Linearisation::of_image(const ImageInfo& info, const std::string& source) {
   Linearisation lin;
   lin.curves_ = std::make_unique<Curves>();
-  begin_lcms_call();
+  // The curves of the photo's embedded profile when it is matrix/TRC, else those of LittleCMS's
+  // built-in sRGB.
+  std::optional<Profile> profile;
   if (!info.icc_profile.empty()) {
-    ProfileHandle profile(cmsOpenProfileFromMem(
-        info.icc_profile.data(), static_cast<cmsUInt32Number>(info.icc_profile.size())));
-    if (!profile) {
-      throw InputError("the embedded ICC profile is not readable (" + last_lcms_error() + ")",
-                       Location{source});
-    }
-    if (cmsGetColorSpace(profile.get()) != cmsSigRgbData) {
+    profile.emplace(Profile::from_memory(info.icc_profile.data(), info.icc_profile.size(),
+                                         source + " (embedded ICC profile)"));
+    if (!profile->is_rgb()) {
       throw InputError("the embedded ICC profile is not an RGB profile", Location{source});
     }
-    const std::string name = profile_description(profile.get());
-    if (cmsIsMatrixShaper(profile.get())) {
-      const cmsTagSignature tags[3] = {cmsSigRedTRCTag, cmsSigGreenTRCTag, cmsSigBlueTRCTag};
-      for (std::size_t k = 0; k < 3; ++k) {
-        const auto* curve = static_cast<const cmsToneCurve*>(cmsReadTag(profile.get(), tags[k]));
-        lin.curves_->curve[k] = curve ? cmsDupToneCurve(curve) : nullptr;
-      }
+    const std::string name = profile->description();
+    if (cmsIsMatrixShaper(profile->impl().handle.get())) {
       lin.description_ = "embedded: " + (name.empty() ? "(no description)" : name);
     } else {
       lin.warning_ = "the embedded profile '" + name +
                      "' is LUT-based and its tone curves cannot be separated: the photo is "
                      "linearised as sRGB";
+      profile.reset();
     }
   }
-  if (!lin.curves_->curve[0] || !lin.curves_->curve[1] || !lin.curves_->curve[2]) {
-    for (cmsToneCurve*& c : lin.curves_->curve) {
-      if (c) cmsFreeToneCurve(c);
-      c = srgb_curve();
-      if (!c) throw ColourManagementError("cannot build the sRGB tone curve");
-    }
+  if (!profile) {
     lin.description_ = info.icc_profile.empty() ? "sRGB (no embedded profile)" : "sRGB";
+    profile.emplace(Profile::srgb());
+  }
+  const cmsTagSignature tags[3] = {cmsSigRedTRCTag, cmsSigGreenTRCTag, cmsSigBlueTRCTag};
+  for (std::size_t k = 0; k < 3; ++k) {
+    const auto* curve =
+        static_cast<const cmsToneCurve*>(cmsReadTag(profile->impl().handle.get(), tags[k]));
+    lin.curves_->curve[k] = curve ? cmsDupToneCurve(curve) : nullptr;
+    if (!lin.curves_->curve[k]) throw ColourManagementError("cannot read a TRC of " + source);
   }
   const int top = info.bits == 16 ? 65535 : 255;
   for (std::size_t k = 0; k < 3; ++k) {

@@ -26,9 +26,14 @@ CameraModel fit_camera_model(CameraModelKind kind, const std::vector<Rgb>& rgb,
 CameraModel least_squares_model(CameraModelKind kind, const std::vector<Rgb>& rgb,
                                 const std::vector<Lab>& reference);
 
-/// ΔE00 of each patch predicted by a model fitted to all the others (leave-one-out).
-std::vector<double> held_out_errors(CameraModelKind kind, const std::vector<Rgb>& rgb,
-                                    const std::vector<Lab>& reference);
+/// A model fitted to every patch, and the ΔE00 of each patch predicted by the model fitted to
+/// all the others (leave-one-out).
+struct HeldOutFit {
+  CameraModel model;
+  std::vector<double> held_out;
+};
+HeldOutFit fit_with_held_out(CameraModelKind kind, const std::vector<Rgb>& rgb,
+                             const std::vector<Lab>& reference);
 
 /// The fewest patches a model is fitted from: twice its coefficients per output, so that
 /// leave-one-out still has more equations than unknowns.

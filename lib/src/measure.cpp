@@ -456,9 +456,13 @@ struct Measurer::Impl {
     return colours.emplace(full_key, std::move(built)).first->second;
   }
 
-  /// `full_grid`: every pixel into the exclusion grid (the rare second try, see RegionWork).
+  /// A photo: with --chart, calibrated from its chart first (once, whatever measure() needs).
+  PhotoMeasurement measure_photo(const unsigned char* data, std::size_t size,
+                                 const std::string& name, int threads) const;
+  /// `chart`: the photo's calibration with --chart. `full_grid`: every pixel into the
+  /// exclusion grid (the rare second try, see RegionWork).
   PhotoMeasurement measure(const unsigned char* data, std::size_t size, const std::string& name,
-                           int threads, bool full_grid = false) const;
+                           int threads, const Calibration* chart, bool full_grid = false) const;
 };
 
 Measurer::Measurer(MeasureOptions options) : impl_(std::make_unique<Impl>()) {
@@ -498,17 +502,27 @@ const MeasureOptions& Measurer::options() const { return impl_->options; }
 
 PhotoMeasurement Measurer::measure_file(const std::string& path, int threads) const {
   const std::vector<unsigned char> bytes = read_file_bytes(path);
-  return impl_->measure(bytes.data(), bytes.size(), path, threads);
+  return impl_->measure_photo(bytes.data(), bytes.size(), path, threads);
 }
 
 PhotoMeasurement Measurer::measure_memory(const void* data, std::size_t size,
                                           const std::string& name, int threads) const {
-  return impl_->measure(static_cast<const unsigned char*>(data), size, name, threads);
+  return impl_->measure_photo(static_cast<const unsigned char*>(data), size, name, threads);
+}
+
+PhotoMeasurement Measurer::Impl::measure_photo(const unsigned char* data, std::size_t size,
+                                               const std::string& name, int threads) const {
+  if (!options.chart) return measure(data, size, name, threads, nullptr);
+  // The chart is found on the whole decoded photo; the measurement decodes it again as a
+  // stream, which costs a second decode but keeps one measuring path for every photo.
+  const Calibration chart = calibrate(decode_image(data, size, name, options.max_pixels), name,
+                                      *options.chart, options.locate_chart);
+  return measure(data, size, name, threads, &chart);
 }
 
 PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t size,
                                          const std::string& name, int threads,
-                                         bool full_grid) const {
+                                         const Calibration* chart, bool full_grid) const {
   threads = std::max(1, threads);
   auto decoder = open_image(data, size, name, options.max_pixels);
   const ImageHeader header = decoder->header();  // a copy: the decoder goes before pass two
@@ -522,15 +536,11 @@ PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t 
   const Profile* profile = nullptr;
   std::string key;
   std::vector<Point> chart_card;
-  if (options.chart) {
-    // The chart is found on the whole decoded photo; the measurement below decodes it again as
-    // a stream, which costs a second decode but keeps one measuring path for every photo.
-    const Image photo = decode_image(data, size, name, options.max_pixels);
-    result.calibration = calibrate(photo, name, *options.chart, options.locate_chart);
-    const Calibration& c = *result.calibration;
+  if (chart) {
+    result.calibration = *chart;
+    const Calibration& c = *chart;
     embedded.emplace(Profile::from_memory(c.icc.data(), c.icc.size(), name + " (chart profile)"));
     profile = &*embedded;
-    key = profile_key(c.icc);
     result.profile = "chart: " + std::string(camera_model_name(c.model.kind)) +
                      " fitted to the ColorChecker in the photo";
     for (const std::string& w : c.warnings) result.warnings.push_back("chart: " + w);
@@ -562,7 +572,7 @@ PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t 
       result.warnings.push_back("no ICC profile: assumed sRGB");
     }
   }
-  if (!file_profile && !options.chart && header.info.format == ImageFormat::Jpeg &&
+  if (!file_profile && !chart && header.info.format == ImageFormat::Jpeg &&
       header.info.camera.empty()) {
     result.warnings.push_back(
         "8-bit JPEG from an unknown camera (no EXIF make or model): its tone curve and white "
@@ -575,8 +585,8 @@ PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t 
   }
   // A chart's profile is this photo's alone: built here, not kept in the cache.
   const std::shared_ptr<const PixelColour> colour_ptr =
-      options.chart ? std::make_shared<const PixelColour>(*profile, header.info.bits, options.white)
-                    : colour(key, *profile, header.info.bits);
+      chart ? std::make_shared<const PixelColour>(*profile, header.info.bits, options.white)
+            : colour(key, *profile, header.info.bits);
   const PixelColour& colour = *colour_ptr;
 
   // Regions in stored coordinates.
@@ -738,7 +748,7 @@ PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t 
       if (w.highlights.active && w.highlights.min_l_bin < w.candidate_bin) {
         if (full_grid)
           throw Error("internal error: highlight rule below the full grid", Location{name});
-        return measure(data, size, name, threads, true);
+        return measure(data, size, name, threads, chart, true);
       }
       XyzSum total;
       XyzSum kept_candidates;
