@@ -39,15 +39,6 @@ namespace {
 
 using Linear = std::array<double, 3>;
 
-// The camera's lies.
-constexpr double kCrossTalk[3][3] = {{0.74, 0.20, 0.06}, {0.08, 0.84, 0.08}, {0.03, 0.17, 0.80}};
-constexpr double kWhiteBalance[3] = {1.12, 1.0, 0.86};
-
-double encode_srgb(double v) {
-  v = std::clamp(v, 0.0, 1.0);
-  return v <= 0.0031308 ? v * 12.92 : 1.055 * std::pow(v, 1 / 2.4) - 0.055;
-}
-
 struct ScenePatch {
   const char* name;
   Lab lab;
@@ -125,19 +116,15 @@ Options parse(int argc, char** argv) {
 int main(int argc, char** argv) {
   try {
     const Options o = parse(argc, argv);
-    // Linear sRGB of a D50 Lab: Bradford to D65, then IEC 61966-2-1's matrix. Worked out here
-    // rather than through an ICC transform, which would clip the cyan patch's negative red.
-    auto linear_of = [](const Lab& lab) {
-      const Xyz xyz = bradford_adapt(xyz_from_lab(lab, kD50), kD50, kD65);
-      return Linear{3.2406 * xyz.x - 1.5372 * xyz.y - 0.4986 * xyz.z,
-                    -0.9689 * xyz.x + 1.8758 * xyz.y + 0.0415 * xyz.z,
-                    0.0557 * xyz.x - 0.2040 * xyz.y + 1.0570 * xyz.z};
-    };
+    // What the camera records of each thing in the scene, at unit exposure (the light, which
+    // may fall off across the frame, multiplies it pixel by pixel).
+    auto camera = [&](const Lab& lab) { return test::test_camera_rgb(lab, 1.0, o.cast); };
     const ChartReference reference = builtin_chart_reference("colorchecker-2014");
-    std::vector<Linear> chart;
-    for (const ChartPatch& p : reference.patches) chart.push_back(linear_of(p.lab));
-    const Linear wall = linear_of({50, 0, 0});
-    const Linear card = linear_of({22, 0, 0});  // the chart's black frame and gaps
+    std::vector<Linear> chart, scene;
+    for (const ChartPatch& p : reference.patches) chart.push_back(camera(p.lab));
+    for (const ScenePatch& p : kScene) scene.push_back(camera(p.lab));
+    const Linear wall = camera({50, 0, 0});
+    const Linear card = camera({22, 0, 0});  // the chart's black frame and gaps
 
     // The chart: patches of 60 px in cells of 70, 10 px gaps, a 20 px frame, at the right.
     const double pitch = 70 * o.chart_scale, patch = 60 * o.chart_scale;
@@ -169,7 +156,7 @@ int main(int argc, char** argv) {
           const int col = (x - scene_x) / cell, row = (y - scene_y) / cell;
           if (x >= scene_x && y >= scene_y && col < 4 && row < 4 && (x - scene_x) % cell < square &&
               (y - scene_y) % cell < square) {
-            c = linear_of(kScene[row * 4 + col].lab);
+            c = scene[static_cast<std::size_t>(row * 4 + col)];
           }
         }
         if (o.chart) {
@@ -188,10 +175,8 @@ int main(int argc, char** argv) {
         // Light falls off from left to right by `falloff` across the frame.
         const double light = o.exposure * (1 - o.falloff * (x + 0.5) / o.width);
         for (int k = 0; k < 3; ++k) {
-          double v = 0;
-          for (int j = 0; j < 3; ++j) v += kCrossTalk[k][j] * c[static_cast<std::size_t>(j)];
-          v *= kWhiteBalance[k] * o.cast[static_cast<std::size_t>(k)] * light;
-          const double code = encode_srgb(v) * 255 + noise(rng);
+          const double code =
+              test::encode_srgb(c[static_cast<std::size_t>(k)] * light) * 255 + noise(rng);
           pixels.at(x, y)[k] = static_cast<std::uint16_t>(std::clamp(std::lround(code), 0L, 255L));
         }
       }

@@ -38,18 +38,13 @@ Lab parse_lab(const std::string& text) {
   return lab;
 }
 
-double to_linear(double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4); }
-double to_encoded(double v) {
-  v = std::clamp(v, 0.0, 1.0);
-  return v <= 0.0031308 ? v * 12.92 : 1.055 * std::pow(v, 1 / 2.4) - 0.055;
-}
-
 using Linear = std::array<double, 3>;
 
 Linear linear_of(const LabToRgb& to_rgb, const Lab& lab) {
   const LabToRgb::Rgb rgb = to_rgb.convert(lab);
-  return {to_linear(std::clamp(rgb.r, 0.0, 1.0)), to_linear(std::clamp(rgb.g, 0.0, 1.0)),
-          to_linear(std::clamp(rgb.b, 0.0, 1.0))};
+  return {test::decode_srgb(std::clamp(rgb.r, 0.0, 1.0)),
+          test::decode_srgb(std::clamp(rgb.g, 0.0, 1.0)),
+          test::decode_srgb(std::clamp(rgb.b, 0.0, 1.0))};
 }
 
 std::vector<Lab> chart_labs(const std::string& csv) {
@@ -138,10 +133,10 @@ int main(int argc, char** argv) {
           }
         }
         for (int k = 0; k < 3; ++k) {
-          const double v =
-              to_encoded(c[static_cast<std::size_t>(k)] * gains[static_cast<std::size_t>(k)]) *
-                  255 +
-              noise(rng);
+          const double v = test::encode_srgb(c[static_cast<std::size_t>(k)] *
+                                             gains[static_cast<std::size_t>(k)]) *
+                               255 +
+                           noise(rng);
           p.at(x, y)[k] = static_cast<std::uint16_t>(std::clamp(std::lround(v), 0L, 255L));
         }
       }

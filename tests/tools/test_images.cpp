@@ -368,17 +368,39 @@ Lab srgb_lab(const std::array<int, 3>& codes, int bits) {
   return lab;
 }
 
+double decode_srgb(double encoded) {
+  return encoded <= 0.04045 ? encoded / 12.92 : std::pow((encoded + 0.055) / 1.055, 2.4);
+}
+
+double encode_srgb(double linear) {
+  linear = std::clamp(linear, 0.0, 1.0);
+  return linear <= 0.0031308 ? linear * 12.92 : 1.055 * std::pow(linear, 1 / 2.4) - 0.055;
+}
+
+std::array<double, 3> test_camera_rgb(const Lab& lab, double exposure,
+                                      const std::array<double, 3>& cast) {
+  // Linear sRGB: Bradford to D65, then IEC 61966-2-1's matrix, worked out here rather than
+  // through an ICC transform, which would clip the cyan patch's negative red.
+  const Xyz xyz = bradford_adapt(xyz_from_lab(lab, kD50), kD50, kD65);
+  const double srgb[3] = {3.2406 * xyz.x - 1.5372 * xyz.y - 0.4986 * xyz.z,
+                          -0.9689 * xyz.x + 1.8758 * xyz.y + 0.0415 * xyz.z,
+                          0.0557 * xyz.x - 0.2040 * xyz.y + 1.0570 * xyz.z};
+  // The camera's lies: each channel picks up its neighbours, and a white-balance error.
+  constexpr double kCrossTalk[3][3] = {{0.74, 0.20, 0.06}, {0.08, 0.84, 0.08}, {0.03, 0.17, 0.80}};
+  constexpr double kWhiteBalance[3] = {1.12, 1.0, 0.86};
+  std::array<double, 3> rgb{};
+  for (std::size_t k = 0; k < 3; ++k) {
+    for (std::size_t j = 0; j < 3; ++j) rgb[k] += kCrossTalk[k][j] * srgb[j];
+    rgb[k] *= kWhiteBalance[k] * cast[k] * exposure;
+  }
+  return rgb;
+}
+
 namespace {
 
-// sRGB transfer function (IEC 61966-2-1), for mixing in linear light.
-double to_linear(double code, double top) {
-  const double v = code / top;
-  return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
-}
-double to_code(double linear, double top) {
-  const double v = linear <= 0.0031308 ? linear * 12.92 : 1.055 * std::pow(linear, 1 / 2.4) - 0.055;
-  return std::clamp(v, 0.0, 1.0) * top;
-}
+// sRGB codes, for mixing in linear light.
+double to_linear(double code, double top) { return decode_srgb(code / top); }
+double to_code(double linear, double top) { return encode_srgb(linear) * top; }
 
 }  // namespace
 

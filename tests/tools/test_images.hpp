@@ -66,6 +66,18 @@ std::vector<Lab> transicc_lab(const std::string& profile,
 Lab transicc_mean_lab(const std::string& profile, const Pixels& pixels, int x0 = 0, int y0 = 0,
                       int x1 = -1, int y1 = -1);
 
+/// sRGB's transfer function (IEC 61966-2-1): encoded 0..1 to linear, and linear (clipped to
+/// 0..1) to encoded.
+double decode_srgb(double encoded);
+double encode_srgb(double linear);
+
+/// The test camera of issue 6's accuracy tests (make_camera_photo, calibrate_test): the linear
+/// RGB it records for a D50 Lab. Linear sRGB (unclipped), then cross-talk between channels, a
+/// white-balance error of 1.12, 1, 0.86, `cast` gains and `exposure`: a matrix times XYZ, which a
+/// matrix camera profile can undo.
+std::array<double, 3> test_camera_rgb(const Lab& lab, double exposure = 0.85,
+                                      const std::array<double, 3>& cast = {1, 1, 1});
+
 /// sRGB codes of a Lab D50 colour (rounded, clipped to the code range).
 std::array<int, 3> srgb_codes(const Lab& lab, int bits = 8);
 /// The Lab D50 of sRGB codes (LittleCMS's built-in sRGB, through the library).

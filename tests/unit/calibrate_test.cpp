@@ -22,33 +22,14 @@ namespace {
 
 using Rgb = std::array<double, 3>;
 
-// A camera: linear sRGB (Bradford D50 → D65, IEC 61966-2-1) with cross-talk and a white-balance
-// error, at an exposure. Its RGB is a matrix times XYZ, so a matrix model can undo it exactly.
-Rgb camera_rgb(const Lab& lab, double exposure = 0.85) {
-  const Xyz xyz = bradford_adapt(xyz_from_lab(lab, kD50), kD50, kD65);
-  const double srgb[3] = {3.2406 * xyz.x - 1.5372 * xyz.y - 0.4986 * xyz.z,
-                          -0.9689 * xyz.x + 1.8758 * xyz.y + 0.0415 * xyz.z,
-                          0.0557 * xyz.x - 0.2040 * xyz.y + 1.0570 * xyz.z};
-  const double cross[3][3] = {{0.74, 0.20, 0.06}, {0.08, 0.84, 0.08}, {0.03, 0.17, 0.80}};
-  const double gains[3] = {1.12, 1.0, 0.86};
-  Rgb rgb{};
-  for (std::size_t k = 0; k < 3; ++k) {
-    for (std::size_t j = 0; j < 3; ++j) rgb[k] += cross[k][j] * srgb[j];
-    rgb[k] *= gains[k] * exposure;
-  }
-  return rgb;
-}
-
-double encode_srgb(double v) {
-  v = std::clamp(v, 0.0, 1.0);
-  return v <= 0.0031308 ? v * 12.92 : 1.055 * std::pow(v, 1 / 2.4) - 0.055;
-}
-double decode_srgb(double v) {
-  return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.055) / 1.055, 2.4);
-}
+// The test camera (test_images.hpp): its RGB is a matrix times XYZ, so a matrix model can undo
+// it exactly.
+using test::decode_srgb;
+using test::encode_srgb;
+using test::test_camera_rgb;
 
 // A 16-bit photo (no JPEG, no noise) of the chart: patches of 50 px in cells of 60 on a dark
-// card, the patch area's top-left corner at (100, 80), seen by camera_rgb.
+// card, the patch area's top-left corner at (100, 80), seen by the test camera.
 constexpr int kPitch = 60, kPatch = 50, kLeft = 100, kTop = 80;
 constexpr ChartCorners kCorners{{{kLeft, kTop},
                                  {kLeft + 6 * kPitch, kTop},
@@ -65,12 +46,13 @@ Image chart_photo(double exposure = 0.85) {
   std::vector<std::uint16_t> samples(static_cast<std::size_t>(info.width) * info.height * 3);
   for (int y = 0; y < info.height; ++y) {
     for (int x = 0; x < info.width; ++x) {
-      Rgb rgb = camera_rgb({22, 0, 0}, exposure);
+      Rgb rgb = test_camera_rgb({22, 0, 0}, exposure);
       const int u = x - kLeft, v = y - kTop;
       const int col = u / kPitch, row = v / kPitch, gap = (kPitch - kPatch) / 2;
       if (u >= 0 && v >= 0 && col < 6 && row < 4 && u % kPitch >= gap &&
           u % kPitch < gap + kPatch && v % kPitch >= gap && v % kPitch < gap + kPatch) {
-        rgb = camera_rgb(reference.patches[static_cast<std::size_t>(row * 6 + col)].lab, exposure);
+        rgb = test_camera_rgb(reference.patches[static_cast<std::size_t>(row * 6 + col)].lab,
+                              exposure);
       }
       for (std::size_t k = 0; k < 3; ++k) {
         samples[(static_cast<std::size_t>(y) * info.width + x) * 3 + k] =
