@@ -20,3 +20,11 @@ endif()
 set(CMAKE_POSITION_INDEPENDENT_CODE ON)
 set(CMAKE_CXX_VISIBILITY_PRESET hidden)
 set(CMAKE_VISIBILITY_INLINES_HIDDEN ON)
+
+# Installed tools find libsmpshade, and libsmpshade its chart plugin, relative to themselves:
+# bin/smp-* → $ORIGIN/../lib/<multiarch>, from any prefix, with no LD_LIBRARY_PATH or ldconfig
+# (and so also from a .deb unpacked anywhere).
+if(NOT DEFINED CMAKE_INSTALL_RPATH)
+  file(RELATIVE_PATH smpshade_bin_to_lib "/${CMAKE_INSTALL_BINDIR}" "/${CMAKE_INSTALL_LIBDIR}")
+  set(CMAKE_INSTALL_RPATH "$ORIGIN/${smpshade_bin_to_lib};$ORIGIN")
+endif()
