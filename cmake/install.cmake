@@ -12,10 +12,8 @@ install(TARGETS smpshade EXPORT smpshadeTargets
         ARCHIVE DESTINATION ${CMAKE_INSTALL_LIBDIR}
         RUNTIME DESTINATION ${CMAKE_INSTALL_BINDIR}
         INCLUDES DESTINATION ${CMAKE_INSTALL_INCLUDEDIR})
-# render.hpp belongs to smpshade_render, a static library private to smp-render (it brings
-# FreeType), so it is not installed with libsmpshade.
 install(DIRECTORY lib/include/smpshade DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}
-        FILES_MATCHING PATTERN "*.hpp" PATTERN "render.hpp" EXCLUDE)
+        FILES_MATCHING PATTERN "*.hpp")
 install(FILES "${PROJECT_BINARY_DIR}/lib/generated/smpshade/version.hpp"
         DESTINATION ${CMAKE_INSTALL_INCLUDEDIR}/smpshade)
 

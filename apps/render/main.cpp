@@ -8,7 +8,7 @@
 #include "app.hpp"
 #include "smpshade/catalog.hpp"
 #include "smpshade/files.hpp"
-#include "smpshade/render.hpp"
+#include "render.hpp"
 
 using namespace smpshade;
 

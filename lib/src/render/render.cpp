@@ -1,6 +1,6 @@
 // Drawing the consultation sheet and the ladder strip: flat swatches converted Lab -> sRGB by
 // LittleCMS, stipple for simulated scalp, text by FreeType, PNG by libpng.
-#include "smpshade/render.hpp"
+#include "render.hpp"
 
 #include <ft2build.h>
 #include FT_FREETYPE_H
@@ -14,7 +14,7 @@
 #include <random>
 #include <sstream>
 
-#include "../fixed.hpp"
+#include "core/fixed.hpp"
 #include "smpshade/cms.hpp"
 #include "smpshade/files.hpp"
 

@@ -5,7 +5,7 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
-#include "smpshade/render.hpp"
+#include "render.hpp"
 
 namespace smpshade::render {
 namespace {

@@ -7,7 +7,7 @@
 #include <cmath>
 #include <cstdio>
 
-#include "measure_internal.hpp"
+#include "measure/internal.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade {

@@ -25,7 +25,7 @@
 #include <new>
 #include <thread>
 
-#include "measure_internal.hpp"
+#include "measure/internal.hpp"
 #include "smpshade/difference.hpp"
 #include "smpshade/error.hpp"
 

@@ -1,4 +1,4 @@
-#include "yaml_tree.hpp"
+#include "formats/yaml/yaml_tree.hpp"
 
 #include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/exceptions.h>

@@ -17,10 +17,10 @@
 #include <mutex>
 #include <numeric>
 
-#include "calibrate_internal.hpp"
+#include "calibrate/internal.hpp"
 #include "chart/chart_detect.hpp"
-#include "chart_tables.hpp"
-#include "fixed.hpp"
+#include "calibrate/chart_tables.hpp"
+#include "core/fixed.hpp"
 #include "smpshade/difference.hpp"
 #include "smpshade/error.hpp"
 

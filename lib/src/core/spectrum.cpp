@@ -3,7 +3,7 @@
 #include <cmath>
 #include <string>
 
-#include "cie_tables.hpp"
+#include "core/cie_tables.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade {

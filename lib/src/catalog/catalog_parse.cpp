@@ -14,11 +14,11 @@
 #include <string>
 #include <vector>
 
-#include "catalog_check.hpp"
-#include "fixed.hpp"
-#include "read_text.hpp"
+#include "catalog/internal.hpp"
+#include "core/fixed.hpp"
+#include "core/read_text.hpp"
 #include "smpshade/difference.hpp"
-#include "yaml_tree.hpp"
+#include "formats/yaml/yaml_tree.hpp"
 
 namespace smpshade::detail {
 

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <cmath>
 
-#include "calibrate_internal.hpp"
+#include "calibrate/internal.hpp"
 #include "smpshade/difference.hpp"
 
 namespace smpshade {

@@ -13,7 +13,7 @@
 #include <iostream>
 #include <iterator>
 
-#include "image_decoder.hpp"
+#include "formats/image/decoder.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade {

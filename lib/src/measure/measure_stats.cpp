@@ -4,7 +4,7 @@
 #include <cmath>
 #include <limits>
 
-#include "measure_internal.hpp"
+#include "measure/internal.hpp"
 #include "smpshade/difference.hpp"
 
 namespace smpshade::detail {

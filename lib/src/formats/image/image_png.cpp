@@ -9,7 +9,7 @@
 #include <cstring>
 #include <vector>
 
-#include "image_decoder.hpp"
+#include "formats/image/decoder.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade::detail {

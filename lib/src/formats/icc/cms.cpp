@@ -3,7 +3,7 @@
 #include <mutex>
 #include <vector>
 
-#include "lcms.hpp"
+#include "formats/icc/lcms.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade {

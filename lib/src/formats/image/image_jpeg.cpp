@@ -14,7 +14,7 @@
 #include <jerror.h>
 #include <jpeglib.h>
 
-#include "image_decoder.hpp"
+#include "formats/image/decoder.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade::detail {

@@ -10,7 +10,7 @@
 #include <filesystem>
 #include <map>
 
-#include "catalog_check.hpp"
+#include "catalog/internal.hpp"
 #include "smpshade/catalog_lint.hpp"
 
 namespace smpshade {

@@ -6,7 +6,7 @@
 #include <cstdint>
 #include <cstring>
 
-#include "measure_internal.hpp"
+#include "measure/internal.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade::detail {

@@ -22,10 +22,10 @@
 #include <memory>
 #include <optional>
 
-#include "catalog_check.hpp"
-#include "fixed.hpp"
-#include "lcms.hpp"
-#include "read_text.hpp"
+#include "catalog/internal.hpp"
+#include "core/fixed.hpp"
+#include "formats/icc/lcms.hpp"
+#include "core/read_text.hpp"
 #include "smpshade/calibrate.hpp"
 #include "smpshade/catalog_io.hpp"
 #include "smpshade/difference.hpp"

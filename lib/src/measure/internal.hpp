@@ -11,7 +11,7 @@
 #include <string>
 #include <vector>
 
-#include "image_decoder.hpp"
+#include "formats/image/decoder.hpp"
 #include "smpshade/cms.hpp"
 #include "smpshade/colour.hpp"
 #include "smpshade/measure.hpp"

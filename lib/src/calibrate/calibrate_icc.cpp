@@ -16,8 +16,8 @@
 #include <cmath>
 #include <optional>
 
-#include "calibrate_internal.hpp"
-#include "lcms.hpp"
+#include "calibrate/internal.hpp"
+#include "formats/icc/lcms.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade::detail {

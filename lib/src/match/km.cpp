@@ -4,7 +4,7 @@
 #include <cmath>
 #include <map>
 
-#include "cie_tables.hpp"
+#include "core/cie_tables.hpp"
 #include "smpshade/difference.hpp"
 #include "smpshade/error.hpp"
 
