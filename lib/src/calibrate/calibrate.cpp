@@ -21,6 +21,7 @@
 #include "chart/chart_detect.hpp"
 #include "calibrate/chart_tables.hpp"
 #include "core/fixed.hpp"
+#include "core/parse.hpp"
 #include "smpshade/difference.hpp"
 #include "smpshade/error.hpp"
 
@@ -263,17 +264,10 @@ ChartReference chart_reference(const std::string& name_or_file) {
 
 ChartCorners parse_chart_corners(std::string_view text) {
   std::vector<double> values;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string token(text.substr(start, comma - start));
-    char* end = nullptr;
-    const double v = std::strtod(token.c_str(), &end);
-    if (token.empty() || end != token.c_str() + token.size() || !std::isfinite(v)) {
-      throw ArgumentError("--corners: '" + token + "' is not a number");
-    }
-    values.push_back(v);
-    start = comma + 1;
+  for (std::string_view token : detail::split_list(text)) {
+    const auto v = detail::parse_number(detail::trim(token));
+    if (!v) throw ArgumentError("--corners: '" + std::string(token) + "' is not a number");
+    values.push_back(*v);
   }
   if (values.size() != 8) {
     throw ArgumentError("--corners takes 8 numbers x1,y1,...,x4,y4, not " +

@@ -54,34 +54,6 @@ Lab model_lab(const CameraModel& model, const Rgb& rgb) {
   return lab_from_xyz(model.apply(rgb), kD50);
 }
 
-bool solve_linear(std::vector<double> a, std::vector<double> b, std::vector<double>& x) {
-  const std::size_t n = b.size();
-  for (std::size_t col = 0; col < n; ++col) {
-    std::size_t pivot = col;
-    for (std::size_t row = col + 1; row < n; ++row) {
-      if (std::fabs(a[row * n + col]) > std::fabs(a[pivot * n + col])) pivot = row;
-    }
-    if (!(std::fabs(a[pivot * n + col]) > 1e-300)) return false;
-    if (pivot != col) {
-      for (std::size_t k = 0; k < n; ++k) std::swap(a[col * n + k], a[pivot * n + k]);
-      std::swap(b[col], b[pivot]);
-    }
-    for (std::size_t row = col + 1; row < n; ++row) {
-      const double f = a[row * n + col] / a[col * n + col];
-      if (f == 0) continue;
-      for (std::size_t k = col; k < n; ++k) a[row * n + k] -= f * a[col * n + k];
-      b[row] -= f * b[col];
-    }
-  }
-  x.assign(n, 0.0);
-  for (std::size_t i = n; i-- > 0;) {
-    double s = b[i];
-    for (std::size_t k = i + 1; k < n; ++k) s -= a[i * n + k] * x[k];
-    x[i] = s / a[i * n + i];
-  }
-  return std::all_of(x.begin(), x.end(), [](double v) { return std::isfinite(v); });
-}
-
 namespace {
 
 // Weighted least squares in XYZ: the start of the ΔE00 fit.

@@ -6,6 +6,7 @@
 #include <string>
 #include <vector>
 
+#include "core/linalg.hpp"
 #include "smpshade/calibrate.hpp"
 #include "smpshade/image.hpp"
 
@@ -41,10 +42,6 @@ int minimum_patches(CameraModelKind kind);
 
 /// The Lab (D50) a model gives for linear camera RGB.
 Lab model_lab(const CameraModel& model, const Rgb& rgb);
-
-/// Solves the n × n system a · x = b (row-major, Gaussian elimination with partial pivoting);
-/// false when it is singular.
-bool solve_linear(std::vector<double> a, std::vector<double> b, std::vector<double>& x);
 
 // ---------------------------------------------------------------------------------------------
 // The photo's encoding and the profile (calibrate_icc.cpp): the LittleCMS side.

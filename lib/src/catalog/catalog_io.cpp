@@ -6,6 +6,8 @@
 #include <cstdlib>
 #include <sstream>
 
+#include "core/parse.hpp"
+
 namespace smpshade {
 
 // ---------------------------------------------------------------------------------------------
@@ -47,6 +49,9 @@ Record ladder_step_record(const Catalog& catalog, const Pigment& pigment, std::s
 
 namespace {
 
+using detail::NumberStatus;
+using detail::parse_number;
+
 // Fixed decimals with trailing zeros dropped: 21.30 → 21.3, 1.000 → 1.
 std::string number(double v, int decimals) {
   char text[64];
@@ -60,10 +65,11 @@ std::string number(double v, int decimals) {
   return s;
 }
 
+// A word a YAML reader could take for a number: decimal, infinity or NaN, or hexadecimal.
 bool looks_like_number(const std::string& s) {
-  char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  return end == s.c_str() + s.size();
+  double value = 0;
+  return parse_number(s, value) != NumberStatus::NotNumber || s.rfind("0x", 0) == 0 ||
+         s.rfind("0X", 0) == 0;
 }
 
 // Text as a YAML scalar: plain when it is a simple word that no YAML reader takes for a

@@ -4,7 +4,6 @@
 
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
@@ -16,6 +15,7 @@
 
 #include "catalog/internal.hpp"
 #include "core/fixed.hpp"
+#include "core/parse.hpp"
 #include "core/read_text.hpp"
 #include "smpshade/difference.hpp"
 #include "formats/yaml/yaml_tree.hpp"
@@ -94,44 +94,6 @@ std::string describe(const YamlNode& node) {
       return "a map";
   }
   return "?";
-}
-
-enum class NumberStatus { Ok, NotNumber, NotFinite };
-
-// A YAML 1.2 core-schema float or integer in decimal: [-+]?(digits)(.digits)?([eE][-+]?digits)?
-// .inf and .nan are numbers to YAML but never a valid measurement.
-NumberStatus parse_number(std::string_view text, double& value) {
-  std::string lower(text);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  if (lower == ".inf" || lower == "+.inf" || lower == "-.inf" || lower == ".nan") {
-    return NumberStatus::NotFinite;
-  }
-  std::string_view body = text;
-  if (!body.empty() && body.front() == '+') body.remove_prefix(1);
-  std::size_t i = (!body.empty() && body.front() == '-') ? 1 : 0;
-  std::size_t digits = 0;
-  while (i < body.size() && std::isdigit(static_cast<unsigned char>(body[i]))) ++i, ++digits;
-  if (i < body.size() && body[i] == '.') {
-    ++i;
-    while (i < body.size() && std::isdigit(static_cast<unsigned char>(body[i]))) ++i, ++digits;
-  }
-  if (digits == 0) return NumberStatus::NotNumber;
-  if (i < body.size() && (body[i] == 'e' || body[i] == 'E')) {
-    ++i;
-    if (i < body.size() && (body[i] == '+' || body[i] == '-')) ++i;
-    std::size_t exponent_digits = 0;
-    while (i < body.size() && std::isdigit(static_cast<unsigned char>(body[i]))) {
-      ++i, ++exponent_digits;
-    }
-    if (exponent_digits == 0) return NumberStatus::NotNumber;
-  }
-  if (i != body.size()) return NumberStatus::NotNumber;
-  const auto result = std::from_chars(body.data(), body.data() + body.size(), value);
-  if (result.ec == std::errc::result_out_of_range || !std::isfinite(value)) {
-    return NumberStatus::NotFinite;
-  }
-  return result.ec == std::errc() ? NumberStatus::Ok : NumberStatus::NotNumber;
 }
 
 // Optimal string alignment distance: edits, counting a swap of neighbours as one.

@@ -5,6 +5,7 @@
 #include <map>
 
 #include "core/cie_tables.hpp"
+#include "core/linalg.hpp"
 #include "smpshade/difference.hpp"
 #include "smpshade/error.hpp"
 
@@ -69,36 +70,7 @@ Xyz GridColorimetry::xyz(const Bands& r) const {
 
 Lab GridColorimetry::lab(const Bands& r) const { return lab_from_xyz(xyz(r), white_); }
 
-namespace {
-
-// Solves the n×n system a·x = b in place by Gaussian elimination with partial pivoting.
-// Returns false when the matrix is singular.
-template <std::size_t N>
-bool solve_linear(std::array<std::array<double, N>, N>& a, std::array<double, N>& b) {
-  for (std::size_t col = 0; col < N; ++col) {
-    std::size_t pivot = col;
-    for (std::size_t row = col + 1; row < N; ++row) {
-      if (std::fabs(a[row][col]) > std::fabs(a[pivot][col])) pivot = row;
-    }
-    if (std::fabs(a[pivot][col]) < 1e-300) return false;
-    std::swap(a[pivot], a[col]);
-    std::swap(b[pivot], b[col]);
-    for (std::size_t row = col + 1; row < N; ++row) {
-      const double f = a[row][col] / a[col][col];
-      if (f == 0) continue;
-      for (std::size_t k = col; k < N; ++k) a[row][k] -= f * a[col][k];
-      b[row] -= f * b[col];
-    }
-  }
-  for (std::size_t col = N; col-- > 0;) {
-    double sum = b[col];
-    for (std::size_t k = col + 1; k < N; ++k) sum -= a[col][k] * b[k];
-    b[col] = sum / a[col][col];
-  }
-  return true;
-}
-
-}  // namespace
+using detail::solve_linear;  // core/linalg.hpp
 
 Bands GridColorimetry::reflectance_from_lab(const Lab& lab) const {
   // Burns (2020), LHTSS: minimise Σ (z_{i+1} − z_i)² over z with R = (tanh z + 1)/2 and

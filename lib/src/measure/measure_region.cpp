@@ -3,10 +3,10 @@
 // exactly on the same rectangle.
 #include <algorithm>
 #include <cctype>
-#include <charconv>
 #include <cmath>
 #include <cstdio>
 
+#include "core/parse.hpp"
 #include "measure/internal.hpp"
 #include "smpshade/error.hpp"
 
@@ -16,22 +16,12 @@ namespace {
 
 RegionValue parse_value(std::string_view token, std::string_view region) {
   RegionValue v;
-  std::string_view number = token;
-  while (!number.empty() && std::isspace(static_cast<unsigned char>(number.front()))) {
-    number.remove_prefix(1);
-  }
-  while (!number.empty() && std::isspace(static_cast<unsigned char>(number.back()))) {
-    number.remove_suffix(1);
-  }
+  std::string_view number = detail::trim(token);
   if (!number.empty() && number.back() == '%') {
     v.percent = true;
     number.remove_suffix(1);
   }
-  const char* first = number.data();
-  const char* last = first + number.size();
-  if (first != last && *first == '+') ++first;
-  const auto [end, error] = std::from_chars(first, last, v.value);
-  if (number.empty() || error != std::errc() || end != last || !std::isfinite(v.value)) {
+  if (detail::parse_number(number, v.value) != detail::NumberStatus::Ok) {
     throw ArgumentError("--region " + std::string(region) + ": '" + std::string(token) +
                         "' is not a number (pixels, or a percentage like 40%)");
   }
@@ -40,12 +30,8 @@ RegionValue parse_value(std::string_view token, std::string_view region) {
 
 std::vector<RegionValue> parse_values(std::string_view list, std::string_view region) {
   std::vector<RegionValue> values;
-  std::size_t start = 0;
-  for (;;) {
-    const std::size_t comma = list.find(',', start);
-    values.push_back(parse_value(list.substr(start, comma - start), region));
-    if (comma == std::string_view::npos) break;
-    start = comma + 1;
+  for (std::string_view token : detail::split_list(list)) {
+    values.push_back(parse_value(token, region));
   }
   return values;
 }

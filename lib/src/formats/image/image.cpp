@@ -13,6 +13,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "core/parse.hpp"
 #include "formats/image/decoder.hpp"
 #include "smpshade/error.hpp"
 
@@ -176,12 +177,8 @@ ExifFacts parse_exif(const unsigned char* data, std::size_t size) {
 }
 
 std::string camera_name(std::string make, std::string model) {
-  auto trim = [](std::string& s) {
-    while (!s.empty() && std::isspace(static_cast<unsigned char>(s.back()))) s.pop_back();
-    s.erase(0, s.find_first_not_of(" \t"));
-  };
-  trim(make);
-  trim(model);
+  make = std::string(trim(make));
+  model = std::string(trim(model));
   if (make.empty()) return model;
   if (model.empty()) return make;
   // "Canon" + "Canon EOS R5" reads better as "Canon EOS R5".

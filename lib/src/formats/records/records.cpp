@@ -1,13 +1,14 @@
 #include "smpshade/records.hpp"
 
 #include <algorithm>
-#include <charconv>
 #include <cmath>
 #include <istream>
+#include <limits>
 #include <map>
 #include <nlohmann/json.hpp>
 #include <ostream>
 
+#include "core/parse.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade {
@@ -361,13 +362,6 @@ bool read_bounded_line(std::istream& in, std::string& line, std::size_t limit, b
   }
 }
 
-std::string trimmed(const std::string& text) {
-  const auto begin = text.find_first_not_of(" \t\r");
-  if (begin == std::string::npos) return {};
-  const auto end = text.find_last_not_of(" \t\r");
-  return text.substr(begin, end - begin + 1);
-}
-
 std::string file_stem(const std::string& path) {
   std::string name = path.substr(path.find_last_of('/') + 1);
   const auto dot = name.find_last_of('.');
@@ -375,16 +369,19 @@ std::string file_stem(const std::string& path) {
   return name;
 }
 
-double parse_number(const std::string& token, const Location& where, const char* what) {
+// A number of a text line; "nan", "inf" and numbers past a double's range come back as NaN,
+// for check_lab_range() to say that they are not finite.
+double text_number(const std::string& token, const Location& where, const char* what) {
   double value = 0;
-  const char* first = token.data();
-  const char* last = first + token.size();
-  if (first != last && *first == '+') ++first;
-  const auto [end, error] = std::from_chars(first, last, value);
-  if (error != std::errc() || end != last) {
-    throw InputError(std::string(what) + ": '" + token + "' is not a number", where);
+  switch (detail::parse_number(token, value)) {
+    case detail::NumberStatus::Ok:
+      return value;
+    case detail::NumberStatus::NotFinite:
+      return std::numeric_limits<double>::quiet_NaN();
+    case detail::NumberStatus::NotNumber:
+      break;
   }
-  return value;
+  throw InputError(std::string(what) + ": '" + token + "' is not a number", where);
 }
 
 void read_json_line(const std::string& text, const Location& where, LabEntry& entry) {
@@ -456,9 +453,8 @@ void read_text_line(const std::string& text, const Location& where, LabEntry& en
         where);
   }
   const std::size_t first = tokens.size() - 3;
-  entry.lab = {parse_number(tokens[first], where, "L*"),
-               parse_number(tokens[first + 1], where, "a*"),
-               parse_number(tokens[first + 2], where, "b*")};
+  entry.lab = {text_number(tokens[first], where, "L*"), text_number(tokens[first + 1], where, "a*"),
+               text_number(tokens[first + 2], where, "b*")};
   entry.white = White::D50;
   entry.source.clear();
   entry.region.clear();
@@ -475,7 +471,7 @@ bool LabRecordReader::next(LabEntry& entry) {
     ++line_number_;
     const Location where{name_, line_number_};
     if (too_long) throw InputError("line is longer than 1 MiB", where);
-    const std::string text = trimmed(line);
+    const std::string text(detail::trim(line));
     if (text.empty() || text[0] == '#') continue;
     entry = LabEntry{};
     entry.where = where;
