@@ -19,7 +19,6 @@
 
 #include "calibrate/internal.hpp"
 #include "chart/chart_detect.hpp"
-#include "calibrate/chart_tables.hpp"
 #include "core/fixed.hpp"
 #include "core/parse.hpp"
 #include "smpshade/difference.hpp"
@@ -236,31 +235,6 @@ std::string patch_list(const std::vector<const PatchCalibration*>& patches) {
 }
 
 }  // namespace
-
-ChartReference builtin_chart_reference(std::string_view name) {
-  const detail::ChartTable* table = nullptr;
-  if (name == "colorchecker-2014") table = &detail::colorchecker24_2014();
-  if (name == "colorchecker-2005") table = &detail::colorchecker24_2005();
-  if (!table) {
-    throw ArgumentError("unknown chart reference '" + std::string(name) +
-                        "': colorchecker-2014, colorchecker-2005, or a CGATS file");
-  }
-  ChartReference reference;
-  reference.name = std::string(name);
-  reference.source = table->source;
-  for (int i = 0; i < table->count; ++i) {
-    const detail::ChartTableRow& row = table->rows[i];
-    reference.patches.push_back({row.name, Lab{row.l, row.a, row.b}});
-  }
-  return reference;
-}
-
-ChartReference chart_reference(const std::string& name_or_file) {
-  if (name_or_file == "colorchecker-2014" || name_or_file == "colorchecker-2005") {
-    return builtin_chart_reference(name_or_file);
-  }
-  return chart_reference_from_cgats(name_or_file);
-}
 
 ChartCorners parse_chart_corners(std::string_view text) {
   std::vector<double> values;

@@ -17,8 +17,8 @@
 #include "core/fixed.hpp"
 #include "core/parse.hpp"
 #include "core/read_text.hpp"
-#include "smpshade/difference.hpp"
 #include "formats/yaml/yaml_tree.hpp"
+#include "smpshade/difference.hpp"
 
 namespace smpshade::detail {
 
@@ -69,6 +69,18 @@ using Kind = YamlNode::Kind;
 // Small helpers
 
 using detail::fixed;
+
+static_assert(kMaxYamlDepthCeiling == kYamlDepthCeiling,
+              "catalog.hpp promises the YAML parser's own depth ceiling");
+
+// The catalogue's limits as the YAML parser takes them.
+YamlLimits yaml_limits(const CatalogLimits& limits) {
+  YamlLimits yaml;
+  yaml.max_depth = limits.max_yaml_depth;
+  yaml.max_nodes = limits.max_yaml_nodes;
+  yaml.max_alias_expansion = limits.max_alias_expansion;
+  return yaml;
+}
 
 std::string lab_text(const Lab& lab) {
   return "[" + fixed(lab.l, 2) + ", " + fixed(lab.a, 2) + ", " + fixed(lab.b, 2) + "]";
@@ -937,16 +949,6 @@ class Checker {
 
 }  // namespace
 
-std::string size_text(std::size_t bytes) {
-  constexpr std::size_t kKiB = 1024, kMiB = kKiB * 1024;
-  if (bytes >= kMiB) {
-    return bytes % kMiB == 0 ? std::to_string(bytes / kMiB) + " MiB"
-                             : fixed(static_cast<double>(bytes) / kMiB, 1) + " MiB";
-  }
-  if (bytes >= kKiB && bytes % kKiB == 0) return std::to_string(bytes / kKiB) + " KiB";
-  return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
-}
-
 namespace {
 
 // The size a file over the limit is given as: MiB with a decimal, so that 17 MiB reads "17.0".
@@ -970,9 +972,10 @@ Catalog check_catalog_text(std::string_view text, const std::string& name, Diagn
   }
   YamlDocument document;
   try {
-    document = parse_yaml(text, name, options.limits);
-  } catch (const RuleError& e) {
-    sink.error(e.rule(), e.message(), e.where());
+    document = parse_yaml(text, name, yaml_limits(options.limits));
+  } catch (const YamlError& e) {
+    sink.error(e.kind() == YamlError::Kind::Syntax ? "yaml-syntax" : "yaml-limits", e.message(),
+               e.where());
     return empty;
   }
   return Checker(name, sink, options).run(document.root);

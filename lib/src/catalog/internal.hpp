@@ -41,9 +41,6 @@ struct CheckOptions {
   CatalogLimits limits;
 };
 
-/// A byte count as messages give it: "16 MiB", "20.0 MiB", "512 KiB", "100 bytes".
-std::string size_text(std::size_t bytes);
-
 /// Parses and checks one catalogue held in `text`. Returns what could be read (possibly partial
 /// when there were errors).
 Catalog check_catalog_text(std::string_view text, const std::string& name, DiagnosticSink& sink,

@@ -1,6 +1,7 @@
 #pragma once
-// Numbers in messages: fixed decimals, as printf's "%.*f".
+// Numbers in messages: fixed decimals, as printf's "%.*f", and byte counts.
 
+#include <cstddef>
 #include <cstdio>
 #include <string>
 
@@ -11,6 +12,17 @@ inline std::string fixed(double v, int decimals) {
   char text[64];
   std::snprintf(text, sizeof text, "%.*f", decimals, v);
   return text;
+}
+
+/// A byte count as messages give it: "16 MiB", "20.0 MiB", "512 KiB", "100 bytes".
+inline std::string size_text(std::size_t bytes) {
+  constexpr std::size_t kKiB = 1024, kMiB = kKiB * 1024;
+  if (bytes >= kMiB) {
+    return bytes % kMiB == 0 ? std::to_string(bytes / kMiB) + " MiB"
+                             : fixed(static_cast<double>(bytes) / kMiB, 1) + " MiB";
+  }
+  if (bytes >= kKiB && bytes % kKiB == 0) return std::to_string(bytes / kKiB) + " KiB";
+  return std::to_string(bytes) + (bytes == 1 ? " byte" : " bytes");
 }
 
 }  // namespace smpshade::detail

@@ -26,8 +26,8 @@ Location location(const std::string& file, const YAML::Mark& mark) {
 
 // The depth limit actually applied: what the caller asks, but never so deep that yaml-cpp's
 // recursion could overflow the stack.
-std::uint32_t depth_limit(const CatalogLimits& limits) {
-  return std::min(limits.max_yaml_depth, kMaxYamlDepthCeiling);
+std::uint32_t depth_limit(const YamlLimits& limits) {
+  return std::min(limits.max_depth, kYamlDepthCeiling);
 }
 
 std::string depth_message(std::uint32_t limit) {
@@ -80,7 +80,8 @@ void prescan_flow_depth(std::string_view text, const std::string& file, std::uin
           state = State::Double;
         } else if (token_start && (c == '[' || c == '{')) {
           if (++depth > limit) {
-            throw RuleError("yaml-limits", depth_message(limit), location(file, line, column));
+            throw YamlError(YamlError::Kind::Limits, depth_message(limit),
+                            location(file, line, column));
           }
         } else if ((c == ']' || c == '}') && depth > 0) {
           --depth;
@@ -101,11 +102,11 @@ void prescan_flow_depth(std::string_view text, const std::string& file, std::uin
 // inside the parser, which unwinds yaml-cpp's recursion before it gets deep.
 class TreeBuilder : public YAML::EventHandler {
  public:
-  TreeBuilder(YamlDocument& document, const std::string& file, const CatalogLimits& limits)
+  TreeBuilder(YamlDocument& document, const std::string& file, const YamlLimits& limits)
       : doc_(document),
         file_(file),
         max_depth_(depth_limit(limits)),
-        max_nodes_(limits.max_yaml_nodes),
+        max_nodes_(limits.max_nodes),
         max_expansion_(limits.max_alias_expansion) {}
 
   void OnDocumentStart(const YAML::Mark&) override {}
@@ -118,15 +119,15 @@ class TreeBuilder : public YAML::EventHandler {
 
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
     if (anchor == 0 || anchor > anchors_.size() || anchors_[anchor - 1] == nullptr) {
-      throw RuleError("yaml-syntax", "alias to an unknown anchor", location(file_, mark));
+      throw YamlError(YamlError::Kind::Syntax, "alias to an unknown anchor", location(file_, mark));
     }
     const YamlNode* target = anchors_[anchor - 1];
     if (std::find(open_.begin(), open_.end(), target) != open_.end()) {
-      throw RuleError("yaml-syntax", "alias refers to a node that contains it",
+      throw YamlError(YamlError::Kind::Syntax, "alias refers to a node that contains it",
                       location(file_, mark));
     }
     if (open_.size() + target->height > max_depth_) {
-      throw RuleError("yaml-limits", depth_message(max_depth_), location(file_, mark));
+      throw YamlError(YamlError::Kind::Limits, depth_message(max_depth_), location(file_, mark));
     }
     // Aliases share the node, so memory stays linear; what grows exponentially in an alias
     // bomb is what a reader walks. Count that and refuse it here.
@@ -134,7 +135,7 @@ class TreeBuilder : public YAML::EventHandler {
                            ? SIZE_MAX
                            : alias_expansion_ + target->expanded;
     if (alias_expansion_ > max_expansion_) {
-      throw RuleError("yaml-limits",
+      throw YamlError(YamlError::Kind::Limits,
                       "aliases expand to more than " + std::to_string(max_expansion_) +
                           " nodes: refused (an alias bomb?)",
                       location(file_, mark));
@@ -168,7 +169,7 @@ class TreeBuilder : public YAML::EventHandler {
  private:
   YamlNode& add(const YAML::Mark& mark, YamlNode::Kind kind) {
     if (doc_.nodes.size() >= max_nodes_) {
-      throw RuleError("yaml-limits",
+      throw YamlError(YamlError::Kind::Limits,
                       "more than " + std::to_string(max_nodes_) + " YAML nodes: refused",
                       location(file_, mark));
     }
@@ -197,7 +198,7 @@ class TreeBuilder : public YAML::EventHandler {
 
   void open(const YAML::Mark& mark, YAML::anchor_t anchor, YamlNode::Kind kind) {
     if (open_.size() + 1 > max_depth_) {
-      throw RuleError("yaml-limits", depth_message(max_depth_), location(file_, mark));
+      throw YamlError(YamlError::Kind::Limits, depth_message(max_depth_), location(file_, mark));
     }
     YamlNode& node = add(mark, kind);
     remember(anchor, node);
@@ -235,8 +236,7 @@ class TreeBuilder : public YAML::EventHandler {
 
 }  // namespace
 
-YamlDocument parse_yaml(std::string_view text, const std::string& file,
-                        const CatalogLimits& limits) {
+YamlDocument parse_yaml(std::string_view text, const std::string& file, const YamlLimits& limits) {
   prescan_flow_depth(text, file, depth_limit(limits));
   YamlDocument document;
   std::istringstream in{std::string(text)};
@@ -267,15 +267,16 @@ YamlDocument parse_yaml(std::string_view text, const std::string& file,
     } second;
     try {
       if (parser.HandleNextDocument(second)) {
-        throw RuleError("yaml-syntax", "a second YAML document: a catalogue file holds one",
+        throw YamlError(YamlError::Kind::Syntax,
+                        "a second YAML document: a catalogue file holds one",
                         location(file, second.mark));
       }
     } catch (const FirstEvent::Stop&) {
-      throw RuleError("yaml-syntax", "a second YAML document: a catalogue file holds one",
+      throw YamlError(YamlError::Kind::Syntax, "a second YAML document: a catalogue file holds one",
                       location(file, second.mark));
     }
   } catch (const YAML::Exception& e) {
-    throw RuleError("yaml-syntax", e.msg, location(file, e.mark));
+    throw YamlError(YamlError::Kind::Syntax, e.msg, location(file, e.mark));
   }
   return document;
 }

@@ -10,20 +10,31 @@
 #include <string_view>
 #include <vector>
 
-#include "smpshade/catalog.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade::detail {
 
-/// An InputError that carries the lint rule it breaks.
-class RuleError : public InputError {
+/// The deepest nesting parse_yaml() accepts whatever is asked: yaml-cpp parses recursively, and
+/// a thousand levels stay far inside a thread's stack.
+inline constexpr std::uint32_t kYamlDepthCeiling = 1000;
+
+/// What parse_yaml() refuses, before any of the document is used.
+struct YamlLimits {
+  std::uint32_t max_depth = 64;                 ///< nesting of collections (at most the ceiling)
+  std::size_t max_nodes = 1'000'000;            ///< nodes in the document
+  std::size_t max_alias_expansion = 1'000'000;  ///< nodes aliases stand for, counted expanded
+};
+
+/// A document parse_yaml() could not read (Syntax) or refused (Limits), at file:line:col.
+class YamlError : public InputError {
  public:
-  RuleError(std::string rule, std::string message, Location where)
-      : InputError(std::move(message), std::move(where)), rule_(std::move(rule)) {}
-  const std::string& rule() const noexcept { return rule_; }
+  enum class Kind { Syntax, Limits };
+  YamlError(Kind kind, std::string message, Location where)
+      : InputError(std::move(message), std::move(where)), kind_(kind) {}
+  Kind kind() const noexcept { return kind_; }
 
  private:
-  std::string rule_;
+  Kind kind_;
 };
 
 struct YamlNode {
@@ -46,10 +57,8 @@ struct YamlDocument {
   const YamlNode* root = nullptr;  // null for an empty document
 };
 
-/// Parses one YAML document under `limits` (depth, nodes, alias expansion; the depth never
-/// over kMaxYamlDepthCeiling). Throws RuleError ("yaml-syntax" or "yaml-limits") at
-/// file:line:col.
-YamlDocument parse_yaml(std::string_view text, const std::string& file,
-                        const CatalogLimits& limits);
+/// Parses one YAML document under `limits` (the depth never over kYamlDepthCeiling). Throws
+/// YamlError at file:line:col.
+YamlDocument parse_yaml(std::string_view text, const std::string& file, const YamlLimits& limits);
 
 }  // namespace smpshade::detail

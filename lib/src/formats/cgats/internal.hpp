@@ -1,0 +1,98 @@
+#pragma once
+// CGATS.17 / IT8 files (ANSI CGATS.17-2009) as tables: LittleCMS's IT8 parser behind a fork/pipe
+// sandbox (sandbox.cpp), and the checks before and the table after it (table.cpp). What the
+// tables hold is read by the catalogue's ladder import (catalog/import_cgats.cpp) and by the
+// chart references of calibration (calibrate/reference.cpp).
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+namespace smpshade::detail {
+
+/// More rows than any ladder (or chart) export holds.
+inline constexpr int kMaxCgatsRows = 100000;
+
+/// What a reader takes from a CGATS file, copied out of LittleCMS.
+struct It8Data {
+  bool loaded = false;
+  std::string error;  ///< LittleCMS's reason when it could not read the file
+  int tables = 0;
+  std::vector<std::string> fields;  ///< the DATA_FORMAT, upper case
+  std::map<std::string, std::string> properties;
+  std::map<std::pair<int, int>, std::string> cells;  ///< (row, column): the columns asked for
+};
+
+/// Which columns of the data to copy out, by upper-case field name.
+using CgatsColumns = std::function<bool(const std::string& field)>;
+
+/// The header keywords copied into It8Data::properties.
+inline constexpr const char* kIt8Properties[] = {"NUMBER_OF_SETS", "ILLUMINATION_NAME",
+                                                 "OBSERVER_ANGLE", "INSTRUMENTATION"};
+
+// ---------------------------------------------------------------------------------------------
+// sandbox.cpp
+
+/// Parses `text` with LittleCMS, in this process. Does not throw: errors are in the result.
+It8Data read_it8(std::string_view text, const CgatsColumns& columns) noexcept;
+
+/// read_it8() in a forked child. Throws InputError at `name` when the child crashes, exits with
+/// a failure status or takes too long (then it is killed); IoError when no child can be started.
+It8Data read_it8_in_child(std::string_view text, const std::string& name,
+                          const CgatsColumns& columns);
+
+// ---------------------------------------------------------------------------------------------
+// table.cpp
+
+/// A CGATS number: white space around it allowed, else core's parse_number().
+std::optional<double> cgats_number(std::string_view text);
+
+/// `text` in upper case (ASCII).
+std::string upper(std::string_view text);
+
+/// The wavelength of a spectral field: SPECTRAL_NM400, SPECTRAL_400 or SPEC_400.
+std::optional<double> spectral_field_nm(std::string_view field);
+
+/// At most `limit` bytes of a CGATS file; a larger one is refused before it is read whole.
+std::string read_cgats_file(const std::string& path, std::size_t limit);
+
+/// The checks every CGATS file gets before and after LittleCMS reads it (in a child process when
+/// `isolate`): its single table's data (the `columns` asked for), or InputError naming `name`.
+It8Data parse_cgats(std::string_view text, const std::string& name, std::size_t max_bytes,
+                    bool isolate, const CgatsColumns& columns);
+
+/// One table of an IT8 file and its columns of interest. Holds references: `data` and `file`
+/// must outlive it.
+class It8Table {
+ public:
+  It8Table(const It8Data& data, const std::string& file);
+
+  int rows() const { return rows_; }
+  std::optional<int> column(std::string_view field) const;
+  const std::vector<std::string>& fields() const { return data_.fields; }
+  /// A header keyword's value, or null.
+  const char* property(const std::string& key) const;
+  /// A cell; InputError naming the row when a truncated file never gave it.
+  std::string text(int row, int col) const;
+  /// A cell as a number; InputError naming the row when it is not one.
+  double number(int row, int col) const;
+  /// The row's SAMPLE_NAME, else SAMPLE_ID, else "".
+  std::string label(int row) const;
+
+  [[noreturn]] void fail(const std::string& message) const;
+  /// fail() naming the row (1-based) and its sample.
+  [[noreturn]] void fail_row(int row, const std::string& message) const;
+
+ private:
+  const std::string* cell(int row, int col) const;
+
+  const It8Data& data_;
+  const std::string& file_;
+  int rows_ = 0;
+};
+
+}  // namespace smpshade::detail

@@ -1,0 +1,239 @@
+// CGATS.17 files as tables: the text checked before LittleCMS's IT8 parser sees it (in
+// sandbox.cpp), and the one table it finds read by field name, each value checked.
+#include <algorithm>
+#include <cctype>
+#include <cmath>
+#include <filesystem>
+
+#include "core/fixed.hpp"
+#include "core/parse.hpp"
+#include "core/read_text.hpp"
+#include "formats/cgats/internal.hpp"
+#include "smpshade/error.hpp"
+
+namespace smpshade::detail {
+
+std::string upper(std::string_view s) {
+  std::string out(s);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
+  return out;
+}
+
+std::optional<double> cgats_number(std::string_view text) { return parse_number(trim(text)); }
+
+std::optional<double> spectral_field_nm(std::string_view field) {
+  for (std::string_view prefix : {"SPECTRAL_NM", "SPECTRAL_", "SPEC_"}) {
+    if (field.substr(0, prefix.size()) != prefix) continue;
+    const std::string_view digits = field.substr(prefix.size());
+    if (digits.size() < 3 || digits.size() > 4 ||
+        !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; })) {
+      continue;
+    }
+    return std::stod(std::string(digits));
+  }
+  return std::nullopt;
+}
+
+namespace {
+
+// Whether `text` has the keyword `word` as a whitespace-separated token at or after `from`;
+// returns its position or npos.
+std::size_t find_token(std::string_view text, std::string_view word, std::size_t from = 0) {
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  for (std::size_t at = text.find(word, from); at != std::string_view::npos;
+       at = text.find(word, at + 1)) {
+    const bool starts = at == 0 || space(text[at - 1]);
+    const std::size_t end = at + word.size();
+    if (starts && (end == text.size() || space(text[end]))) return at;
+  }
+  return std::string_view::npos;
+}
+
+// CGATS.17 tokens: whitespace-separated, "quoted strings" kept whole, # comments dropped.
+std::vector<std::string_view> cgats_tokens(std::string_view text) {
+  std::vector<std::string_view> tokens;
+  std::size_t i = 0;
+  auto space = [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; };
+  while (i < text.size()) {
+    if (space(text[i])) {
+      ++i;
+    } else if (text[i] == '#') {
+      while (i < text.size() && text[i] != '\n') ++i;
+    } else if (text[i] == '"') {
+      const std::size_t end = text.find('"', i + 1);
+      const std::size_t stop = end == std::string_view::npos ? text.size() : end + 1;
+      tokens.push_back(text.substr(i, stop - i));
+      i = stop;
+    } else {
+      const std::size_t start = i;
+      while (i < text.size() && !space(text[i])) ++i;
+      tokens.push_back(text.substr(start, i - start));
+    }
+  }
+  return tokens;
+}
+
+// LittleCMS 2.14's IT8 parser corrupts memory on some inconsistent files (tests/fuzz found one:
+// two headers run together, rows longer than the data format). What import reads is a single
+// table, so anything else is refused here, before LittleCMS sees it: each header keyword once,
+// NUMBER_OF_FIELDS equal to the data format's fields, and no more values than fields × sets.
+// (Fewer values are left to LittleCMS, whose "Count mismatch" message says it well.)
+void check_cgats_structure(std::string_view text, const std::string& name) {
+  const auto tokens = cgats_tokens(text);
+  auto fail = [&](const std::string& message) { throw InputError(message, Location{name}); };
+  std::size_t format_begin = 0, format_end = 0, data_begin = 0, data_end = 0;
+  std::optional<double> fields_declared, sets_declared;
+  std::string_view fields_text, sets_text;  // as written: a declared count may not fit an integer
+  int seen[6] = {};
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    static const std::string_view kKeywords[6] = {"BEGIN_DATA_FORMAT", "END_DATA_FORMAT",
+                                                  "BEGIN_DATA",        "END_DATA",
+                                                  "NUMBER_OF_FIELDS",  "NUMBER_OF_SETS"};
+    for (int k = 0; k < 6; ++k) {
+      if (tokens[i] != kKeywords[k]) continue;
+      if (++seen[k] > 1) {
+        fail(std::string(kKeywords[k]) + " appears twice: import reads files with one table");
+      }
+      if (k == 0) format_begin = i + 1;
+      if (k == 1) format_end = i;
+      if (k == 2) data_begin = i + 1;
+      if (k == 3) data_end = i;
+      if ((k == 4 || k == 5) && i + 1 < tokens.size()) {
+        (k == 4 ? fields_declared : sets_declared) = cgats_number(tokens[i + 1]);
+        (k == 4 ? fields_text : sets_text) = tokens[i + 1];
+      }
+    }
+  }
+  if (seen[0] && seen[1] && format_end >= format_begin && fields_declared &&
+      *fields_declared != static_cast<double>(format_end - format_begin)) {
+    fail("NUMBER_OF_FIELDS says " + std::string(fields_text) + " but the data format has " +
+         std::to_string(format_end - format_begin) + " fields");
+  }
+  if (seen[0] && seen[1] && seen[2] && seen[3] && sets_declared && data_end >= data_begin &&
+      format_end > format_begin) {
+    const double fields = static_cast<double>(format_end - format_begin);
+    const double values = static_cast<double>(data_end - data_begin);
+    if (values > fields * *sets_declared) {
+      fail("the data section holds " + std::to_string(data_end - data_begin) +
+           " values, more than NUMBER_OF_SETS × fields (" + std::string(sets_text) + " × " +
+           std::to_string(format_end - format_begin) + ")");
+    }
+  }
+}
+
+}  // namespace
+
+std::string read_cgats_file(const std::string& path, std::size_t limit) {
+  limit = std::min(limit, SIZE_MAX - 1);
+  const auto too_large = [&] {
+    return InputError("the file is over " + size_text(limit) + ": not a spectrophotometer export",
+                      Location{path});
+  };
+  std::error_code ec;
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > limit) throw too_large();
+  std::string text = read_at_most(path, limit);
+  if (text.size() > limit) throw too_large();
+  return text;
+}
+
+It8Data parse_cgats(std::string_view text, const std::string& name, std::size_t max_bytes,
+                    bool isolate, const CgatsColumns& columns) {
+  if (text.size() > max_bytes) {
+    throw InputError(
+        "the file is over " + size_text(max_bytes) + ": not a spectrophotometer export",
+        Location{name});
+  }
+  // LittleCMS asserts (aborts the process) on an empty buffer: found by tests/fuzz/cgats_fuzzer.
+  if (text.empty()) throw InputError("the file is empty", Location{name});
+  // LittleCMS accepts a data section cut short after its last complete number; the END_DATA
+  // keyword a complete file ends with is what tells a truncated file apart.
+  const std::size_t data_start = find_token(text, "BEGIN_DATA");
+  if (data_start != std::string_view::npos &&
+      find_token(text, "END_DATA", data_start) == std::string_view::npos) {
+    throw InputError("no END_DATA after BEGIN_DATA: the file is truncated", Location{name});
+  }
+  check_cgats_structure(text, name);
+  It8Data data = isolate ? read_it8_in_child(text, name, columns) : read_it8(text, columns);
+  if (!data.loaded) {
+    // LittleCMS prefixes the file name, empty for memory: keep only what it says is wrong.
+    std::string why(trim(data.error));
+    while (!why.empty() && (why.front() == ':' || why.front() == ' ')) why.erase(0, 1);
+    throw InputError("not a readable CGATS.17 file" + (why.empty() ? "" : ": " + why),
+                     Location{name});
+  }
+  if (data.tables != 1) {
+    throw InputError(
+        "holds " + std::to_string(data.tables) + " data tables; smpshade reads files with one",
+        Location{name});
+  }
+  return data;
+}
+
+It8Table::It8Table(const It8Data& data, const std::string& file) : data_(data), file_(file) {
+  if (data.fields.empty()) fail("not a CGATS.17 measurement file: it has no DATA_FORMAT");
+  const char* sets = property("NUMBER_OF_SETS");
+  const auto n = sets ? cgats_number(sets) : std::nullopt;
+  if (!n || *n < 1 || *n != std::floor(*n)) fail("no valid NUMBER_OF_SETS");
+  // A ladder is a handful of rows; a count past any instrument's output is a corrupt header
+  // (and would not fit an int: found by tests/fuzz/cgats_fuzzer).
+  if (*n > kMaxCgatsRows) {
+    fail("NUMBER_OF_SETS " + std::string(sets) + " is more than " + std::to_string(kMaxCgatsRows) +
+         " rows: not a ladder measurement");
+  }
+  rows_ = static_cast<int>(*n);
+}
+
+std::optional<int> It8Table::column(std::string_view field) const {
+  const auto it = std::find(fields().begin(), fields().end(), field);
+  if (it == fields().end()) return std::nullopt;
+  return static_cast<int>(it - fields().begin());
+}
+
+const char* It8Table::property(const std::string& key) const {
+  const auto it = data_.properties.find(key);
+  return it == data_.properties.end() ? nullptr : it->second.c_str();
+}
+
+std::string It8Table::text(int row, int col) const {
+  const std::string* value = cell(row, col);
+  if (value == nullptr) {
+    fail_row(row, "no value for " + fields()[static_cast<std::size_t>(col)] +
+                      ": the file is truncated or its NUMBER_OF_SETS is wrong");
+  }
+  return *value;
+}
+
+double It8Table::number(int row, int col) const {
+  const std::string t = text(row, col);
+  const auto v = cgats_number(t);
+  if (!v) fail_row(row, fields()[static_cast<std::size_t>(col)] + " is '" + t + "', not a number");
+  return *v;
+}
+
+std::string It8Table::label(int row) const {
+  for (const char* field : {"SAMPLE_NAME", "SAMPLE_ID"}) {
+    if (const auto c = column(field)) {
+      if (const std::string* v = cell(row, *c)) return *v;
+    }
+  }
+  return "";
+}
+
+void It8Table::fail(const std::string& message) const {
+  throw InputError(message, Location{file_});
+}
+
+void It8Table::fail_row(int row, const std::string& message) const {
+  const std::string name = label(row);
+  fail("row " + std::to_string(row + 1) + (name.empty() ? "" : " (sample '" + name + "')") + ": " +
+       message);
+}
+
+const std::string* It8Table::cell(int row, int col) const {
+  const auto it = data_.cells.find({row, col});
+  return it == data_.cells.end() ? nullptr : &it->second;
+}
+
+}  // namespace smpshade::detail
