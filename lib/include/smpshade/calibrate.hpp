@@ -53,11 +53,6 @@ SMPSHADE_API ChartReference chart_reference(const std::string& name_or_file);
 /// XYZ_X/XYZ_Y/XYZ_Z fields, D50). Throws InputError naming the file when it is not one.
 SMPSHADE_API ChartReference chart_reference_from_cgats(const std::string& path);
 
-/// A point of a photo, in displayed pixel coordinates (the image spans [0, w] × [0, h]).
-struct ImagePoint {
-  double x = 0, y = 0;
-};
-
 /// Where the chart's patches lie: the four outer corners of the 6 × 4 patch area, clockwise
 /// from the outer corner of the dark-skin patch (then bluish green's, black's and white's).
 using ChartCorners = std::array<ImagePoint, 4>;

@@ -42,6 +42,12 @@ struct ImageInfo {
   std::string chroma_sampling;  ///< JPEG: "4:4:4", "4:2:2", "4:2:0", ...; "" for PNG and TIFF
 };
 
+/// A point of a photo, in displayed pixel coordinates: the image spans [0, width] × [0, height]
+/// and pixel (i, j) covers [i, i + 1) × [j, j + 1).
+struct ImagePoint {
+  double x = 0, y = 0;
+};
+
 /// A decoded photo: interleaved R, G, B samples (8 or 16 bits), in displayed orientation.
 class SMPSHADE_API Image {
  public:

@@ -49,7 +49,7 @@ Mask load_mask(const std::string& path);
 /// region: the chart's card with --chart. Throws InputError (at `source`) when the region
 /// leaves the image or holds no pixel.
 RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, const Mask* mask,
-                           const std::string& source, const std::vector<Point>& hole = {});
+                           const std::string& source, const std::vector<ImagePoint>& hole = {});
 
 // ---------------------------------------------------------------------------------------------
 // Colour

@@ -535,7 +535,7 @@ PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t 
   std::optional<Profile> embedded;
   const Profile* profile = nullptr;
   std::string key;
-  std::vector<Point> chart_card;
+  std::vector<ImagePoint> chart_card;
   if (chart) {
     result.calibration = *chart;
     const Calibration& c = *chart;
@@ -544,7 +544,7 @@ PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t 
     result.profile = "chart: " + std::string(camera_model_name(c.model.kind)) +
                      " fitted to the ColorChecker in the photo";
     for (const std::string& w : c.warnings) result.warnings.push_back("chart: " + w);
-    for (const ImagePoint& p : c.card_outline()) chart_card.push_back({p.x, p.y});
+    chart_card = c.card_outline();
   } else if (file_profile) {
     profile = &*file_profile;
     key = "file:" + options.profile_path;

@@ -111,7 +111,7 @@ std::string number_text(double v) {
 
 // Even-odd scanline fill at pixel centres, in stored coordinates, of one or more closed rings
 // (a ring inside another is a hole).
-RegionPixels rasterise(const std::vector<std::vector<Point>>& rings, int width, int height) {
+RegionPixels rasterise(const std::vector<std::vector<ImagePoint>>& rings, int width, int height) {
   RegionPixels pixels;
   pixels.row_start.reserve(static_cast<std::size_t>(height) + 1);
   std::vector<double> crossings;
@@ -119,10 +119,10 @@ RegionPixels rasterise(const std::vector<std::vector<Point>>& rings, int width, 
     pixels.row_start.push_back(static_cast<std::uint32_t>(pixels.spans.size()));
     const double yc = y + 0.5;
     crossings.clear();
-    for (const std::vector<Point>& polygon : rings) {
+    for (const std::vector<ImagePoint>& polygon : rings) {
       for (std::size_t i = 0; i < polygon.size(); ++i) {
-        const Point& p = polygon[i];
-        const Point& q = polygon[(i + 1) % polygon.size()];
+        const ImagePoint& p = polygon[i];
+        const ImagePoint& q = polygon[(i + 1) % polygon.size()];
         if ((p.y <= yc) != (q.y <= yc))
           crossings.push_back(p.x + (yc - p.y) * (q.x - p.x) / (q.y - p.y));
       }
@@ -175,7 +175,7 @@ RegionPixels mask_pixels(const Mask& mask, const ImageHeader& header) {
 }  // namespace
 
 RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, const Mask* mask,
-                           const std::string& source, const std::vector<Point>& hole) {
+                           const std::string& source, const std::vector<ImagePoint>& hole) {
   const double width = header.info.width, height = header.info.height;
   const std::string size_text =
       std::to_string(header.info.width) + " x " + std::to_string(header.info.height);
@@ -188,7 +188,7 @@ RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, 
   };
   constexpr double kSlack = 1e-9;  // percentages that add up to 100 must stay inside
 
-  std::vector<Point> polygon;
+  std::vector<ImagePoint> polygon;
   switch (region.kind) {
     case RegionSpec::Kind::Whole:
       polygon = {{0, 0}, {width, 0}, {width, height}, {0, height}};
@@ -206,7 +206,7 @@ RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, 
     }
     case RegionSpec::Kind::Polygon:
       for (std::size_t i = 0; i + 1 < region.values.size(); i += 2) {
-        const Point p{value(i, width), value(i + 1, height)};
+        const ImagePoint p{value(i, width), value(i + 1, height)};
         if (p.x < -kSlack || p.y < -kSlack || p.x > width * (1 + kSlack) ||
             p.y > height * (1 + kSlack)) {
           fail("point " + std::to_string(i / 2 + 1) + " (" + number_text(p.x) + ", " +
@@ -226,10 +226,10 @@ RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, 
       return pixels;
     }
   }
-  std::vector<std::vector<Point>> rings{polygon};
+  std::vector<std::vector<ImagePoint>> rings{polygon};
   if (region.kind == RegionSpec::Kind::Whole && !hole.empty()) rings.push_back(hole);
-  for (std::vector<Point>& ring : rings) {
-    for (Point& p : ring) {
+  for (std::vector<ImagePoint>& ring : rings) {
+    for (ImagePoint& p : ring) {
       p = stored_from_displayed(p, header.info.orientation, header.stored_width,
                                 header.stored_height);
     }

@@ -78,11 +78,8 @@ void set_displayed_size(ImageHeader& header);
 
 /// Where displayed point (x, y) lies in the stored image, for continuous coordinates (the
 /// image spans [0, width] × [0, height], pixel i covers [i, i + 1)).
-struct Point {
-  double x = 0, y = 0;
-};
-Point stored_from_displayed(const Point& displayed, int orientation, int stored_width,
-                            int stored_height);
+ImagePoint stored_from_displayed(const ImagePoint& displayed, int orientation, int stored_width,
+                                 int stored_height);
 /// The displayed pixel that stored pixel (x, y) becomes.
 void displayed_pixel(int x, int y, int orientation, int stored_width, int stored_height, int& dx,
                      int& dy);

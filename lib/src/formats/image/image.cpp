@@ -201,7 +201,7 @@ void set_displayed_size(ImageHeader& header) {
 // The eight EXIF orientations as OpenCV applies them (ApplyExifOrientation): 2 mirrors
 // horizontally, 3 rotates 180°, 4 mirrors vertically, 5 transposes, 6 rotates 90° clockwise,
 // 7 transverses, 8 rotates 90° anticlockwise.
-Point stored_from_displayed(const Point& d, int orientation, int w, int h) {
+ImagePoint stored_from_displayed(const ImagePoint& d, int orientation, int w, int h) {
   switch (orientation) {
     case 2:
       return {w - d.x, d.y};
