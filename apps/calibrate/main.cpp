@@ -12,21 +12,6 @@
 
 using namespace smpshade;
 
-namespace {
-
-// What a terminal shows of a patch.
-Record table_row(const Record& patch) {
-  Record row;
-  for (const char* key : {"patch", "name", "reference", "lab", "de00", "held_out_de00"}) {
-    if (const FieldValue* value = patch.find(key)) row.set(key, *value);
-  }
-  const FieldValue* rejected = patch.find("rejected");
-  row.set("note", rejected ? *rejected : FieldValue(std::string()));
-  return row;
-}
-
-}  // namespace
-
 int main(int argc, char** argv) {
   app::Tool tool("smp-calibrate",
                  "A ColorChecker photo to an ICC camera profile, fitted to minimise CIEDE2000");
@@ -59,13 +44,11 @@ int main(int argc, char** argv) {
 
   return tool.run(argc, argv, [&] {
     CalibrateOptions options;
-    try {
+    tool.read_arguments([&] {
       if (!model_text.empty()) options.model = parse_camera_model(model_text);
       if (!corners_text.empty()) options.corners = parse_chart_corners(corners_text);
       options.reference = chart_reference(reference_text);
-    } catch (const ArgumentError& e) {
-      throw app::UsageError(e.message());
-    }
+    });
     options.description = description;
 
     // The output is opened first, so that a folder that cannot be written fails before the
@@ -85,7 +68,7 @@ int main(int argc, char** argv) {
     {
       RecordWriter patches(std::cout, tool.format());
       for (const Record& p : calibration_patch_records(calibration)) {
-        patches.write(tool.format() == Format::Table ? table_row(p) : p);
+        patches.write(tool.format() == Format::Table ? calibration_patch_table_row(p) : p);
       }
     }
     if (tool.format() == Format::Table) {

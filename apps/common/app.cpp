@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -102,6 +103,26 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
     error(Error(e.what()));
   }
   return failed_ ? kExitFailed : kExitOk;
+}
+
+void Tool::read_arguments(const std::function<void()>& read) {
+  try {
+    read();
+  } catch (const ArgumentError& e) {
+    std::string message = e.message();
+    const std::string& field = e.field();
+    if (!field.empty() && message.compare(0, field.size(), field) == 0) {
+      std::string option = "--" + field;
+      std::replace(option.begin(), option.end(), '_', '-');
+      if (auto named = options_.find(field); named != options_.end()) option = named->second;
+      message.replace(0, field.size(), option);
+    }
+    throw UsageError(message);
+  }
+}
+
+void Tool::name_option(const std::string& field, std::string option) {
+  options_[field] = std::move(option);
 }
 
 std::unique_ptr<std::istream> open_input(const std::string& path) {

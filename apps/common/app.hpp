@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <functional>
 #include <istream>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -58,10 +59,20 @@ class Tool {
   /// exit status: 2 for usage errors, 1 when an error was reported, else 0.
   int run(int argc, char** argv, const std::function<void()>& body);
 
+  /// Runs `read`, which turns options into the library's values (parse_region(), a Measurer's
+  /// checks), with the library's ArgumentError made a usage error (exit 2) that names the
+  /// option: the field at the head of its message ("region crown: ...") becomes the option
+  /// ("--region crown: ...").
+  void read_arguments(const std::function<void()>& read);
+  /// The option a library field is given through, when it is not "--" and the field with '_'
+  /// as '-' (max_pixels: --max-pixels).
+  void name_option(const std::string& field, std::string option);
+
  private:
   std::string name_;
   CLI::App cli_;
   std::string format_name_;
+  std::map<std::string, std::string> options_;  // library field → command-line option
   bool failed_ = false;
 };
 

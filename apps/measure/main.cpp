@@ -6,23 +6,15 @@
 #include <algorithm>
 #include <cstdio>
 #include <iostream>
+#include <optional>
 
 #include "app.hpp"
+#include "smpshade/calibrate.hpp"
 #include "smpshade/measure.hpp"
 
 using namespace smpshade;
 
 namespace {
-
-// What a terminal shows: the values a technician reads, one line per record.
-Record table_row(const Record& full) {
-  Record row;
-  for (const char* key :
-       {"id", "lab", "median", "sd", "pixels", "clipped", "highlights", "coverage", "ita"}) {
-    if (const FieldValue* value = full.find(key)) row.set(key, *value);
-  }
-  return row;
-}
 
 // A one-line bar on standard error, redrawn in place; cleared before any other message.
 class ProgressBar {
@@ -94,44 +86,30 @@ int main(int argc, char** argv) {
     if (std::count(inputs.begin(), inputs.end(), "-") > 1) {
       throw app::UsageError("standard input can be read only once");
     }
-    try {
-      for (const auto& text : region_texts) options.regions.push_back(parse_region(text));
-      options.white = parse_white(white_text);
-    } catch (const ArgumentError& e) {
-      throw app::UsageError(e.message());
+    if (chart && !options.profile_path.empty()) {
+      throw app::UsageError(
+          "--chart fits a profile to each photo: it cannot be used with --profile");
     }
-    options.exclude_highlights = !keep_highlights;
-    if (chart) {
-      CalibrateOptions calibration;
-      try {
-        calibration.reference = smpshade::chart_reference(chart_reference);
-      } catch (const ArgumentError& e) {
-        throw app::UsageError(e.message());
-      }
-      options.chart = calibration;
-      options.locate_chart = chart_locator();
-    } else if (cli.count("--chart-reference") > 0) {
+    if (!chart && cli.count("--chart-reference") > 0) {
       throw app::UsageError("--chart-reference is for --chart");
     }
-    const Measurer measurer = [&] {
-      try {
-        return Measurer(options);
-      } catch (const ArgumentError& e) {
-        throw app::UsageError(e.message());
+    std::optional<Measurer> measurer;
+    tool.read_arguments([&] {
+      for (const auto& text : region_texts) options.regions.push_back(parse_region(text));
+      options.white = parse_white(white_text);
+      options.exclude_highlights = !keep_highlights;
+      if (chart) {
+        CalibrateOptions calibration;
+        calibration.reference = smpshade::chart_reference(chart_reference);
+        options.photo_profile = chart_profile_provider(std::move(calibration));
       }
-    }();
+      measurer.emplace(std::move(options));
+    });
 
-    const bool table = tool.format() == Format::Table;
-    RecordWriter writer(std::cout, tool.format(),
-                        {"id",      "source",     "region",   "white",    "lab_L",
-                         "lab_a",   "lab_b",      "median_L", "median_a", "median_b",
-                         "p10_L",   "p10_a",      "p10_b",    "p90_L",    "p90_a",
-                         "p90_b",   "sd_L",       "sd_a",     "sd_b",     "pixels",
-                         "clipped", "highlights", "coverage", "profile",  "calibration_de00",
-                         "ita",     "warnings"});
+    MeasurementWriter writer(std::cout, tool.format());
     ProgressBar bar(inputs.size() > 1 && isatty(STDERR_FILENO));
     measure_batch(
-        measurer, inputs, jobs,
+        *measurer, inputs, jobs,
         [&](std::size_t, const PhotoMeasurement* m, const Error* error) {
           bar.clear();
           if (error) {
@@ -139,14 +117,12 @@ int main(int argc, char** argv) {
             return;
           }
           for (const auto& warning : m->warnings) tool.warning(warning, Location{m->source});
-          const auto records = measurement_records(*m);
-          for (std::size_t i = 0; i < records.size(); ++i) {
-            const auto& r = m->records[i];
+          for (const RegionMeasurement& r : m->records) {
             for (std::size_t w = m->warnings.size(); w < r.warnings.size(); ++w) {
               tool.warning(r.region + ": " + r.warnings[w], Location{m->source});
             }
-            writer.write(table ? table_row(records[i]) : records[i]);
           }
+          writer.write(*m);
           std::cout.flush();  // a pipe sees each photo as soon as it is done
         },
         [&](std::size_t done, std::size_t total) { bar.draw(done, total); });

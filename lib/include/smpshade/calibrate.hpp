@@ -4,8 +4,10 @@
 /// sampled in the photo's linearised RGB, a camera RGB → XYZ (D50) model fitted to minimise
 /// CIEDE2000 against the chart's reference values, and the ICC profile that carries it.
 ///
-/// Finding the chart in a photo is OpenCV's work and stays outside this library (smp-calibrate
-/// and smp-measure link it and pass it in as a ChartLocator); here a chart is its four corners.
+/// Finding the chart in a photo is OpenCV's work (its mcc module): the library loads it on demand
+/// from a plugin, libsmpshade-chart.so, installed beside it (chart_locator()), so that neither
+/// the library nor any tool links OpenCV, and only a process that looks for a chart loads it.
+/// Here a chart is its four corners; a caller may also give them, or its own ChartLocator.
 
 #include <array>
 #include <cstdint>
@@ -18,6 +20,7 @@
 #include "smpshade/colour.hpp"
 #include "smpshade/export.hpp"
 #include "smpshade/image.hpp"
+#include "smpshade/measure.hpp"
 #include "smpshade/records.hpp"
 
 namespace smpshade {
@@ -57,7 +60,8 @@ SMPSHADE_API ChartReference chart_reference_from_cgats(const std::string& path);
 /// from the outer corner of the dark-skin patch (then bluish green's, black's and white's).
 using ChartCorners = std::array<ImagePoint, 4>;
 
-/// Parses `--corners x1,y1,x2,y2,x3,y3,x4,y4`. Throws ArgumentError saying what is wrong.
+/// Parses `x1,y1,x2,y2,x3,y3,x4,y4` (smp-calibrate's --corners). Throws ArgumentError about the
+/// field "corners" saying what is wrong.
 SMPSHADE_API ChartCorners parse_chart_corners(std::string_view text);
 
 /// Finds charts in a photo: the corners of each candidate, most likely first; none when there
@@ -154,5 +158,16 @@ SMPSHADE_API Record calibration_record(const Calibration& calibration,
 /// One record per patch: patch, name, reference, lab, de00, held_out_de00, rgb, pixels,
 /// clipped, used, rejected.
 SMPSHADE_API std::vector<Record> calibration_patch_records(const Calibration& calibration);
+
+/// What a terminal table shows of a patch record: patch, name, reference, lab, de00,
+/// held_out_de00, and a note (why it was left out of the fit).
+SMPSHADE_API Record calibration_patch_table_row(const Record& patch);
+
+/// smp-measure --chart: each photo calibrated from the ColorChecker in it as calibrate() does
+/// (with `options`; the chart found by chart_locator() unless options.corners gives it),
+/// measured with the profile fitted to it, the chart's card left out of the whole image
+/// (Calibration::card_outline()). Its records carry calibration_de00; its report is
+/// calibration_record(). A photo without a chart is an InputError naming it.
+SMPSHADE_API PhotoProfileProvider chart_profile_provider(CalibrateOptions options);
 
 }  // namespace smpshade

@@ -56,6 +56,15 @@ class SMPSHADE_API ColourManagementError : public Error {
 class SMPSHADE_API ArgumentError : public Error {
  public:
   using Error::Error;
+  /// A wrong value of `field`, an option's name as the library knows it ("region",
+  /// "max_pixels"); `message` starts with that name, so that a front end can say it its own
+  /// way (smp-measure's usage error says "--region").
+  ArgumentError(std::string message, std::string field);
+  /// The field the value was given for; "" when the error is not about one.
+  const std::string& field() const noexcept { return field_; }
+
+ private:
+  std::string field_;
 };
 
 }  // namespace smpshade

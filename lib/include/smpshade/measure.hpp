@@ -7,13 +7,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <iosfwd>
 #include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include "smpshade/calibrate.hpp"
+#include "smpshade/cms.hpp"
 #include "smpshade/colour.hpp"
 #include "smpshade/error.hpp"
 #include "smpshade/export.hpp"
@@ -41,8 +42,25 @@ struct RegionSpec {
 };
 
 /// Parses `NAME=x,y,w,h`, `NAME=poly:x1,y1,x2,y2,...` or `NAME=mask:FILE.png`; numbers may end
-/// in `%`. Throws ArgumentError saying what is wrong.
+/// in `%`. Throws ArgumentError about the field "region" saying what is wrong.
 SMPSHADE_API RegionSpec parse_region(std::string_view text);
+
+/// The profile one photo is measured with, chosen for it by a PhotoProfileProvider.
+struct PhotoProfile {
+  Profile profile;          ///< the photo's RGB profile
+  std::string description;  ///< the records' `profile` field
+  /// Left out of the whole-image region (displayed coordinates; may reach outside the image).
+  std::vector<ImagePoint> excluded;
+  std::vector<std::string> warnings;  ///< about the photo: in every record, and on stderr
+  Record record_fields;               ///< written in every record after `profile`
+  Record report;                      ///< the provider's own account of the photo
+};
+
+/// Gives each photo its own profile, from the decoded photo (`source` names it in messages):
+/// smp-measure --chart is calibrate.hpp's chart_profile_provider(). Called once per photo, on
+/// the thread measuring it, so from several threads at once in a batch.
+using PhotoProfileProvider =
+    std::function<PhotoProfile(const Image& photo, const std::string& source)>;
 
 /// How photos are measured.
 struct MeasureOptions {
@@ -53,11 +71,9 @@ struct MeasureOptions {
   std::uint64_t max_pixels = kDefaultMaxPixels;  ///< refused, before decoding, above this
   bool exclude_highlights = true;                ///< drop specular highlights (see smp-measure(1))
   bool keep_pixel_classes = false;  ///< fill PhotoMeasurement::maps (for checking; slower)
-  /// --chart: find a ColorChecker in each photo with `locate_chart`, calibrate from it as
-  /// smp-calibrate does (these options), measure with the fitted profile, and leave the chart's
-  /// card out of the whole-image region. Excludes profile_path.
-  std::optional<CalibrateOptions> chart;
-  ChartLocator locate_chart;
+  /// A profile for each photo, found in the photo itself (e.g. from a chart in it). The photo
+  /// is then decoded whole, once, and measured from memory. Excludes profile_path.
+  PhotoProfileProvider photo_profile;
 };
 
 /// What became of each pixel of a region (PhotoMeasurement::maps).
@@ -102,9 +118,10 @@ struct PhotoMeasurement {
   std::string source;   ///< the path as given ("-" for standard input)
   std::string profile;  ///< "embedded: <description>", "file: <path>", "assumed sRGB", ...
   White white = White::D50;
-  ImageInfo image;                         ///< the photo's header (no pixels)
-  std::optional<Calibration> calibration;  ///< --chart: the calibration the photo was measured with
-  std::vector<std::string> warnings;       ///< about the whole photo; also in every record
+  ImageInfo image;                       ///< the photo's header (no pixels)
+  Record profile_fields;                 ///< PhotoProfile::record_fields, in every record
+  std::optional<Record> profile_report;  ///< PhotoProfile::report, with a PhotoProfileProvider
+  std::vector<std::string> warnings;     ///< about the whole photo; also in every record
   std::vector<RegionMeasurement> records;
   std::vector<PixelClassMap> maps;  ///< with MeasureOptions::keep_pixel_classes
 };
@@ -137,9 +154,36 @@ class SMPSHADE_API Measurer {
 
 /// The Lab records of a measurement (smpshade-records(5)), fields in SPEC 2.2's order:
 /// id (source-stem/region), source, region, white, lab, median, p10, p90, sd, pixels, clipped,
-/// highlights, coverage (--split), profile, calibration_de00 (--chart: the calibration's mean
-/// ΔE00 on the chart), ita, warnings.
+/// highlights, coverage (--split), profile, the photo profile's record fields (--chart:
+/// calibration_de00, the calibration's mean ΔE00 on the chart), ita, warnings.
 SMPSHADE_API std::vector<Record> measurement_records(const PhotoMeasurement& measurement);
+
+/// The columns of measurement records in CSV and TSV, nested values flattened (lab_L, lab_a,
+/// lab_b, ...), in measurement_records()' order.
+SMPSHADE_API const std::vector<std::string>& measurement_columns();
+
+/// What a terminal table shows of a measurement record, one line each: id, lab, median, sd,
+/// pixels, clipped, highlights, coverage, ita.
+SMPSHADE_API Record measurement_table_row(const Record& record);
+
+/// Writes measurements' records in a format: JSON Lines whole, CSV and TSV in
+/// measurement_columns(), a table of measurement_table_row()s.
+class SMPSHADE_API MeasurementWriter {
+ public:
+  MeasurementWriter(std::ostream& out, Format format);
+  ~MeasurementWriter();
+  MeasurementWriter(const MeasurementWriter&) = delete;
+  MeasurementWriter& operator=(const MeasurementWriter&) = delete;
+
+  /// Writes the records of one photo.
+  void write(const PhotoMeasurement& measurement);
+  /// Writes what is buffered (the table) and flushes.
+  void finish();
+
+ private:
+  RecordWriter writer_;
+  bool table_;
+};
 
 /// Called with each photo's outcome in input order: its measurement, or the error that stopped
 /// it (exactly one of the two is non-null).

@@ -244,12 +244,14 @@ ChartCorners parse_chart_corners(std::string_view text) {
     values.push_back(*v);
   }
   if (values.size() != 8) {
-    throw ArgumentError("--corners takes 8 numbers x1,y1,...,x4,y4, not " +
-                        std::to_string(values.size()));
+    throw ArgumentError(
+        "corners takes 8 numbers x1,y1,...,x4,y4, not " + std::to_string(values.size()), "corners");
   }
   ChartCorners corners;
   for (std::size_t i = 0; i < 4; ++i) corners[i] = {values[2 * i], values[2 * i + 1]};
-  if (quad_area(corners) < 1) throw ArgumentError("--corners: the four corners enclose no area");
+  if (quad_area(corners) < 1) {
+    throw ArgumentError("corners: the four corners enclose no area", "corners");
+  }
   return corners;
 }
 
@@ -544,6 +546,16 @@ Record calibration_record(const Calibration& c, const std::string& profile_path)
   r.set("patches", calibration_patch_records(c));
   r.set("warnings", c.warnings);
   return r;
+}
+
+Record calibration_patch_table_row(const Record& patch) {
+  Record row;
+  for (const char* key : {"patch", "name", "reference", "lab", "de00", "held_out_de00"}) {
+    if (const FieldValue* value = patch.find(key)) row.set(key, *value);
+  }
+  const FieldValue* rejected = patch.find("rejected");
+  row.set("note", rejected ? *rejected : FieldValue(std::string()));
+  return row;
 }
 
 std::vector<Record> calibration_patch_records(const Calibration& c) {

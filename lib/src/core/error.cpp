@@ -23,4 +23,7 @@ Error::Error(std::string message, Location where)
       where_(std::move(where)),
       message_(std::move(message)) {}
 
+ArgumentError::ArgumentError(std::string message, std::string field)
+    : Error(std::move(message)), field_(std::move(field)) {}
+
 }  // namespace smpshade

@@ -437,6 +437,336 @@ std::string profile_key(const std::vector<unsigned char>& bytes) {
 
 using namespace detail;
 
+namespace detail {
+namespace {
+
+// Where a photo's rows come from: its file's bytes, decoded as they are measured, or a photo
+// already decoded whole (for a PhotoProfileProvider), served again in stored order.
+struct PhotoSource {
+  const unsigned char* data = nullptr;
+  std::size_t size = 0;
+  const Image* decoded = nullptr;
+
+  std::unique_ptr<ImageDecoder> open(const std::string& name, std::uint64_t max_pixels) const {
+    return decoded ? open_decoded(*decoded) : open_image(data, size, name, max_pixels);
+  }
+};
+
+// The photo's colour: its tables, and what the chosen profile leaves out of the whole image.
+struct ChosenProfile {
+  std::shared_ptr<const PixelColour> colour;
+  std::vector<ImagePoint> excluded;
+};
+
+// A kept image (pass one with --split or pixel classes): every stored row, `stride` bytes apart.
+struct KeptRows {
+  std::vector<unsigned char> storage;
+  std::size_t stride = 0;
+};
+
+// Warnings about the file itself: an unknown camera's JPEG, a name that says another format.
+void add_file_warnings(const ImageHeader& header, const std::string& name, bool profile_given,
+                       PhotoMeasurement& result) {
+  if (!profile_given && header.info.format == ImageFormat::Jpeg && header.info.camera.empty()) {
+    result.warnings.push_back(
+        "8-bit JPEG from an unknown camera (no EXIF make or model): its tone curve and white "
+        "balance are unknown; a profile from smp-calibrate fixes both");
+  }
+  const std::string extension = file_extension(name);
+  if (!extension.empty() && !extension_matches(extension, header.info.format)) {
+    result.warnings.push_back(std::string(image_format_name(header.info.format)) +
+                              " data in a file named ." + extension);
+  }
+}
+
+// Where each band's sample pixels go in RegionWork::sample: the sample grid positions of its
+// rows, summed band by band.
+void plan_sample(RegionWork& w, const ImageHeader& header) {
+  const int bands = (header.stored_height + kBandRows - 1) / kBandRows;
+  w.band_start.assign(static_cast<std::size_t>(bands) + 1, 0);
+  for (int y = 0; y < header.stored_height; y += w.stride) {
+    std::size_t n = 0;
+    for (const Span* span = w.pixels.begin(y); span != w.pixels.end(y); ++span) {
+      const int first = (span->x0 + w.stride - 1) / w.stride, last = (span->x1 - 1) / w.stride;
+      if (last >= first) n += static_cast<std::size_t>(last - first + 1);
+    }
+    w.band_start[static_cast<std::size_t>(y / kBandRows) + 1] += n;
+  }
+  for (std::size_t b = 0; b < static_cast<std::size_t>(bands); ++b) {
+    w.band_start[b + 1] += w.band_start[b];
+  }
+  w.sample.resize(w.band_start.back());
+}
+
+// The streaming pass's per-thread parts: the exclusion grids, the code counts, and when the
+// candidate gate is set (never with `full_grid`).
+void plan_stream(RegionWork& w, const PixelColour& colour, int threads, bool full_grid) {
+  for (int k = 0; k < (threads > 1 ? 2 : 1); ++k) {
+    w.parts[k].grid = std::make_unique<ExclusionGrid>();
+    if (colour.separable()) {
+      const std::size_t copies = colour.bits() == 16 ? 1 : kCountCopies;
+      w.parts[k].code_counts.assign(copies * 3 * colour.codes(), 0);
+    }
+  }
+  const std::uint64_t expected = w.pixels.count / (static_cast<std::uint64_t>(w.stride) * w.stride);
+  // With two threads the calling thread sees about half of the early sample.
+  w.bound_after =
+      full_grid ? UINT64_MAX : std::max<std::uint64_t>(2000, expected / (threads > 1 ? 16 : 8));
+}
+
+// Pass one: decode, and stream (every pixel counted) or sample (a kept image) as rows arrive.
+void pass_one(ImageDecoder& decoder, std::vector<RegionWork>& work, const PixelColour& colour,
+              int threads, bool keep_image, KeptRows& kept) {
+  const bool wide = decoder.bits() == 16;
+  const std::size_t& stride = kept.stride;
+  decode_bands(decoder, threads, keep_image, kept.storage, kept.stride,
+               [&](const unsigned char* band, int b, int first_row, int rows, int worker) {
+                 for (RegionWork& w : work) {
+                   PassOnePart& part = w.parts[worker];
+                   SamplePixel* sample =
+                       w.sample.data() + w.band_start[static_cast<std::size_t>(b)];
+                   const float gate = w.gate.load(std::memory_order_relaxed);
+                   for (int r = 0; r < rows; ++r) {
+                     const unsigned char* row = band + stride * static_cast<std::size_t>(r);
+                     const int y = first_row + r;
+                     if (wide) {
+                       const auto* samples = reinterpret_cast<const std::uint16_t*>(row);
+                       keep_image ? sample_row(w, part, sample, colour, samples, y)
+                                  : stream_row(w, part, sample, colour, samples, y, gate);
+                     } else {
+                       keep_image ? sample_row(w, part, sample, colour, row, y)
+                                  : stream_row(w, part, sample, colour, row, y, gate);
+                     }
+                   }
+                   if (!keep_image && worker == 0) maybe_set_candidate_bound(w);
+                 }
+               });
+}
+
+// After pass one: the two threads' histograms added up, and the sample in row order without
+// the clipped positions.
+void merge_pass_one(std::vector<RegionWork>& work) {
+  for (RegionWork& w : work) {
+    w.sample.erase(std::remove_if(w.sample.begin(), w.sample.end(),
+                                  [](const SamplePixel& p) { return p.l_bin == kNoSample; }),
+                   w.sample.end());
+    for (const PassOnePart& part : w.parts) {
+      for (std::size_t i = 0; i < w.histograms.l.size(); ++i)
+        w.histograms.l[i] += part.histograms.l[i];
+      for (std::size_t i = 0; i < w.histograms.a.size(); ++i)
+        w.histograms.a[i] += part.histograms.a[i];
+      for (std::size_t i = 0; i < w.histograms.b.size(); ++i)
+        w.histograms.b[i] += part.histograms.b[i];
+      for (std::size_t i = 0; i < w.histograms.w.size(); ++i)
+        w.histograms.w[i] += part.histograms.w[i];
+      w.histograms.n += part.histograms.n;
+    }
+  }
+}
+
+// Pass two (kept image): every pixel classified, rows shared among the threads.
+std::vector<PassTwoSums> pass_two(std::vector<RegionWork>& work, const PixelColour& colour,
+                                  const KeptRows& kept, const ImageHeader& header, int threads,
+                                  bool split) {
+  const bool wide = header.info.bits == 16;
+  const int height = header.stored_height;
+  const int parts = std::min(threads, height);
+  std::vector<std::vector<PassTwoSums>> partial(static_cast<std::size_t>(parts),
+                                                std::vector<PassTwoSums>(work.size()));
+  auto run = [&](int part) {
+    const int y0 = static_cast<int>(static_cast<long long>(height) * part / parts);
+    const int y1 = static_cast<int>(static_cast<long long>(height) * (part + 1) / parts);
+    for (int y = y0; y < y1; ++y) {
+      const unsigned char* row = kept.storage.data() + kept.stride * static_cast<std::size_t>(y);
+      for (std::size_t i = 0; i < work.size(); ++i) {
+        PassTwoSums& s = partial[static_cast<std::size_t>(part)][i];
+        if (wide) {
+          classify_row(work[i], s, colour, reinterpret_cast<const std::uint16_t*>(row), y, header,
+                       split);
+        } else {
+          classify_row(work[i], s, colour, row, y, header, split);
+        }
+      }
+    }
+  };
+  std::vector<std::thread> helpers;
+  std::exception_ptr failure;
+  std::mutex failure_mutex;
+  for (int part = 1; part < parts; ++part) {
+    helpers.emplace_back([&, part] {
+      try {
+        run(part);
+      } catch (...) {
+        std::lock_guard<std::mutex> lock(failure_mutex);
+        failure = std::current_exception();
+      }
+    });
+  }
+  try {
+    run(0);
+  } catch (...) {
+    std::lock_guard<std::mutex> lock(failure_mutex);
+    failure = std::current_exception();
+  }
+  for (std::thread& helper : helpers) helper.join();
+  if (failure) std::rethrow_exception(failure);
+  std::vector<PassTwoSums> sums(work.size());
+  for (const auto& part : partial) {
+    for (std::size_t i = 0; i < work.size(); ++i) sums[i].add(part[i]);
+  }
+  return sums;
+}
+
+// The exact sum of t over a part's unclipped pixels, from its code counts (separable profiles).
+void add_code_counts(const PassOnePart& part, const PixelColour& colour, XyzSum& total) {
+  const std::size_t codes = colour.codes();
+  const std::size_t copies = part.code_counts.size() / (3 * codes);
+  for (std::size_t copy = 0; copy < copies; ++copy) {
+    for (int c = 0; c < 3; ++c) {
+      const FixedT* table = colour.fixed_table(c);
+      const std::uint32_t* counts =
+          part.code_counts.data() + (copy * 3 + static_cast<std::size_t>(c)) * codes;
+      for (std::size_t v = 0; v < codes; ++v) {
+        if (counts[v] == 0) continue;
+        const auto n = static_cast<std::int64_t>(counts[v]);
+        total.x += n * table[v].xy[0];
+        total.y += n * table[v].xy[1];
+        total.z += n * table[v].zn[0];
+        total.n += static_cast<std::uint64_t>(n * table[v].zn[1]);
+      }
+    }
+  }
+}
+
+// The streamed image's sums: every pixel's from the code counts, the highlights' from the
+// exclusion grid. False when a rule reaches below the candidate gate: the grid holds every
+// pixel of the cells at or above it only, so the photo must be measured again with every pixel
+// in the grid.
+bool stream_sums(std::vector<RegionWork>& work, const PixelColour& colour,
+                 std::vector<PassTwoSums>& sums) {
+  sums.assign(work.size(), PassTwoSums{});
+  for (std::size_t i = 0; i < work.size(); ++i) {
+    RegionWork& w = work[i];
+    if (w.highlights.active && w.highlights.min_l_bin < w.candidate_bin) return false;
+    XyzSum total;
+    XyzSum kept_candidates;
+    for (const PassOnePart& part : w.parts) {
+      sums[i].clipped += part.clipped;
+      total.add(part.total);
+      if (part.grid) part.grid->totals(w.highlights, kept_candidates, sums[i].highlight);
+      if (colour.separable()) add_code_counts(part, colour, total);
+    }
+    sums[i].measured = total;
+    sums[i].measured.n -= sums[i].highlight.n;
+    sums[i].measured.x -= sums[i].highlight.x;
+    sums[i].measured.y -= sums[i].highlight.y;
+    sums[i].measured.z -= sums[i].highlight.z;
+    for (PassOnePart& part : w.parts) part.grid.reset();
+  }
+  return true;
+}
+
+// One record's statistics and warnings; InputError when nothing is left to measure.
+RegionMeasurement region_record(const std::string& record_name, const RegionWork& w,
+                                const PassTwoSums& s, const XyzSum& measured,
+                                const XyzSum& excluded, const SampleStats& stats, const Xyz& white,
+                                const PhotoMeasurement& photo) {
+  if (measured.n == 0) {
+    throw InputError("region '" + record_name + "': no pixel is left to measure (" +
+                         std::to_string(s.clipped) + " of " + std::to_string(w.pixels.count) +
+                         " clipped, " + std::to_string(excluded.n) + " highlights)",
+                     Location{photo.source});
+  }
+  const double clipped_share = static_cast<double>(s.clipped) / static_cast<double>(w.pixels.count);
+  RegionMeasurement m;
+  m.region = record_name;
+  m.lab = measured.mean_lab(white);
+  m.median = stats.median, m.p10 = stats.p10, m.p90 = stats.p90, m.sd = stats.sd;
+  m.pixels = measured.n;
+  m.clipped = clipped_share;
+  m.highlights = static_cast<double>(excluded.n) / static_cast<double>(measured.n + excluded.n);
+  m.ita = ita_degrees(m.lab);
+  m.warnings = photo.warnings;
+  if (m.pixels < 500) m.warnings.push_back("only " + std::to_string(m.pixels) + " pixels measured");
+  if (clipped_share > 0.02) {
+    m.warnings.push_back(percent_text(clipped_share) +
+                         " of the region is clipped (a channel at its top value): overexposed");
+  }
+  if (m.highlights > 0.10) {
+    m.warnings.push_back(percent_text(m.highlights) + " excluded as specular highlights");
+  }
+  return m;
+}
+
+// A region without --split: one record, its highlights left out of the sample's statistics.
+RegionMeasurement whole_region_record(RegionWork& w, const PassTwoSums& s, const Xyz& white,
+                                      const PhotoMeasurement& photo) {
+  auto keep = [&](const SamplePixel& p) { return !w.highlights.excludes(p); };
+  if (w.highlights.active && w.highlights.min_l_bin < kLBins) {
+    for (const SamplePixel& p : w.sample) {
+      if (!keep(p)) w.histograms.remove(p);
+    }
+  }
+  const SampleStats stats = sample_stats(w.sample, w.histograms, keep);
+  return region_record(w.spec->name, w, s, s.measured, s.highlight, stats, white, photo);
+}
+
+// A region with --split: its hair record, then its scalp record.
+void split_region_records(const RegionWork& w, const PassTwoSums& s, const Xyz& white,
+                          const ImageHeader& header, PhotoMeasurement& photo) {
+  SampleHistograms histograms[2];
+  for (const SamplePixel& p : w.sample) {
+    bool in_hair = false;
+    const PixelClass cls = w.split.classify(p, in_hair);
+    if (cls == PixelClass::Hair || cls == PixelClass::Scalp) {
+      histograms[cls == PixelClass::Hair ? 0 : 1].add(p);
+    }
+  }
+  SampleStats kept[2];
+  for (int k = 0; k < 2; ++k) {
+    const PixelClass wanted = k == 0 ? PixelClass::Hair : PixelClass::Scalp;
+    kept[k] = sample_stats(w.sample, histograms[k], [&](const SamplePixel& p) {
+      bool in_hair = false;
+      return w.split.classify(p, in_hair) == wanted;
+    });
+  }
+  const std::string& region = w.spec->name;
+  const std::string prefix = w.spec->kind == RegionSpec::Kind::Whole ? "" : region + "/";
+  const double unclipped = static_cast<double>(w.pixels.count) - static_cast<double>(s.clipped);
+  const XyzSum* parts[2][2] = {{&s.hair, &s.hair_highlight}, {&s.scalp, &s.scalp_highlight}};
+  for (int k = 0; k < 2; ++k) {
+    RegionMeasurement m = region_record(prefix + (k == 0 ? "hair" : "scalp"), w, s, *parts[k][0],
+                                        *parts[k][1], kept[k], white, photo);
+    m.coverage = (static_cast<double>(parts[k][0]->n + parts[k][1]->n) +
+                  0.5 * static_cast<double>(s.mixed.n)) /
+                 unclipped;
+    const double hair_width = s.hair_runs ? static_cast<double>(s.hair.n) / s.hair_runs : 0;
+    if (k == 0 && !header.info.chroma_sampling.empty() && header.info.chroma_sampling != "4:4:4" &&
+        hair_width < 16) {
+      char text[260];
+      std::snprintf(text, sizeof text,
+                    "%s JPEG: colour is stored at lower resolution than lightness, and hairs "
+                    "here are about %.0f pixels wide, so the hair's a* and b* lean toward the "
+                    "scalp's; for hair colour use 4:4:4 JPEG, PNG or TIFF",
+                    header.info.chroma_sampling.c_str(), hair_width);
+      m.warnings.push_back(text);
+    }
+    if (!w.split.distinct) {
+      char text[160];
+      std::snprintf(text, sizeof text,
+                    "hair and scalp are not distinct (%.1f dE00 apart): one population cut "
+                    "in two",
+                    ciede2000({w.split.hair.l, w.split.hair.a, w.split.hair.b},
+                              {w.split.scalp.l, w.split.scalp.a, w.split.scalp.b}));
+      m.warnings.push_back(text);
+    }
+    photo.records.push_back(std::move(m));
+  }
+}
+
+}  // namespace
+}  // namespace detail
+
 struct Measurer::Impl {
   MeasureOptions options;
   std::optional<Profile> file_profile;
@@ -456,13 +786,22 @@ struct Measurer::Impl {
     return colours.emplace(full_key, std::move(built)).first->second;
   }
 
-  /// A photo: with --chart, calibrated from its chart first (once, whatever measure() needs).
+  /// A photo: with a PhotoProfileProvider, decoded whole once, given its profile, and measured
+  /// from the decoded pixels; else measured as it is decoded.
   PhotoMeasurement measure_photo(const unsigned char* data, std::size_t size,
                                  const std::string& name, int threads) const;
-  /// `chart`: the photo's calibration with --chart. `full_grid`: every pixel into the
+  /// `photo_profile`: the provider's profile for this photo. `full_grid`: every pixel into the
   /// exclusion grid (the rare second try, see RegionWork).
-  PhotoMeasurement measure(const unsigned char* data, std::size_t size, const std::string& name,
-                           int threads, const Calibration* chart, bool full_grid = false) const;
+  PhotoMeasurement measure(const PhotoSource& source, const std::string& name, int threads,
+                           const PhotoProfile* photo_profile, bool full_grid = false) const;
+  /// The profile (SPEC 2.3): the provider's, else --profile, else embedded, else sRGB. Fills
+  /// the record's profile field and its warnings.
+  ChosenProfile choose_profile(const ImageHeader& header, const std::string& name,
+                               const PhotoProfile* photo_profile, PhotoMeasurement& result) const;
+  /// The regions in stored coordinates, each with its sample plan and pass-one parts.
+  std::vector<RegionWork> plan_regions(const ImageHeader& header, const std::string& name,
+                                       const ChosenProfile& chosen, int threads, bool keep_image,
+                                       bool full_grid) const;
 };
 
 Measurer::Measurer(MeasureOptions options) : impl_(std::make_unique<Impl>()) {
@@ -471,19 +810,18 @@ Measurer::Measurer(MeasureOptions options) : impl_(std::make_unique<Impl>()) {
   std::vector<std::string> names;
   for (const RegionSpec& region : o.regions) {
     if (std::find(names.begin(), names.end(), region.name) != names.end()) {
-      throw ArgumentError("--region " + region.name + " is given twice");
+      throw ArgumentError("region " + region.name + " is given twice", "region");
     }
     names.push_back(region.name);
     if (region.kind == RegionSpec::Kind::Mask && !impl_->masks.count(region.mask_path)) {
       impl_->masks.emplace(region.mask_path, load_mask(region.mask_path));
     }
   }
-  if (o.max_pixels == 0) throw ArgumentError("--max-pixels must be positive");
-  if (o.chart && !o.profile_path.empty()) {
-    throw ArgumentError("--chart fits a profile to each photo: it cannot be used with --profile");
-  }
-  if (o.chart && !o.locate_chart && !o.chart->corners) {
-    throw ArgumentError("--chart needs a way to find the chart");
+  if (o.max_pixels == 0) throw ArgumentError("max_pixels must be positive", "max_pixels");
+  if (o.photo_profile && !o.profile_path.empty()) {
+    throw ArgumentError(
+        "photo_profile gives each photo its own profile: it cannot be used with profile_path",
+        "photo_profile");
   }
   if (!o.profile_path.empty()) {
     Profile profile = Profile::from_file(o.profile_path);
@@ -512,179 +850,105 @@ PhotoMeasurement Measurer::measure_memory(const void* data, std::size_t size,
 
 PhotoMeasurement Measurer::Impl::measure_photo(const unsigned char* data, std::size_t size,
                                                const std::string& name, int threads) const {
-  if (!options.chart) return measure(data, size, name, threads, nullptr);
-  // The chart is found on the whole decoded photo; the measurement decodes it again as a
-  // stream, which costs a second decode but keeps one measuring path for every photo.
-  const Calibration chart = calibrate(decode_image(data, size, name, options.max_pixels), name,
-                                      *options.chart, options.locate_chart);
-  return measure(data, size, name, threads, &chart);
+  if (!options.photo_profile)
+    return measure(PhotoSource{data, size, nullptr}, name, threads, nullptr);
+  // The provider sees the whole photo (a chart is found on it), and the measurement reads the
+  // same pixels again from memory: the photo is decoded once.
+  const Image photo = decode_image(data, size, name, options.max_pixels);
+  const PhotoProfile profile = options.photo_profile(photo, name);
+  return measure(PhotoSource{nullptr, 0, &photo}, name, threads, &profile);
 }
 
-PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t size,
-                                         const std::string& name, int threads,
-                                         const Calibration* chart, bool full_grid) const {
-  threads = std::max(1, threads);
-  auto decoder = open_image(data, size, name, options.max_pixels);
-  const ImageHeader header = decoder->header();  // a copy: the decoder goes before pass two
-  PhotoMeasurement result;
-  result.source = name;
-  result.white = options.white;
-  result.image = header.info;
-
-  // The profile: --chart's, else --profile, else embedded, else sRGB (SPEC 2.3).
-  std::optional<Profile> embedded;
-  const Profile* profile = nullptr;
-  std::string key;
-  std::vector<ImagePoint> chart_card;
-  if (chart) {
-    result.calibration = *chart;
-    const Calibration& c = *chart;
-    embedded.emplace(Profile::from_memory(c.icc.data(), c.icc.size(), name + " (chart profile)"));
-    profile = &*embedded;
-    result.profile = "chart: " + std::string(camera_model_name(c.model.kind)) +
-                     " fitted to the ColorChecker in the photo";
-    for (const std::string& w : c.warnings) result.warnings.push_back("chart: " + w);
-    chart_card = c.card_outline();
-  } else if (file_profile) {
-    profile = &*file_profile;
-    key = "file:" + options.profile_path;
+ChosenProfile Measurer::Impl::choose_profile(const ImageHeader& header, const std::string& name,
+                                             const PhotoProfile* photo_profile,
+                                             PhotoMeasurement& result) const {
+  ChosenProfile chosen;
+  if (photo_profile) {
+    // A photo's own profile is built here, not kept in the cache.
+    chosen.colour = std::make_shared<const PixelColour>(photo_profile->profile, header.info.bits,
+                                                        options.white);
+    chosen.excluded = photo_profile->excluded;
+    result.profile = photo_profile->description;
+    result.profile_fields = photo_profile->record_fields;
+    result.profile_report = photo_profile->report;
+    for (const std::string& w : photo_profile->warnings) result.warnings.push_back(w);
+    return chosen;
+  }
+  if (file_profile) {
+    chosen.colour = colour("file:" + options.profile_path, *file_profile, header.info.bits);
     result.profile = "file: " + options.profile_path;
-  } else if (!header.info.icc_profile.empty()) {
-    embedded.emplace(Profile::from_memory(header.info.icc_profile.data(),
-                                          header.info.icc_profile.size(),
-                                          name + " (embedded ICC profile)"));
-    if (!embedded->is_rgb()) {
+    return chosen;
+  }
+  if (!header.info.icc_profile.empty()) {
+    const Profile embedded =
+        Profile::from_memory(header.info.icc_profile.data(), header.info.icc_profile.size(),
+                             name + " (embedded ICC profile)");
+    if (!embedded.is_rgb()) {
       throw InputError("the embedded ICC profile is not an RGB profile; give --profile",
                        Location{name});
     }
-    profile = &*embedded;
-    key = profile_key(header.info.icc_profile);
-    const std::string description = embedded->description();
+    chosen.colour = colour(profile_key(header.info.icc_profile), embedded, header.info.bits);
+    const std::string description = embedded.description();
     result.profile = "embedded: " + (description.empty() ? "(no description)" : description);
+    return chosen;
+  }
+  chosen.colour = colour("srgb", Profile::srgb(), header.info.bits);
+  if (header.info.srgb_chunk) {
+    result.profile = "embedded: sRGB (PNG sRGB chunk)";
   } else {
-    embedded.emplace(Profile::srgb());
-    profile = &*embedded;
-    key = "srgb";
-    if (header.info.srgb_chunk) {
-      result.profile = "embedded: sRGB (PNG sRGB chunk)";
-    } else {
-      result.profile = "assumed sRGB";
-      result.warnings.push_back("no ICC profile: assumed sRGB");
-    }
+    result.profile = "assumed sRGB";
+    result.warnings.push_back("no ICC profile: assumed sRGB");
   }
-  if (!file_profile && !chart && header.info.format == ImageFormat::Jpeg &&
-      header.info.camera.empty()) {
-    result.warnings.push_back(
-        "8-bit JPEG from an unknown camera (no EXIF make or model): its tone curve and white "
-        "balance are unknown; a profile from smp-calibrate fixes both");
-  }
-  const std::string extension = file_extension(name);
-  if (!extension.empty() && !extension_matches(extension, header.info.format)) {
-    result.warnings.push_back(std::string(image_format_name(header.info.format)) +
-                              " data in a file named ." + extension);
-  }
-  // A chart's profile is this photo's alone: built here, not kept in the cache.
-  const std::shared_ptr<const PixelColour> colour_ptr =
-      chart ? std::make_shared<const PixelColour>(*profile, header.info.bits, options.white)
-            : colour(key, *profile, header.info.bits);
-  const PixelColour& colour = *colour_ptr;
+  return chosen;
+}
 
-  // Regions in stored coordinates.
+std::vector<RegionWork> Measurer::Impl::plan_regions(const ImageHeader& header,
+                                                     const std::string& name,
+                                                     const ChosenProfile& chosen, int threads,
+                                                     bool keep_image, bool full_grid) const {
   static const RegionSpec kWhole{};
   std::vector<const RegionSpec*> specs;
   for (const RegionSpec& r : options.regions) specs.push_back(&r);
   if (specs.empty()) specs.push_back(&kWhole);
   std::vector<RegionWork> work(specs.size());
-  const bool keep_image = options.split || options.keep_pixel_classes;
   for (std::size_t i = 0; i < specs.size(); ++i) {
     RegionWork& w = work[i];
     w.spec = specs[i];
     const Mask* mask = nullptr;
     if (specs[i]->kind == RegionSpec::Kind::Mask) mask = &masks.at(specs[i]->mask_path);
-    w.pixels = region_pixels(*specs[i], header, mask, name, chart_card);
+    w.pixels = region_pixels(*specs[i], header, mask, name, chosen.excluded);
     w.stride = sample_stride(w.pixels.count);
-    // Where each band's sample pixels go: the sample grid positions of its rows.
-    const int bands = (header.stored_height + kBandRows - 1) / kBandRows;
-    w.band_start.assign(static_cast<std::size_t>(bands) + 1, 0);
-    for (int y = 0; y < header.stored_height; y += w.stride) {
-      std::size_t n = 0;
-      for (const Span* span = w.pixels.begin(y); span != w.pixels.end(y); ++span) {
-        const int first = (span->x0 + w.stride - 1) / w.stride, last = (span->x1 - 1) / w.stride;
-        if (last >= first) n += static_cast<std::size_t>(last - first + 1);
-      }
-      w.band_start[static_cast<std::size_t>(y / kBandRows) + 1] += n;
-    }
-    for (std::size_t b = 0; b < static_cast<std::size_t>(bands); ++b) {
-      w.band_start[b + 1] += w.band_start[b];
-    }
-    w.sample.resize(w.band_start.back());
-    if (!keep_image) {
-      for (int k = 0; k < (threads > 1 ? 2 : 1); ++k) {
-        w.parts[k].grid = std::make_unique<ExclusionGrid>();
-        if (colour.separable()) {
-          const std::size_t copies = colour.bits() == 16 ? 1 : kCountCopies;
-          w.parts[k].code_counts.assign(copies * 3 * colour.codes(), 0);
-        }
-      }
-      const std::uint64_t expected =
-          w.pixels.count / (static_cast<std::uint64_t>(w.stride) * w.stride);
-      // With two threads the calling thread sees about half of the early sample.
-      w.bound_after =
-          full_grid ? UINT64_MAX : std::max<std::uint64_t>(2000, expected / (threads > 1 ? 16 : 8));
-    }
+    plan_sample(w, header);
+    if (!keep_image) plan_stream(w, *chosen.colour, threads, full_grid);
     if (options.keep_pixel_classes) {
       w.classes.assign(static_cast<std::size_t>(header.info.width) *
                            static_cast<std::size_t>(header.info.height),
                        PixelClass::Outside);
     }
   }
+  return work;
+}
 
-  // Pass one: decode, and stream or sample as rows arrive.
-  const bool wide = header.info.bits == 16;
-  std::vector<unsigned char> storage;
-  std::size_t stride = 0;
-  decode_bands(*decoder, threads, keep_image, storage, stride,
-               [&](const unsigned char* band, int b, int first_row, int rows, int worker) {
-                 for (RegionWork& w : work) {
-                   PassOnePart& part = w.parts[worker];
-                   SamplePixel* sample =
-                       w.sample.data() + w.band_start[static_cast<std::size_t>(b)];
-                   const float gate = w.gate.load(std::memory_order_relaxed);
-                   for (int r = 0; r < rows; ++r) {
-                     const unsigned char* row = band + stride * static_cast<std::size_t>(r);
-                     const int y = first_row + r;
-                     if (wide) {
-                       const auto* samples = reinterpret_cast<const std::uint16_t*>(row);
-                       keep_image ? sample_row(w, part, sample, colour, samples, y)
-                                  : stream_row(w, part, sample, colour, samples, y, gate);
-                     } else {
-                       keep_image ? sample_row(w, part, sample, colour, row, y)
-                                  : stream_row(w, part, sample, colour, row, y, gate);
-                     }
-                   }
-                   if (!keep_image && worker == 0) maybe_set_candidate_bound(w);
-                 }
-               });
+PhotoMeasurement Measurer::Impl::measure(const PhotoSource& source, const std::string& name,
+                                         int threads, const PhotoProfile* photo_profile,
+                                         bool full_grid) const {
+  threads = std::max(1, threads);
+  auto decoder = source.open(name, options.max_pixels);
+  const ImageHeader header = decoder->header();  // a copy: the decoder goes before pass two
+  PhotoMeasurement result;
+  result.source = name;
+  result.white = options.white;
+  result.image = header.info;
+  const ChosenProfile chosen = choose_profile(header, name, photo_profile, result);
+  add_file_warnings(header, name, file_profile || photo_profile, result);
+  const PixelColour& colour = *chosen.colour;
+
+  const bool keep_image = options.split || options.keep_pixel_classes;
+  std::vector<RegionWork> work = plan_regions(header, name, chosen, threads, keep_image, full_grid);
+  KeptRows kept;
+  pass_one(*decoder, work, colour, threads, keep_image, kept);
   decoder.reset();
-  // The two threads' parts, and the sample in row order.
-  for (RegionWork& w : work) {
-    w.sample.erase(std::remove_if(w.sample.begin(), w.sample.end(),
-                                  [](const SamplePixel& p) { return p.l_bin == kNoSample; }),
-                   w.sample.end());
-    for (const PassOnePart& part : w.parts) {
-      for (std::size_t i = 0; i < w.histograms.l.size(); ++i)
-        w.histograms.l[i] += part.histograms.l[i];
-      for (std::size_t i = 0; i < w.histograms.a.size(); ++i)
-        w.histograms.a[i] += part.histograms.a[i];
-      for (std::size_t i = 0; i < w.histograms.b.size(); ++i)
-        w.histograms.b[i] += part.histograms.b[i];
-      for (std::size_t i = 0; i < w.histograms.w.size(); ++i)
-        w.histograms.w[i] += part.histograms.w[i];
-      w.histograms.n += part.histograms.n;
-    }
-  }
-
-  // The rules, from the samples.
+  merge_pass_one(work);
   for (RegionWork& w : work) {
     if (options.split) {
       w.split = split_rule(w.sample, options.exclude_highlights);
@@ -692,196 +956,27 @@ PhotoMeasurement Measurer::Impl::measure(const unsigned char* data, std::size_t 
       w.highlights = highlight_rule(w.histograms);
     }
   }
-
-  // Pass two (kept image): every pixel classified, rows shared among the threads.
-  std::vector<PassTwoSums> sums(work.size());
+  std::vector<PassTwoSums> sums;
   if (keep_image) {
-    const int height = header.stored_height;
-    const int parts = std::min(threads, height);
-    std::vector<std::vector<PassTwoSums>> partial(static_cast<std::size_t>(parts),
-                                                  std::vector<PassTwoSums>(work.size()));
-    auto run = [&](int part) {
-      const int y0 = static_cast<int>(static_cast<long long>(height) * part / parts);
-      const int y1 = static_cast<int>(static_cast<long long>(height) * (part + 1) / parts);
-      for (int y = y0; y < y1; ++y) {
-        const unsigned char* row = storage.data() + stride * static_cast<std::size_t>(y);
-        for (std::size_t i = 0; i < work.size(); ++i) {
-          PassTwoSums& s = partial[static_cast<std::size_t>(part)][i];
-          if (wide) {
-            classify_row(work[i], s, colour, reinterpret_cast<const std::uint16_t*>(row), y, header,
-                         options.split);
-          } else {
-            classify_row(work[i], s, colour, row, y, header, options.split);
-          }
-        }
-      }
-    };
-    std::vector<std::thread> helpers;
-    std::exception_ptr failure;
-    std::mutex failure_mutex;
-    for (int part = 1; part < parts; ++part) {
-      helpers.emplace_back([&, part] {
-        try {
-          run(part);
-        } catch (...) {
-          std::lock_guard<std::mutex> lock(failure_mutex);
-          failure = std::current_exception();
-        }
-      });
-    }
-    try {
-      run(0);
-    } catch (...) {
-      std::lock_guard<std::mutex> lock(failure_mutex);
-      failure = std::current_exception();
-    }
-    for (std::thread& helper : helpers) helper.join();
-    if (failure) std::rethrow_exception(failure);
-    for (const auto& part : partial) {
-      for (std::size_t i = 0; i < work.size(); ++i) sums[i].add(part[i]);
-    }
-  } else {
-    for (std::size_t i = 0; i < work.size(); ++i) {
-      RegionWork& w = work[i];
-      // The grid holds every pixel of the cells at or above the candidate bound: if the rule
-      // reaches below it, the pass must be made again with every pixel in the grid.
-      if (w.highlights.active && w.highlights.min_l_bin < w.candidate_bin) {
-        if (full_grid)
-          throw Error("internal error: highlight rule below the full grid", Location{name});
-        return measure(data, size, name, threads, chart, true);
-      }
-      XyzSum total;
-      XyzSum kept_candidates;
-      for (const PassOnePart& part : w.parts) {
-        sums[i].clipped += part.clipped;
-        total.add(part.total);
-        if (part.grid) part.grid->totals(w.highlights, kept_candidates, sums[i].highlight);
-        if (!colour.separable()) continue;
-        const std::size_t codes = colour.codes();
-        const std::size_t copies = part.code_counts.size() / (3 * codes);
-        for (std::size_t copy = 0; copy < copies; ++copy) {
-          for (int c = 0; c < 3; ++c) {
-            const FixedT* table = colour.fixed_table(c);
-            const std::uint32_t* counts =
-                part.code_counts.data() + (copy * 3 + static_cast<std::size_t>(c)) * codes;
-            for (std::size_t v = 0; v < codes; ++v) {
-              if (counts[v] == 0) continue;
-              const auto n = static_cast<std::int64_t>(counts[v]);
-              total.x += n * table[v].xy[0];
-              total.y += n * table[v].xy[1];
-              total.z += n * table[v].zn[0];
-              total.n += static_cast<std::uint64_t>(n * table[v].zn[1]);
-            }
-          }
-        }
-      }
-      sums[i].measured = total;
-      sums[i].measured.n -= sums[i].highlight.n;
-      sums[i].measured.x -= sums[i].highlight.x;
-      sums[i].measured.y -= sums[i].highlight.y;
-      sums[i].measured.z -= sums[i].highlight.z;
-      for (PassOnePart& part : w.parts) part.grid.reset();
-    }
+    sums = pass_two(work, colour, kept, header, threads, options.split);
+  } else if (!stream_sums(work, colour, sums)) {
+    if (full_grid)
+      throw Error("internal error: highlight rule below the full grid", Location{name});
+    return measure(source, name, threads, photo_profile, true);
   }
-  storage.clear();
-  storage.shrink_to_fit();
+  kept = KeptRows{};
 
-  // Records.
   const Xyz white = white_point(options.white);
   for (std::size_t i = 0; i < work.size(); ++i) {
     RegionWork& w = work[i];
-    const PassTwoSums& s = sums[i];
-    const std::string& region = w.spec->name;
-    const double region_pixels = static_cast<double>(w.pixels.count);
-    const double clipped_share = static_cast<double>(s.clipped) / region_pixels;
-    auto make = [&](const std::string& record_name, const XyzSum& measured, const XyzSum& excluded,
-                    const SampleStats& stats) {
-      if (measured.n == 0) {
-        throw InputError("region '" + record_name + "': no pixel is left to measure (" +
-                             std::to_string(s.clipped) + " of " + std::to_string(w.pixels.count) +
-                             " clipped, " + std::to_string(excluded.n) + " highlights)",
-                         Location{name});
-      }
-      RegionMeasurement m;
-      m.region = record_name;
-      m.lab = measured.mean_lab(white);
-      m.median = stats.median, m.p10 = stats.p10, m.p90 = stats.p90, m.sd = stats.sd;
-      m.pixels = measured.n;
-      m.clipped = clipped_share;
-      m.highlights = static_cast<double>(excluded.n) / static_cast<double>(measured.n + excluded.n);
-      m.ita = ita_degrees(m.lab);
-      m.warnings = result.warnings;
-      if (m.pixels < 500)
-        m.warnings.push_back("only " + std::to_string(m.pixels) + " pixels measured");
-      if (clipped_share > 0.02) {
-        m.warnings.push_back(percent_text(clipped_share) +
-                             " of the region is clipped (a channel at its top value): overexposed");
-      }
-      if (m.highlights > 0.10) {
-        m.warnings.push_back(percent_text(m.highlights) + " excluded as specular highlights");
-      }
-      return m;
-    };
-    if (!options.split) {
-      auto keep = [&](const SamplePixel& p) { return !w.highlights.excludes(p); };
-      if (w.highlights.active && w.highlights.min_l_bin < kLBins) {
-        for (const SamplePixel& p : w.sample) {
-          if (!keep(p)) w.histograms.remove(p);
-        }
-      }
-      const SampleStats stats = sample_stats(w.sample, w.histograms, keep);
-      result.records.push_back(make(region, s.measured, s.highlight, stats));
+    if (options.split) {
+      split_region_records(w, sums[i], white, header, result);
     } else {
-      SampleHistograms histograms[2];
-      for (const SamplePixel& p : w.sample) {
-        bool in_hair = false;
-        const PixelClass cls = w.split.classify(p, in_hair);
-        if (cls == PixelClass::Hair || cls == PixelClass::Scalp) {
-          histograms[cls == PixelClass::Hair ? 0 : 1].add(p);
-        }
-      }
-      SampleStats kept[2];
-      for (int k = 0; k < 2; ++k) {
-        const PixelClass wanted = k == 0 ? PixelClass::Hair : PixelClass::Scalp;
-        kept[k] = sample_stats(w.sample, histograms[k], [&](const SamplePixel& p) {
-          bool in_hair = false;
-          return w.split.classify(p, in_hair) == wanted;
-        });
-      }
-      const std::string prefix = w.spec->kind == RegionSpec::Kind::Whole ? "" : region + "/";
-      const double unclipped = region_pixels - static_cast<double>(s.clipped);
-      const XyzSum* parts[2][2] = {{&s.hair, &s.hair_highlight}, {&s.scalp, &s.scalp_highlight}};
-      for (int k = 0; k < 2; ++k) {
-        RegionMeasurement m =
-            make(prefix + (k == 0 ? "hair" : "scalp"), *parts[k][0], *parts[k][1], kept[k]);
-        m.coverage = (static_cast<double>(parts[k][0]->n + parts[k][1]->n) +
-                      0.5 * static_cast<double>(s.mixed.n)) /
-                     unclipped;
-        const double hair_width = s.hair_runs ? static_cast<double>(s.hair.n) / s.hair_runs : 0;
-        if (k == 0 && !header.info.chroma_sampling.empty() &&
-            header.info.chroma_sampling != "4:4:4" && hair_width < 16) {
-          char text[260];
-          std::snprintf(text, sizeof text,
-                        "%s JPEG: colour is stored at lower resolution than lightness, and hairs "
-                        "here are about %.0f pixels wide, so the hair's a* and b* lean toward the "
-                        "scalp's; for hair colour use 4:4:4 JPEG, PNG or TIFF",
-                        header.info.chroma_sampling.c_str(), hair_width);
-          m.warnings.push_back(text);
-        }
-        if (!w.split.distinct) {
-          char text[160];
-          std::snprintf(text, sizeof text,
-                        "hair and scalp are not distinct (%.1f dE00 apart): one population cut "
-                        "in two",
-                        ciede2000({w.split.hair.l, w.split.hair.a, w.split.hair.b},
-                                  {w.split.scalp.l, w.split.scalp.a, w.split.scalp.b}));
-          m.warnings.push_back(text);
-        }
-        result.records.push_back(std::move(m));
-      }
+      result.records.push_back(whole_region_record(w, sums[i], white, result));
     }
     if (options.keep_pixel_classes) {
-      result.maps.push_back({region, header.info.width, header.info.height, std::move(w.classes)});
+      result.maps.push_back(
+          {w.spec->name, header.info.width, header.info.height, std::move(w.classes)});
     }
   }
   return result;
@@ -908,12 +1003,45 @@ std::vector<Record> measurement_records(const PhotoMeasurement& m) {
         .set("highlights", r.highlights);
     if (r.coverage) record.set("coverage", *r.coverage);
     record.set("profile", m.profile);
-    if (m.calibration) record.set("calibration_de00", m.calibration->mean_delta_e);
+    for (const Field& field : m.profile_fields.fields) record.set(field.key, field.value);
     record.set("ita", r.ita).set("warnings", r.warnings);
     records.push_back(std::move(record));
   }
   return records;
 }
+
+const std::vector<std::string>& measurement_columns() {
+  static const std::vector<std::string> kColumns{
+      "id",      "source",     "region",   "white",    "lab_L",
+      "lab_a",   "lab_b",      "median_L", "median_a", "median_b",
+      "p10_L",   "p10_a",      "p10_b",    "p90_L",    "p90_a",
+      "p90_b",   "sd_L",       "sd_a",     "sd_b",     "pixels",
+      "clipped", "highlights", "coverage", "profile",  "calibration_de00",
+      "ita",     "warnings"};
+  return kColumns;
+}
+
+Record measurement_table_row(const Record& full) {
+  Record row;
+  for (const char* key :
+       {"id", "lab", "median", "sd", "pixels", "clipped", "highlights", "coverage", "ita"}) {
+    if (const FieldValue* value = full.find(key)) row.set(key, *value);
+  }
+  return row;
+}
+
+MeasurementWriter::MeasurementWriter(std::ostream& out, Format format)
+    : writer_(out, format, measurement_columns()), table_(format == Format::Table) {}
+
+MeasurementWriter::~MeasurementWriter() = default;
+
+void MeasurementWriter::write(const PhotoMeasurement& measurement) {
+  for (const Record& record : measurement_records(measurement)) {
+    writer_.write(table_ ? measurement_table_row(record) : record);
+  }
+}
+
+void MeasurementWriter::finish() { writer_.finish(); }
 
 void measure_batch(const Measurer& measurer, const std::vector<std::string>& paths, int threads,
                    const BatchResult& done,

@@ -22,8 +22,9 @@ RegionValue parse_value(std::string_view token, std::string_view region) {
     number.remove_suffix(1);
   }
   if (detail::parse_number(number, v.value) != detail::NumberStatus::Ok) {
-    throw ArgumentError("--region " + std::string(region) + ": '" + std::string(token) +
-                        "' is not a number (pixels, or a percentage like 40%)");
+    throw ArgumentError("region " + std::string(region) + ": '" + std::string(token) +
+                            "' is not a number (pixels, or a percentage like 40%)",
+                        "region");
   }
   return v;
 }
@@ -41,8 +42,9 @@ std::vector<RegionValue> parse_values(std::string_view list, std::string_view re
 RegionSpec parse_region(std::string_view text) {
   const std::size_t equals = text.find('=');
   if (equals == std::string_view::npos) {
-    throw ArgumentError("--region '" + std::string(text) +
-                        "': expected NAME=x,y,w,h, NAME=poly:x1,y1,... or NAME=mask:FILE.png");
+    throw ArgumentError("region '" + std::string(text) +
+                            "': expected NAME=x,y,w,h, NAME=poly:x1,y1,... or NAME=mask:FILE.png",
+                        "region");
   }
   RegionSpec spec;
   spec.name = std::string(text.substr(0, equals));
@@ -52,33 +54,37 @@ RegionSpec parse_region(std::string_view text) {
         return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '.';
       });
   if (!name_ok) {
-    throw ArgumentError("--region '" + std::string(text) +
-                        "': the name must be letters, digits, '_', '-' or '.'");
+    throw ArgumentError(
+        "region '" + std::string(text) + "': the name must be letters, digits, '_', '-' or '.'",
+        "region");
   }
   const std::string& name = spec.name;
   if (body.rfind("mask:", 0) == 0) {
     spec.kind = RegionSpec::Kind::Mask;
     spec.mask_path = std::string(body.substr(5));
-    if (spec.mask_path.empty()) throw ArgumentError("--region " + name + ": mask: needs a file");
+    if (spec.mask_path.empty())
+      throw ArgumentError("region " + name + ": mask: needs a file", "region");
     return spec;
   }
   if (body.rfind("poly:", 0) == 0) {
     spec.kind = RegionSpec::Kind::Polygon;
     spec.values = parse_values(body.substr(5), name);
     if (spec.values.size() < 6 || spec.values.size() % 2 != 0) {
-      throw ArgumentError("--region " + name +
-                          ": poly: needs at least three x,y points (an even count of numbers)");
+      throw ArgumentError(
+          "region " + name + ": poly: needs at least three x,y points (an even count of numbers)",
+          "region");
     }
     return spec;
   }
   spec.kind = RegionSpec::Kind::Rect;
   spec.values = parse_values(body, name);
   if (spec.values.size() != 4) {
-    throw ArgumentError("--region " + name + ": expected four numbers x,y,w,h, got " +
-                        std::to_string(spec.values.size()));
+    throw ArgumentError("region " + name + ": expected four numbers x,y,w,h, got " +
+                            std::to_string(spec.values.size()),
+                        "region");
   }
   if (spec.values[2].value <= 0 || spec.values[3].value <= 0) {
-    throw ArgumentError("--region " + name + ": the width and height must be positive");
+    throw ArgumentError("region " + name + ": the width and height must be positive", "region");
   }
   return spec;
 }

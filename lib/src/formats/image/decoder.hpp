@@ -49,6 +49,11 @@ class ImageDecoder {
 std::unique_ptr<ImageDecoder> open_image(const unsigned char* data, std::size_t size,
                                          const std::string& name, std::uint64_t max_pixels);
 
+/// The rows of a photo already decoded whole (decode_image()), served again in its stored order
+/// and with its header, so that what is measured from it is what decoding would have given.
+/// `image` must outlive the decoder.
+std::unique_ptr<ImageDecoder> open_decoded(const Image& image);
+
 // The per-format constructors open_image() dispatches to.
 std::unique_ptr<ImageDecoder> open_jpeg(const unsigned char* data, std::size_t size,
                                         const std::string& name, std::uint64_t max_pixels);

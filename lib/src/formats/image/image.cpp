@@ -278,6 +278,51 @@ ImageInfo read_image_info(const void* data, std::size_t size, const std::string&
       .info;
 }
 
+namespace detail {
+namespace {
+
+class DecodedImage : public ImageDecoder {
+ public:
+  explicit DecodedImage(const Image& image) : image_(image) {
+    header_.info = image.info();
+    const bool turned = image.info().orientation >= 5;  // a quarter turn: the sides swap
+    header_.stored_width = turned ? image.height() : image.width();
+    header_.stored_height = turned ? image.width() : image.height();
+  }
+
+  void read_rows(unsigned char* out, std::size_t stride, int count) override {
+    const std::size_t pixel_bytes = image_.info().bits == 16 ? 6 : 3;
+    const int orientation = header_.info.orientation;
+    for (int r = 0; r < count; ++r, ++next_row_, out += stride) {
+      if (orientation == 1) {
+        std::memcpy(out, image_.row(next_row_), row_bytes());
+        continue;
+      }
+      for (int x = 0; x < header_.stored_width; ++x) {
+        int dx = 0, dy = 0;
+        displayed_pixel(x, next_row_, orientation, header_.stored_width, header_.stored_height, dx,
+                        dy);
+        std::memcpy(out + pixel_bytes * static_cast<std::size_t>(x),
+                    static_cast<const unsigned char*>(image_.row(dy)) +
+                        pixel_bytes * static_cast<std::size_t>(dx),
+                    pixel_bytes);
+      }
+    }
+  }
+
+ private:
+  const Image& image_;
+  int next_row_ = 0;
+};
+
+}  // namespace
+
+std::unique_ptr<ImageDecoder> open_decoded(const Image& image) {
+  return std::make_unique<DecodedImage>(image);
+}
+
+}  // namespace detail
+
 Image decode_image(const void* data, std::size_t size, const std::string& name,
                    std::uint64_t max_pixels) {
   auto decoder =

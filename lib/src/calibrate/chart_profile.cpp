@@ -1,0 +1,32 @@
+// smp-measure --chart: calibration as a PhotoProfileProvider (measure.hpp), so that measuring
+// knows nothing of charts and calibrating nothing of regions.
+//
+// The profile handed over is the ICC profile calibrate() writes, loaded back by LittleCMS, not
+// the fitted model itself: its matrix is quantised to s15Fixed16 and its LUT to 16 bits as the
+// file smp-calibrate writes is, so that --chart measures exactly what `smp-calibrate -o` and
+// `--profile` would (loading it costs well under a millisecond).
+#include <utility>
+
+#include "smpshade/calibrate.hpp"
+
+namespace smpshade {
+
+PhotoProfileProvider chart_profile_provider(CalibrateOptions options) {
+  const ChartLocator locate = options.corners ? ChartLocator{} : chart_locator();
+  return [options = std::move(options), locate](const Image& photo, const std::string& source) {
+    const Calibration chart = calibrate(photo, source, options, locate);
+    PhotoProfile result{
+        Profile::from_memory(chart.icc.data(), chart.icc.size(), source + " (chart profile)"),
+        "chart: " + std::string(camera_model_name(chart.model.kind)) +
+            " fitted to the ColorChecker in the photo",
+        chart.card_outline(),
+        {},
+        {},
+        calibration_record(chart, "")};
+    for (const std::string& w : chart.warnings) result.warnings.push_back("chart: " + w);
+    result.record_fields.set("calibration_de00", chart.mean_delta_e);
+    return result;
+  };
+}
+
+}  // namespace smpshade
