@@ -313,8 +313,9 @@ std::vector<ImagePoint> Calibration::card_outline() const {
           h.map(-m, kChartRows + m)};
 }
 
-Calibration calibrate(const Image& image, const std::string& source,
-                      const CalibrateOptions& options, const ChartLocator& locate) {
+namespace {
+
+void check_options(const CalibrateOptions& options) {
   if (options.reference.patches.size() != static_cast<std::size_t>(kChartPatches)) {
     throw ArgumentError("the chart reference '" + options.reference.name + "' has " +
                         std::to_string(options.reference.patches.size()) + " patches, not 24");
@@ -322,14 +323,12 @@ Calibration calibrate(const Image& image, const std::string& source,
   if (!(options.sample_share > 0.05 && options.sample_share < 0.9)) {
     throw ArgumentError("the sampled share of a patch must be between 0.05 and 0.9");
   }
-  Calibration result;
-  result.source = source;
-  result.reference = options.reference.name;
-  const detail::Linearisation lin = detail::Linearisation::of_image(image.info(), source);
-  result.linearisation = lin.description();
-  if (!lin.warning().empty()) result.warnings.push_back(lin.warning());
+}
 
-  // The candidates: the corners given, else what the locator sees.
+// The candidates: the corners given, else what the locator sees; each inside the photo.
+std::vector<ChartCorners> chart_candidates(const Image& image, const std::string& source,
+                                           const CalibrateOptions& options,
+                                           const ChartLocator& locate, Calibration& result) {
   std::vector<ChartCorners> candidates;
   if (options.corners) {
     candidates.push_back(*options.corners);
@@ -352,9 +351,15 @@ Calibration calibrate(const Image& image, const std::string& source,
       }
     }
   }
+  return candidates;
+}
 
-  // Which candidate is the chart, and which of its corners is dark skin's: the reading whose
-  // patches a matrix explains best.
+// Which candidate is the chart, and which of its corners is dark skin's: the reading whose
+// patches a matrix explains best. Sets result.corners; returns that reading's samples.
+std::vector<PatchSample> read_chart(const Image& image, const detail::Linearisation& lin,
+                                    const std::vector<ChartCorners>& candidates,
+                                    const std::string& source, const CalibrateOptions& options,
+                                    Calibration& result) {
   double best_error = 1e300;
   std::size_t best_orientation = 0;
   std::vector<PatchSample> samples;
@@ -390,10 +395,13 @@ Calibration calibrate(const Image& image, const std::string& source,
         "the corners given do not start at the dark-skin patch and go clockwise; the chart was "
         "read as its patches fit best");
   }
-  result.chart_share = quad_area(result.corners) / (double(image.width()) * image.height());
+  return samples;
+}
 
-  const UsablePatches fit_set = usable(samples, options.reference);
-  // The model: as asked, else the one that predicts held-out patches better.
+// The model: as asked, else the one that predicts held-out patches better. Sets the result's
+// held-out means and model.
+detail::HeldOutFit choose_model(const UsablePatches& fit_set, const CalibrateOptions& options,
+                                const std::string& source, Calibration& result) {
   std::vector<CameraModelKind> kinds;
   if (options.model) {
     kinds.push_back(*options.model);
@@ -427,8 +435,13 @@ Calibration calibrate(const Image& image, const std::string& source,
                      Location{source});
   }
   result.model = chosen->model;
+  return std::move(*chosen);
+}
 
-  // The report, patch by patch.
+// The report, patch by patch, and the warnings about patches left out.
+void report_patches(const std::vector<PatchSample>& samples, const UsablePatches& fit_set,
+                    const detail::HeldOutFit& chosen, const ChartReference& reference,
+                    Calibration& result) {
   std::vector<const PatchCalibration*> clipped, uneven;
   result.patches.resize(kChartPatches);
   double sum = 0;
@@ -436,8 +449,8 @@ Calibration calibrate(const Image& image, const std::string& source,
     PatchCalibration& p = result.patches[i];
     const PatchSample& s = samples[i];
     p.number = static_cast<int>(i) + 1;
-    p.name = options.reference.patches[i].name;
-    p.reference = options.reference.patches[i].lab;
+    p.name = reference.patches[i].name;
+    p.reference = reference.patches[i].lab;
     p.rgb = s.mean;
     p.pixels = s.pixels;
     p.clipped = s.pixels ? static_cast<double>(s.clipped) / static_cast<double>(s.pixels) : 0;
@@ -457,14 +470,12 @@ Calibration calibrate(const Image& image, const std::string& source,
       p.delta_e = ciede2000(p.reference, p.measured);
     }
     if (p.used) {
-      p.held_out = chosen->held_out[static_cast<std::size_t>(at - fit_set.index.begin())];
+      p.held_out = chosen.held_out[static_cast<std::size_t>(at - fit_set.index.begin())];
       sum += p.delta_e;
       result.max_delta_e = std::max(result.max_delta_e, p.delta_e);
     }
   }
   result.mean_delta_e = sum / static_cast<double>(fit_set.index.size());
-
-  // Warnings.
   if (!clipped.empty()) {
     result.warnings.push_back("clipped patches left out of the fit: " + patch_list(clipped) +
                               "; expose less");
@@ -473,13 +484,17 @@ Calibration calibrate(const Image& image, const std::string& source,
     result.warnings.push_back("patches not uniform, left out of the fit: " + patch_list(uneven) +
                               " (glare, a shadow, or corners that miss them)");
   }
+}
+
+// Warnings about how the chart was shot: too small, unevenly lit, under a strong cast. The
+// neutrals (patches 19–24): one exposure gives one ratio of signal to reference Y, and one
+// white balance gives one channel balance.
+void check_shot(Calibration& result) {
   if (result.chart_share < kMinChartShare) {
     result.warnings.push_back("the chart covers " + fixed(100 * result.chart_share, 1) +
                               "% of the frame (under 5%): its patches are read from few pixels; "
                               "bring it closer");
   }
-  // The neutrals (patches 19–24): one exposure gives one ratio of signal to reference Y, and
-  // one white balance gives one channel balance.
   double lo = 1e300, hi = 0;
   Rgb grey{};
   int neutrals = 0;
@@ -508,14 +523,38 @@ Calibration calibrate(const Image& image, const std::string& source,
           "; the profile corrects it for this light only");
     }
   }
+}
 
-  const std::string stem = std::filesystem::path(source).filename().string();
-  const std::string description = !options.description.empty()
-                                      ? options.description
-                                      : "smpshade camera profile: " + stem + ", " +
-                                            std::string(camera_model_name(result.model.kind)) +
-                                            ", mean dE00 " + fixed(result.mean_delta_e, 2);
-  result.icc = detail::camera_profile(result.model, lin, description);
+std::string profile_description(const Calibration& result, const CalibrateOptions& options) {
+  if (!options.description.empty()) return options.description;
+  const std::string stem = std::filesystem::path(result.source).filename().string();
+  return "smpshade camera profile: " + stem + ", " +
+         std::string(camera_model_name(result.model.kind)) + ", mean dE00 " +
+         fixed(result.mean_delta_e, 2);
+}
+
+}  // namespace
+
+Calibration calibrate(const Image& image, const std::string& source,
+                      const CalibrateOptions& options, const ChartLocator& locate) {
+  check_options(options);
+  Calibration result;
+  result.source = source;
+  result.reference = options.reference.name;
+  const detail::Linearisation lin = detail::Linearisation::of_image(image.info(), source);
+  result.linearisation = lin.description();
+  if (!lin.warning().empty()) result.warnings.push_back(lin.warning());
+
+  const std::vector<ChartCorners> candidates =
+      chart_candidates(image, source, options, locate, result);
+  const std::vector<PatchSample> samples =
+      read_chart(image, lin, candidates, source, options, result);
+  result.chart_share = quad_area(result.corners) / (double(image.width()) * image.height());
+  const UsablePatches fit_set = usable(samples, options.reference);
+  const detail::HeldOutFit chosen = choose_model(fit_set, options, source, result);
+  report_patches(samples, fit_set, chosen, options.reference, result);
+  check_shot(result);
+  result.icc = detail::camera_profile(result.model, lin, profile_description(result, options));
   return result;
 }
 

@@ -840,6 +840,12 @@ class Checker {
     }
   }
 
+  // A ladder step as the ladder's own checks need it: its parts usable, and its L*.
+  struct CheckedStep {
+    bool parts_ok = false;
+    std::optional<double> lightness;
+  };
+
   void ladder(const YamlNode& node, Pigment& p) {
     if (node.kind != Kind::Sequence) {
       error(node, "type", "'ladder' must be a list of steps, not " + describe(node));
@@ -855,51 +861,56 @@ class Checker {
                   (node.children.size() == 1 ? " step" : " steps") +
                   "; 3 or more make the pigment's strength much better determined");
     }
-    struct Checked {
-      bool parts_ok = false;
-      std::optional<double> lightness;
-    };
-    std::vector<Checked> checked;
+    std::vector<CheckedStep> checked;
     for (const YamlNode* item : node.children) {
       const auto f = fields(*item, "a ladder step", kStepKeys);
       if (!f) continue;
-      LadderStep step;
-      step.where = at(*item);
-      Checked c;
-      const YamlNode* ink_node = require(*f, "ink", "the step");
-      const YamlNode* diluent_node = require(*f, "diluent", "the step");
-      // Each part is usable when given, a number, and in its domain.
-      bool ink_ok = false, diluent_ok = false;
-      if (ink_node) {
-        if (const auto v = number(*ink_node, "'ink'")) {
-          ink_ok = *v > 0;
-          step.ink_parts = *v;
-          if (!ink_ok) {
-            error(*ink_node, "value",
-                  "'ink' must be more than 0 parts (the bare substrate belongs under "
-                  "measurement.substrate)");
-          }
-        }
-      }
-      if (diluent_node) {
-        if (const auto v = number(*diluent_node, "'diluent'")) {
-          diluent_ok = *v >= 0;
-          step.diluent_parts = *v;
-          if (!diluent_ok) {
-            error(*diluent_node, "value",
-                  "'diluent' must be 0 parts or more, not " + shortened(diluent_node->text));
-          }
-        }
-      }
-      c.parts_ok = ink_ok && diluent_ok;
-      colour(*f, step.colour, "the step");
-      if (step.colour.lab || step.colour.spectrum) {
-        c.lightness = measured_lab(step.colour, catalog_.measurement).l;
-      }
-      p.ladder.push_back(std::move(step));
-      checked.push_back(c);
+      checked.push_back(ladder_step(*item, *f, p));
     }
-    // Steps from most ink to least (SPEC 2.5), each weaker than the one before.
+    check_ladder_order(p, checked);
+    check_ladder_lightness(p, checked);
+  }
+
+  // One step: its parts (each usable when given, a number, and in its domain) and colour.
+  CheckedStep ladder_step(const YamlNode& item, const Fields& f, Pigment& p) {
+    LadderStep step;
+    step.where = at(item);
+    CheckedStep c;
+    const YamlNode* ink_node = require(f, "ink", "the step");
+    const YamlNode* diluent_node = require(f, "diluent", "the step");
+    bool ink_ok = false, diluent_ok = false;
+    if (ink_node) {
+      if (const auto v = number(*ink_node, "'ink'")) {
+        ink_ok = *v > 0;
+        step.ink_parts = *v;
+        if (!ink_ok) {
+          error(*ink_node, "value",
+                "'ink' must be more than 0 parts (the bare substrate belongs under "
+                "measurement.substrate)");
+        }
+      }
+    }
+    if (diluent_node) {
+      if (const auto v = number(*diluent_node, "'diluent'")) {
+        diluent_ok = *v >= 0;
+        step.diluent_parts = *v;
+        if (!diluent_ok) {
+          error(*diluent_node, "value",
+                "'diluent' must be 0 parts or more, not " + shortened(diluent_node->text));
+        }
+      }
+    }
+    c.parts_ok = ink_ok && diluent_ok;
+    colour(f, step.colour, "the step");
+    if (step.colour.lab || step.colour.spectrum) {
+      c.lightness = measured_lab(step.colour, catalog_.measurement).l;
+    }
+    p.ladder.push_back(std::move(step));
+    return c;
+  }
+
+  // Steps from most ink to least (SPEC 2.5), each weaker than the one before.
+  void check_ladder_order(const Pigment& p, const std::vector<CheckedStep>& checked) {
     const LadderStep* previous = nullptr;
     for (std::size_t i = 0; i < p.ladder.size(); ++i) {
       if (!checked[i].parts_ok) continue;
@@ -916,7 +927,10 @@ class Checker {
       }
       previous = &step;
     }
-    // More diluent never darkens: each step at least as light as every step with more ink.
+  }
+
+  // More diluent never darkens: each step at least as light as every step with more ink.
+  void check_ladder_lightness(const Pigment& p, const std::vector<CheckedStep>& checked) {
     for (std::size_t j = 0; j < p.ladder.size(); ++j) {
       if (!checked[j].parts_ok || !checked[j].lightness) continue;
       std::optional<std::size_t> lightest;

@@ -306,31 +306,27 @@ void classify_row(RegionWork& work, PassTwoSums& sums, const PixelColour& colour
   }
 }
 
-// Decodes every row in bands and hands each band to `process(band, first_row, rows, worker)`.
-// With two threads the decoding thread keeps up to kRingBands bands ahead (or the whole image
-// when `keep_image`), and when it has to wait for room it processes a band itself (worker 1):
-// the decoder is the longer chain, so the processing is shared and the two finish together.
-template <typename Process>
-void decode_bands(ImageDecoder& decoder, int threads, bool keep_image,
-                  std::vector<unsigned char>& storage, std::size_t& stride, Process process) {
-  const int height = decoder.header().stored_height;
-  const int bands = (height + kBandRows - 1) / kBandRows;
-  stride = (decoder.row_bytes() + 63) / 64 * 64;
-  const int rows_held = keep_image ? height : std::min(height, kRingBands * kBandRows);
-  storage.resize(stride * static_cast<std::size_t>(rows_held));
-  auto band_data = [&](int b) {
+// Where the bands of rows go: a ring of kRingBands bands, or the whole image when it is kept.
+struct BandStore {
+  std::vector<unsigned char>& storage;
+  std::size_t stride;
+  int height;
+  bool keep_image;
+
+  unsigned char* data(int b) const {
     const int first = keep_image ? b * kBandRows : (b % kRingBands) * kBandRows;
     return storage.data() + stride * static_cast<std::size_t>(first);
-  };
-  auto band_rows = [&](int b) { return std::min(kBandRows, height - b * kBandRows); };
-
-  if (threads < 2 || bands < 2) {
-    for (int b = 0; b < bands; ++b) {
-      decoder.read_rows(band_data(b), stride, band_rows(b));
-      process(band_data(b), b, b * kBandRows, band_rows(b), 0);
-    }
-    return;
   }
+  int rows(int b) const { return std::min(kBandRows, height - b * kBandRows); }
+};
+
+// decode_bands() with two threads: the decoding thread keeps up to kRingBands bands ahead (or
+// the whole image when it is kept), and when it has to wait for room it processes a band itself
+// (worker 1): the decoder is the longer chain, so the processing is shared and the two finish
+// together.
+template <typename Process>
+void decode_bands_shared(ImageDecoder& decoder, const BandStore& store, int bands,
+                         Process& process) {
   std::mutex mutex;
   std::condition_variable changed;
   int decoded = 0;      // bands decoded
@@ -342,7 +338,7 @@ void decode_bands(ImageDecoder& decoder, int threads, bool keep_image,
   // Processes band `b` (claimed under the lock, which the caller holds and is released here).
   auto run_band = [&](std::unique_lock<std::mutex>& lock, int b, int worker) {
     lock.unlock();
-    process(band_data(b), b, b * kBandRows, band_rows(b), worker);
+    process(store.data(b), b, b * kBandRows, store.rows(b), worker);
     lock.lock();
     finished[static_cast<std::size_t>(b)] = 1;
     while (oldest_open < bands && finished[static_cast<std::size_t>(oldest_open)]) ++oldest_open;
@@ -352,7 +348,7 @@ void decode_bands(ImageDecoder& decoder, int threads, bool keep_image,
     std::unique_lock<std::mutex> lock(mutex);
     try {
       for (int b = 0; b < bands && !stop; ++b) {
-        while (!stop && !keep_image && b - oldest_open >= kRingBands) {
+        while (!stop && !store.keep_image && b - oldest_open >= kRingBands) {
           if (claimed < decoded) {
             run_band(lock, claimed++, 1);
           } else {
@@ -361,13 +357,13 @@ void decode_bands(ImageDecoder& decoder, int threads, bool keep_image,
         }
         if (stop) break;
         lock.unlock();
-        decoder.read_rows(band_data(b), stride, band_rows(b));
+        decoder.read_rows(store.data(b), store.stride, store.rows(b));
         lock.lock();
         decoded = b + 1;
         changed.notify_all();
       }
       // Decoding done: help with what is left.
-      while (!stop && !keep_image && claimed < decoded) run_band(lock, claimed++, 1);
+      while (!stop && !store.keep_image && claimed < decoded) run_band(lock, claimed++, 1);
     } catch (...) {
       if (!lock.owns_lock()) lock.lock();
       failure = std::current_exception();
@@ -395,6 +391,27 @@ void decode_bands(ImageDecoder& decoder, int threads, bool keep_image,
   lock.unlock();
   producer.join();
   if (failure) std::rethrow_exception(failure);
+}
+
+// Decodes every row in bands and hands each band to `process(band, first_row, rows, worker)`,
+// on one thread or, with `threads` of two or more, shared with the decoding thread.
+template <typename Process>
+void decode_bands(ImageDecoder& decoder, int threads, bool keep_image,
+                  std::vector<unsigned char>& storage, std::size_t& stride, Process process) {
+  const int height = decoder.header().stored_height;
+  const int bands = (height + kBandRows - 1) / kBandRows;
+  stride = (decoder.row_bytes() + 63) / 64 * 64;
+  const int rows_held = keep_image ? height : std::min(height, kRingBands * kBandRows);
+  storage.resize(stride * static_cast<std::size_t>(rows_held));
+  const BandStore store{storage, stride, height, keep_image};
+  if (threads >= 2 && bands >= 2) {
+    decode_bands_shared(decoder, store, bands, process);
+    return;
+  }
+  for (int b = 0; b < bands; ++b) {
+    decoder.read_rows(store.data(b), stride, store.rows(b));
+    process(store.data(b), b, b * kBandRows, store.rows(b), 0);
+  }
 }
 
 std::string percent_text(double share) {
