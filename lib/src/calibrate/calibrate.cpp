@@ -257,11 +257,15 @@ ChartCorners parse_chart_corners(std::string_view text) {
 
 namespace {
 
-// The plugin's entry point, loaded once per process from the folder libsmpshade itself was
-// loaded from (dladdr), where the build and `cmake --install` both put it.
-SmpshadeFindColorchecker load_chart_plugin() {
+// Candidates asked of the plugin: more than its detector ever gives.
+constexpr int kMaxCandidates = 16;
+
+// The plugin's table, loaded once per process from the folder libsmpshade itself was loaded
+// from (dladdr), where the build and `cmake --install` both put it, and refused unless its
+// magic number and interface version are this library's (chart_detect.hpp).
+const SmpshadeChartPlugin& load_chart_plugin() {
   static std::once_flag once;
-  static SmpshadeFindColorchecker entry = nullptr;
+  static const SmpshadeChartPlugin* plugin = nullptr;
   static std::string failure;
   std::call_once(once, [] {
     Dl_info self{};
@@ -270,28 +274,54 @@ SmpshadeFindColorchecker load_chart_plugin() {
       folder = std::filesystem::path(self.dli_fname).parent_path().string();
     }
     const std::string path = (folder.empty() ? "" : folder + "/") + "libsmpshade-chart.so";
-    void* plugin = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);  // kept for the process
-    if (!plugin) {
+    void* library = dlopen(path.c_str(), RTLD_NOW | RTLD_LOCAL);  // kept for the process
+    if (!library) {
       const char* why = dlerror();
       failure = "the chart detector cannot be loaded (" + std::string(why ? why : path) +
                 "): libsmpshade-chart.so belongs beside libsmpshade; --corners works without it";
       return;
     }
-    entry = reinterpret_cast<SmpshadeFindColorchecker>(dlsym(plugin, SMPSHADE_CHART_ENTRY));
-    if (!entry) failure = "the chart detector " + path + " has no " SMPSHADE_CHART_ENTRY;
+    const auto entry =
+        reinterpret_cast<SmpshadeChartPluginEntry>(dlsym(library, SMPSHADE_CHART_ENTRY));
+    const SmpshadeChartPlugin* table = entry ? entry() : nullptr;
+    if (!table || table->magic != SMPSHADE_CHART_PLUGIN_MAGIC) {
+      failure = "the chart detector " + path + " is not an smpshade chart plugin (no " +
+                SMPSHADE_CHART_ENTRY + " table with its magic number)";
+    } else if (table->version != SMPSHADE_CHART_PLUGIN_VERSION || !table->find_charts) {
+      failure = "the chart detector " + path + " has interface version " +
+                std::to_string(table->version) + ", this libsmpshade needs " +
+                std::to_string(SMPSHADE_CHART_PLUGIN_VERSION) +
+                ": install the libsmpshade-chart.so built with it";
+    } else {
+      plugin = table;
+    }
   });
-  if (!entry) throw Error(failure);
-  return entry;
+  if (!plugin) throw Error(failure);
+  return *plugin;
 }
 
 }  // namespace
 
 ChartLocator chart_locator() {
   return [](const Image& image) {
-    std::vector<ChartCorners> found;
-    std::string error;
-    if (!load_chart_plugin()(image, found, error)) throw Error(error);
-    return found;
+    const SmpshadeChartPlugin& plugin = load_chart_plugin();
+    const SmpshadeChartImage photo{
+        image.width(), image.height(), image.info().bits,
+        static_cast<std::size_t>(image.width()) * 3 * (image.info().bits == 16 ? 2 : 1),
+        image.height() > 0 ? image.row(0) : nullptr};
+    SmpshadeChartCorners found[kMaxCandidates];
+    std::int32_t count = 0;
+    char error[512] = "";
+    if (!plugin.find_charts(&photo, found, kMaxCandidates, &count, error, sizeof error)) {
+      throw Error(error[0] ? error : "the chart detector failed");
+    }
+    std::vector<ChartCorners> candidates;
+    for (std::int32_t i = 0; i < count; ++i) {
+      ChartCorners corners;
+      for (std::size_t k = 0; k < 4; ++k) corners[k] = {found[i].corner[k].x, found[i].corner[k].y};
+      candidates.push_back(corners);
+    }
+    return candidates;
   };
 }
 
