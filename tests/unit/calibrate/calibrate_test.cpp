@@ -75,6 +75,14 @@ TEST(Calibrate, ParsesCorners) {
   EXPECT_THROW(parse_chart_corners("0,0,10,10,20,20,30,30"), ArgumentError);  // no area
   EXPECT_EQ(parse_camera_model("rootpoly"), CameraModelKind::RootPolynomial);
   EXPECT_THROW(parse_camera_model("cubic"), ArgumentError);
+  // The error names the field first, for a front end to say as its own option.
+  try {
+    parse_chart_corners("1,2,3");
+    ADD_FAILURE() << "3 numbers accepted";
+  } catch (const ArgumentError& e) {
+    EXPECT_EQ(e.field(), "corners");
+    EXPECT_EQ(e.message(), "corners takes 8 numbers x1,y1,...,x4,y4, not 3");
+  }
 }
 
 TEST(Calibrate, RootPolynomialIsIndependentOfExposure) {

@@ -712,5 +712,52 @@ TEST(MeasureRecords, FieldsInTheSpecOrder) {
   EXPECT_EQ(std::get<std::string>(*records[1].find("id")), "measure_test_client42/scalp");
 }
 
+TEST(Measure, RegionErrorsNameTheField) {
+  try {
+    parse_region("crown=1,2,3");
+    ADD_FAILURE() << "three numbers accepted";
+  } catch (const ArgumentError& e) {
+    EXPECT_EQ(e.field(), "region");
+    EXPECT_EQ(e.message(), "region crown: expected four numbers x,y,w,h, got 3");
+  }
+  MeasureOptions twice;
+  twice.regions = {parse_region("a=0,0,1,1"), parse_region("a=1,1,1,1")};
+  try {
+    Measurer measurer(twice);
+    ADD_FAILURE() << "a region given twice accepted";
+  } catch (const ArgumentError& e) {
+    EXPECT_EQ(e.field(), "region");
+  }
+}
+
+// The measure module owns its record layout: CSV columns in the records' order, and the table's
+// short row.
+TEST(Measure, RecordColumnsAndTableRow) {
+  PhotoMeasurement m;
+  m.source = "photos/client.jpg";
+  m.profile = "assumed sRGB";
+  RegionMeasurement r;
+  r.region = "image";
+  r.lab = {40, 5, 10};
+  r.pixels = 1000;
+  m.records.push_back(r);
+  const std::vector<Record> records = measurement_records(m);
+  ASSERT_EQ(records.size(), 1u);
+  const std::vector<std::string>& columns = measurement_columns();
+  std::size_t next = 0;  // every field, flattened, appears in the columns in the same order
+  for (const Field& field : records[0].fields) {
+    const std::string first =
+        std::holds_alternative<std::vector<double>>(field.value) ? field.key + "_L" : field.key;
+    const auto at =
+        std::find(columns.begin() + static_cast<std::ptrdiff_t>(next), columns.end(), first);
+    ASSERT_NE(at, columns.end()) << field.key;
+    next = static_cast<std::size_t>(at - columns.begin()) + 1;
+  }
+  const Record row = measurement_table_row(records[0]);
+  EXPECT_NE(row.find("lab"), nullptr);
+  EXPECT_EQ(row.find("source"), nullptr);
+  EXPECT_EQ(std::get<std::string>(*records[0].find("id")), "client/image");
+}
+
 }  // namespace
 }  // namespace smpshade
