@@ -9,6 +9,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdio>
+#include <sstream>
 
 #include "smpshade/cms.hpp"
 #include "smpshade/difference.hpp"
@@ -363,6 +364,49 @@ TEST(MeasureRegions, CoordinatesAreThoseOfTheDisplayedPhoto) {
     EXPECT_EQ(a.records[i].lab, b.records[i].lab) << i;
   }
   EXPECT_EQ(a.image.width, 200);
+}
+
+// A PhotoProfileProvider's photo is decoded once and measured from memory: the records are
+// those of measuring the file as it is decoded, rotated photo, streaming pass and split alike.
+TEST(MeasureProfiles, AProvidersPhotoIsMeasuredAsTheFileWouldBe) {
+  test::ScalpScene scene;
+  scene.width = 320, scene.height = 200;
+  const Pixels shown = test::paint_scalp(scene);
+  Pixels stored(shown.height, shown.width, 8);
+  for (int y = 0; y < stored.height; ++y) {
+    for (int x = 0; x < stored.width; ++x) {
+      std::copy_n(shown.at(stored.height - 1 - y, x), 3, stored.at(x, y));  // orientation 6
+    }
+  }
+  WriteOptions rotated;
+  rotated.orientation = 6;
+  test::write_tiff(temp("provider.tif"), stored, rotated);
+  int calls = 0;
+  for (bool split : {false, true}) {
+    MeasureOptions plain;
+    plain.split = split;
+    plain.regions = {parse_region("crown=10%,10%,50%,60%")};
+    MeasureOptions provided = plain;
+    provided.photo_profile = [&](const Image& photo, const std::string&) {
+      ++calls;
+      EXPECT_EQ(photo.width(), 320);
+      return PhotoProfile{
+          Profile::srgb(), "assumed sRGB", {}, {"no ICC profile: assumed sRGB"}, {}, {}};
+    };
+    for (int threads : {1, 2}) {
+      auto jsonl = [&](const MeasureOptions& options) {
+        std::ostringstream out;
+        MeasurementWriter writer(out, Format::Jsonl);
+        writer.write(measure(temp("provider.tif"), options, threads));
+        writer.finish();
+        return out.str();
+      };
+      const std::string a = jsonl(plain);
+      EXPECT_FALSE(a.empty());
+      EXPECT_EQ(a, jsonl(provided)) << "split " << split << ", threads " << threads;
+    }
+  }
+  EXPECT_EQ(calls, 4);
 }
 
 std::string region_error(const std::string& path, const std::string& spec) {
