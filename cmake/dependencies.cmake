@@ -1,5 +1,6 @@
 # Third-party libraries, all from Debian 12 packages (scripts/deps installs them).
-# The library links LittleCMS, yaml-cpp and OpenCV PRIVATE: none of their types cross its API.
+# The library links LittleCMS, yaml-cpp and the image libraries PRIVATE: none of their types cross
+# its API. OpenCV is linked only by the chart plugin (lib/src/chart) and the tests.
 find_package(PkgConfig REQUIRED)
 pkg_check_modules(LCMS2 REQUIRED IMPORTED_TARGET lcms2>=2.12)
 find_package(nlohmann_json 3.10 REQUIRED)
