@@ -240,7 +240,7 @@ ChartCorners parse_chart_corners(std::string_view text) {
   std::vector<double> values;
   for (std::string_view token : detail::split_list(text)) {
     const auto v = detail::parse_number(detail::trim(token));
-    if (!v) throw ArgumentError("--corners: '" + std::string(token) + "' is not a number");
+    if (!v) throw ArgumentError("corners: '" + std::string(token) + "' is not a number", "corners");
     values.push_back(*v);
   }
   if (values.size() != 8) {

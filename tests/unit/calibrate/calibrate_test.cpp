@@ -83,6 +83,13 @@ TEST(Calibrate, ParsesCorners) {
     EXPECT_EQ(e.field(), "corners");
     EXPECT_EQ(e.message(), "corners takes 8 numbers x1,y1,...,x4,y4, not 3");
   }
+  try {
+    parse_chart_corners("1,2,3,4,5,6,7,x");
+    ADD_FAILURE() << "x accepted";
+  } catch (const ArgumentError& e) {
+    EXPECT_EQ(e.field(), "corners");
+    EXPECT_EQ(e.message(), "corners: 'x' is not a number");
+  }
 }
 
 TEST(Calibrate, RootPolynomialIsIndependentOfExposure) {
