@@ -66,6 +66,9 @@ struct HealingModel {
   /// Prior spread of one client's ln(retention) around the clinic's: how far one client's own
   /// outcomes may pull the prediction (smp-heal predict --outcome).
   double client_spread = 0.35;
+  /// ΔE00 an outcome is off once its client's own retention is known (measurement noise and
+  /// what the model misses): how much one outcome of a client's counts. Fitted with the spread.
+  std::optional<double> outcome_de00;
   int outcomes = 0;
   int clients = 0;
   double residual_mean_de00 = 0;
@@ -119,8 +122,8 @@ inline constexpr int kTrendMinOutcomes = 20;
 
 /// The parameters for one client: the clinic model's for their skin, with ln(retention) pulled
 /// toward what the client's own `outcomes` (healed earlier sessions) show, by maximum a
-/// posteriori: Σ ΔE00² / σ² + (ln m)² / client_spread², σ the model's held-out mean ΔE00 (1.5
-/// for the defaults). With no outcome, the clinic's parameters.
+/// posteriori: Σ ΔE00² / σ² + (ln m)² / client_spread², σ the model's outcome_de00 (else its
+/// held-out mean ΔE00; 1.5 for the defaults). With no outcome, the clinic's parameters.
 SMPSHADE_API HealingParameters client_parameters(const HealingModel& model, const Lab& skin,
                                                  const std::vector<Outcome>& outcomes,
                                                  const Matcher& matcher);

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 #include <functional>
+#include <map>
 #include <numeric>
 #include <set>
 
@@ -31,6 +32,8 @@ constexpr double kTrendGain = 0.05;
 constexpr double kSettledWeeks = 4.0;
 // Per-outcome spread assumed for client refinement when the model was not fitted.
 constexpr double kDefaultOutcomeSpread = 1.5;
+// Clients with two or more outcomes needed to estimate how much clients differ.
+constexpr std::size_t kMinClientsForSpread = 5;
 
 struct Prepared {
   const Outcome* outcome;
@@ -236,6 +239,37 @@ const char* category_name(ItaCategory c) {
   return "";
 }
 
+// Golden-section minimum of `f` on [low, high].
+template <typename F>
+double golden_minimum(F f, double low, double high, int steps = 40) {
+  const double ratio = (std::sqrt(5.0) - 1) / 2;
+  double x1 = high - ratio * (high - low), x2 = low + ratio * (high - low);
+  double f1 = f(x1), f2 = f(x2);
+  for (int step = 0; step < steps; ++step) {
+    if (f1 < f2) {
+      high = x2, x2 = x1, f2 = f1;
+      x1 = high - ratio * (high - low), f1 = f(x1);
+    } else {
+      low = x1, x1 = x2, f1 = f2;
+      x2 = low + ratio * (high - low), f2 = f(x2);
+    }
+  }
+  return 0.5 * (low + high);
+}
+
+// Σ ΔE00² of `outcomes` with each one's clinic parameters and retention × e^m.
+double client_misfit(const HealingModel& model, const std::vector<const Outcome*>& outcomes,
+                     const Matcher& matcher, double m) {
+  double sum = 0;
+  for (const Outcome* o : outcomes) {
+    HealingParameters p = model.parameters_for(o->skin);
+    p.retention = std::clamp(p.retention * std::exp(m), kMinRetention, kMaxRetention);
+    const double de = ciede2000(*o->healed, matcher.predict(o->recipe, o->skin, p));
+    sum += de * de;
+  }
+  return sum;
+}
+
 }  // namespace
 
 HealingFit fit_healing_model(const std::vector<Outcome>& all, const Matcher& matcher) {
@@ -314,6 +348,35 @@ HealingFit fit_healing_model(const std::vector<Outcome>& all, const Matcher& mat
   model.standard_error = {model.parameters.retention * se_ln[0],
                           model.parameters.depth_mm * se_ln[1], model.parameters.filter * se_ln[2]};
 
+  // How much clients differ (empirical Bayes): each client with two or more outcomes gets its
+  // own ln(retention) multiplier by least squares; their spread is the prior that
+  // client_parameters() pulls a new client's own outcomes toward, and the ΔE00 left with them
+  // fitted is the per-outcome noise it weighs them by.
+  std::map<std::string, std::vector<const Outcome*>> by_client;
+  for (const Prepared& prepared : outcomes) {
+    by_client[prepared.outcome->client].push_back(prepared.outcome);
+  }
+  std::vector<double> multipliers;
+  double own_squares = 0;
+  std::size_t own_count = 0;
+  for (const auto& [client, own] : by_client) {
+    if (own.size() < 2) continue;
+    const double m = golden_minimum(
+        [&](double x) { return client_misfit(model, own, matcher, x); }, -3.0, 3.0);
+    multipliers.push_back(m);
+    own_squares += client_misfit(model, own, matcher, m);
+    own_count += own.size();
+  }
+  if (multipliers.size() >= kMinClientsForSpread) {
+    const double mean = std::accumulate(multipliers.begin(), multipliers.end(), 0.0) /
+                        static_cast<double>(multipliers.size());
+    double variance = 0;
+    for (double m : multipliers) variance += (m - mean) * (m - mean);
+    variance /= static_cast<double>(multipliers.size() - 1);
+    model.client_spread = std::clamp(std::sqrt(variance), 0.05, 2.0);
+    model.outcome_de00 = std::max(0.2, std::sqrt(own_squares / static_cast<double>(own_count)));
+  }
+
   std::set<std::string> clients;
   std::vector<double> residuals, held_out;
   std::set<ItaCategory> covered;
@@ -374,37 +437,17 @@ HealingParameters client_parameters(const HealingModel& model, const Lab& skin,
     if (o.healed) own.push_back(&o);
   }
   if (own.empty()) return clinic;
-  const double spread = model.outcomes > 0 ? std::max(0.3, model.held_out_mean_de00)
-                                           : kDefaultOutcomeSpread;
+  const double spread = model.outcome_de00 ? *model.outcome_de00
+                       : model.outcomes > 0    ? std::max(0.3, model.held_out_mean_de00)
+                                               : kDefaultOutcomeSpread;
   // J(m) = Σ ΔE00(m)² / σ² + m² / s², m = ln(this client's retention / the clinic's), for each
   // outcome with the clinic's parameters for that outcome's skin.
-  auto objective = [&](double m) {
-    double j = m * m / (model.client_spread * model.client_spread);
-    for (const Outcome* o : own) {
-      HealingParameters p = model.parameters_for(o->skin);
-      p.retention = std::clamp(p.retention * std::exp(m), kMinRetention, kMaxRetention);
-      const double de = ciede2000(*o->healed, matcher.predict(o->recipe, o->skin, p));
-      j += de * de / (spread * spread);
-    }
-    return j;
-  };
-  // Golden-section search over ±5 prior SDs.
-  double low = -5 * model.client_spread, high = 5 * model.client_spread;
-  const double ratio = (std::sqrt(5.0) - 1) / 2;
-  double x1 = high - ratio * (high - low), x2 = low + ratio * (high - low);
-  double f1 = objective(x1), f2 = objective(x2);
-  for (int step = 0; step < 40; ++step) {
-    if (f1 < f2) {
-      high = x2, x2 = x1, f2 = f1;
-      x1 = high - ratio * (high - low), f1 = objective(x1);
-    } else {
-      low = x1, x1 = x2, f1 = f2;
-      x2 = low + ratio * (high - low), f2 = objective(x2);
-    }
-  }
+  const double s2 = model.client_spread * model.client_spread;
+  const double m = golden_minimum(
+      [&](double x) { return client_misfit(model, own, matcher, x) / (spread * spread) + x * x / s2; },
+      -5 * model.client_spread, 5 * model.client_spread);
   HealingParameters refined = clinic;
-  refined.retention =
-      std::clamp(clinic.retention * std::exp(0.5 * (low + high)), kMinRetention, kMaxRetention);
+  refined.retention = std::clamp(clinic.retention * std::exp(m), kMinRetention, kMaxRetention);
   return refined;
 }
 

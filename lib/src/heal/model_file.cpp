@@ -90,7 +90,7 @@ HealingModel read_healing_model(const std::string& path) {
   bool version = false, parameters = false;
   reader.map(*document.root, "the file",
              {"healing", "model", "parameters", "standard_error", "skin_tone", "client_spread",
-              "fit", "constants", "catalog"},
+              "outcome_de00", "fit", "constants", "catalog"},
              [&](const std::string& key, const YamlNode& v) {
                if (key == "healing") {
                  if (reader.number(v, key, 0, 1000) != kFormatVersion) {
@@ -114,6 +114,8 @@ HealingModel read_healing_model(const std::string& path) {
                             });
                } else if (key == "client_spread") {
                  model.client_spread = reader.number(v, key, 0.01, 5);
+               } else if (key == "outcome_de00") {
+                 model.outcome_de00 = reader.number(v, key, 0.01, 100);
                } else if (key == "catalog") {
                  model.catalog = v.text;
                } else if (key == "fit") {
@@ -174,6 +176,7 @@ void write_healing_model(std::ostream& out, const HealingModel& model) {
     yaml << YAML::EndMap;
   }
   yaml << YAML::Key << "client_spread" << YAML::Value << model.client_spread;
+  if (model.outcome_de00) yaml << YAML::Key << "outcome_de00" << YAML::Value << *model.outcome_de00;
   if (!model.catalog.empty()) yaml << YAML::Key << "catalog" << YAML::Value << model.catalog;
   yaml << YAML::Key << "fit" << YAML::Value << YAML::BeginMap;
   yaml << YAML::Key << "outcomes" << YAML::Value << model.outcomes;

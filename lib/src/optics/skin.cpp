@@ -29,6 +29,8 @@ LayerOptics kubelka_layer(double k, double s, double thickness) {
     const double t = std::exp(-k * thickness);  // no scattering: Beer–Lambert, both ways
     return {0.0, 0.0, t};
   }
+  const double sx = s * thickness;
+  if (k <= 1e-9 * s) return {sx / (1.0 + sx), sx / (1.0 + sx), 1.0 / (1.0 + sx)};  // K = 0
   const double a = 1.0 + k / s;
   const double b = std::sqrt(a * a - 1.0);
   const double e = std::exp(-2.0 * b * s * thickness);  // e^(−2bSX) ∈ (0, 1]
