@@ -90,7 +90,8 @@ int main(int argc, char** argv) {
   auto* predict = cli.add_subcommand("predict", "Predict healed colours of recipes in skin");
   predict->add_option("CASES", inputs, "Records with skin and recipe (match or outcome records)");
   predict->add_option("--healing", healing_file, "A fitted healing model (smp-heal fit)");
-  predict->add_option("--outcome", outcome_files, "This client's earlier outcomes (repeatable)");
+  predict->add_option("--outcome", outcome_files, "This client's earlier outcomes (repeatable)")
+      ->allow_extra_args(false);
   predict->add_option("--skin", skin_values, "Predict for this skin (with --recipe)")
       ->delimiter(',')->expected(3)->option_text("L,a,b");
   predict->add_option("--recipe", recipe_text, "A recipe, ID:PARTS,... (with --skin)");

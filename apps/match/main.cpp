@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
       ->option_text("FILE");
   cli.add_option("--outcome", outcome_files,
                  "Healed: this client's earlier healed outcomes, to refine the model for them")
+      ->allow_extra_args(false)
       ->option_text("FILE");
   cli.add_option("--retention,--deposit", retention,
                  "Healed: override the share of the cup's ink that stays in the healed layer")
