@@ -26,15 +26,17 @@ constexpr std::size_t kRefineAllPairsUpTo = 8;
 constexpr std::size_t kRefinePairs = 4;
 constexpr std::size_t kRefineTriples = 3;
 constexpr std::size_t kPairsExtendedToTriples = 16;
-// Two recipes of the same inks whose predictions differ by less than this ΔE00 look the same.
+// Two recipes whose predictions differ by less than this ΔE00 look the same.
 constexpr double kSameLook = 0.3;
+// The same inks in another ratio are an alternative only when they look clearly different.
+constexpr double kSameInksApart = 1.0;
 // Overall matching: a hair this much lighter (L*) than the darkest healed dot or less is still
 // matched dot for dot.
 constexpr double kDensityMargin = 1.0;
 // Overall matching ranks by the overall ΔE00 plus this much per unit of L* between the healed
 // dot and the hair: among plans that look alike from a distance, the dot that reads most like
 // a hair close up (the darkest) wins, by up to ~0.6 ΔE00 for a dot 30 L* lighter than the hair.
-constexpr double kDotLightnessWeight = 0.02;
+constexpr double kDotLightnessWeight = 0.05;
 // Density planning that cannot reach the region's look: the dot that reads most like the hair
 // close up counts for more, a quarter of its lightness-first ΔE00 to the hair.
 constexpr double kDarkestDotWeight = 0.25;
@@ -604,14 +606,15 @@ MatchResult Matcher::match(const MatchTarget& target) const {
     std::sort(ranked.begin(), ranked.end(), by_key);
     result.lightness_first = true;
   }
-  // The same inks in a slightly different ratio that looks the same (within kSameLook) is no
-  // alternative for the technician: keep the better (or, as good, the simpler) and move on.
+  // A recipe whose dot looks the same (within kSameLook) as a better one is no alternative for
+  // the technician, whatever its inks (23 parts Jet + 1 part Chestnut is Jet): keep the better
+  // (or, as good, the simpler) and move on.
   std::vector<const Scored*> distinct;
   for (const Scored* candidate : ranked) {
     if (static_cast<int>(distinct.size()) == m.options.top) break;
     const bool repeat = std::any_of(distinct.begin(), distinct.end(), [&](const Scored* kept) {
-      return kept->pigments == candidate->pigments &&
-             ciede2000(kept->score.dot, candidate->score.dot) < kSameLook;
+      const double apart = ciede2000(kept->score.dot, candidate->score.dot);
+      return apart < kSameLook || (kept->pigments == candidate->pigments && apart < kSameInksApart);
     });
     if (!repeat) distinct.push_back(candidate);
   }
