@@ -68,6 +68,7 @@ int main(int argc, char** argv) {
   app::Tool tool("smp-heal", "Learn how ink heals from a clinic's outcomes; predict healed colours");
   auto& cli = tool.cli();
   cli.require_subcommand(1);
+  cli.fallthrough();  // --catalog, --format and the limits may come after the subcommand
   std::vector<std::string> catalogs, inputs, outcome_files;
   CatalogLimits limits;
   std::string plan_path, healed_path, client, output, healing_file, recipe_text;
@@ -95,7 +96,6 @@ int main(int argc, char** argv) {
   predict->add_option("--skin", skin_values, "Predict for this skin (with --recipe)")
       ->delimiter(',')->expected(3)->option_text("L,a,b");
   predict->add_option("--recipe", recipe_text, "A recipe, ID:PARTS,... (with --skin)");
-  cli.fallthrough();  // --catalog, --format and the limits may come after the subcommand
   tool.add_catalog_option(catalogs);
   tool.add_catalog_limit_options(limits);
   tool.add_format_option();
@@ -169,6 +169,11 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "  ΔE00 mean: fitted {:.2f}, held out ({}) {:.2f} (90 % within {:.2f}); "
                  "unfitted defaults {:.2f}\n", model.residual_mean_de00, model.held_out_method,
                  model.held_out_mean_de00, model.held_out_p90_de00.value_or(0), defaults);
+      if (model.outcome_de00) {
+        fmt::print(stderr, "  clients differ: ln retention spread {:.2f} (chosen by predicting each "
+                   "client's outcome from their others); one outcome ± {:.2f} ΔE00\n",
+                   model.client_spread, *model.outcome_de00);
+      }
       for (const std::string& w : result.warnings) tool.warning(w, Location{output});
       fmt::print(stderr, "{}: wrote {}\n", tool.name(), output);
       return;

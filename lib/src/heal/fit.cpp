@@ -32,8 +32,11 @@ constexpr double kTrendGain = 0.05;
 constexpr double kSettledWeeks = 4.0;
 // Per-outcome spread assumed for client refinement when the model was not fitted.
 constexpr double kDefaultOutcomeSpread = 1.5;
-// Clients with two or more outcomes needed to estimate how much clients differ.
+// Clients with two or more outcomes needed to estimate how much clients differ, the spreads
+// tried, and how many outcomes that estimate uses at most.
 constexpr std::size_t kMinClientsForSpread = 5;
+constexpr double kSpreadGrid[] = {0.1, 0.2, 0.35, 0.5, 0.75, 1.0, 1.5};
+constexpr std::size_t kSpreadOutcomes = 300;
 
 struct Prepared {
   const Outcome* outcome;
@@ -348,33 +351,45 @@ HealingFit fit_healing_model(const std::vector<Outcome>& all, const Matcher& mat
   model.standard_error = {model.parameters.retention * se_ln[0],
                           model.parameters.depth_mm * se_ln[1], model.parameters.filter * se_ln[2]};
 
-  // How much clients differ (empirical Bayes): each client with two or more outcomes gets its
-  // own ln(retention) multiplier by least squares; their spread is the prior that
-  // client_parameters() pulls a new client's own outcomes toward, and the ΔE00 left with them
-  // fitted is the per-outcome noise it weighs them by.
+  // How much clients differ, chosen by what it is for: predicting a client's outcome from their
+  // other outcomes. σ (outcome_de00) is the ΔE00 left once each client with two or more outcomes
+  // has their own retention; the prior spread is the one of kSpreadGrid whose leave-one-out
+  // predictions within clients are best (on at most kSpreadOutcomes outcomes, for speed).
   std::map<std::string, std::vector<const Outcome*>> by_client;
   for (const Prepared& prepared : outcomes) {
     by_client[prepared.outcome->client].push_back(prepared.outcome);
   }
-  std::vector<double> multipliers;
   double own_squares = 0;
   std::size_t own_count = 0;
+  std::vector<std::vector<const Outcome*>> groups;
   for (const auto& [client, own] : by_client) {
-    if (own.size() < 2) continue;
-    const double m = golden_minimum(
-        [&](double x) { return client_misfit(model, own, matcher, x); }, -3.0, 3.0);
-    multipliers.push_back(m);
-    own_squares += client_misfit(model, own, matcher, m);
+    if (own.size() < 2 || own_count >= kSpreadOutcomes) continue;
+    auto misfit = [&, &own = own](double x) { return client_misfit(model, own, matcher, x); };
+    own_squares += misfit(golden_minimum(misfit, -3.0, 3.0, 25));
     own_count += own.size();
+    groups.push_back(own);
   }
-  if (multipliers.size() >= kMinClientsForSpread) {
-    const double mean = std::accumulate(multipliers.begin(), multipliers.end(), 0.0) /
-                        static_cast<double>(multipliers.size());
-    double variance = 0;
-    for (double m : multipliers) variance += (m - mean) * (m - mean);
-    variance /= static_cast<double>(multipliers.size() - 1);
-    model.client_spread = std::clamp(std::sqrt(variance), 0.05, 2.0);
+  if (groups.size() >= kMinClientsForSpread) {
     model.outcome_de00 = std::max(0.2, std::sqrt(own_squares / static_cast<double>(own_count)));
+    double lowest = HUGE_VAL;
+    for (double spread : kSpreadGrid) {
+      HealingModel trial = model;
+      trial.client_spread = spread;
+      double error = 0;
+      for (const auto& own : groups) {
+        for (std::size_t k = 0; k < own.size(); ++k) {
+          std::vector<Outcome> others;
+          for (std::size_t j = 0; j < own.size(); ++j) {
+            if (j != k) others.push_back(*own[j]);
+          }
+          const Outcome& left_out = *own[k];
+          const HealingParameters own_p = client_parameters(trial, left_out.skin, others, matcher);
+          error += ciede2000(*left_out.healed,
+                             matcher.predict(left_out.recipe, left_out.skin, own_p));
+        }
+      }
+      if (error < lowest) lowest = error, model.client_spread = spread;
+    }
   }
 
   std::set<std::string> clients;
