@@ -211,7 +211,10 @@ int main(int argc, char** argv) {
         Outcome out = c;
         out.healed = healed;
         Record r = outcome_record(out);
-        r.set("healed", healed);
+        if (tool.format() == Format::Table) {  // the recipe as a technician reads it
+          for (RecipePart& part : out.recipe) part.name.clear();
+          r.set("recipe", recipe_parts_in_words(out.recipe));
+        }
         if (model.held_out_p90_de00) r.set("uncertainty_de00", *model.held_out_p90_de00);
         r.set("model", model.describe() + (mine.empty() ? "" : fmt::format(", refined by {} own outcomes", mine.size())));
         r.set("retention", p.retention);
