@@ -151,6 +151,28 @@ std::vector<LabEntry> read_lab_records(Tool& tool, const std::string& path) {
   return entries;
 }
 
+std::vector<Outcome> read_outcomes(Tool& tool, const std::vector<std::string>& paths) {
+  std::vector<Outcome> outcomes;
+  for (const std::string& path : paths) {
+    try {
+      auto in = open_input(path);
+      OutcomeReader reader(*in, path);
+      for (;;) {
+        Outcome outcome;
+        try {
+          if (!reader.next(outcome)) break;
+          outcomes.push_back(std::move(outcome));
+        } catch (const InputError& e) {
+          tool.error(e);
+        }
+      }
+    } catch (const IoError& e) {
+      tool.error(e);
+    }
+  }
+  return outcomes;
+}
+
 void require_pigments(const std::vector<Catalog>& catalogs) {
   std::string files;
   for (const Catalog& catalog : catalogs) {

@@ -12,6 +12,7 @@
 
 #include "smpshade/catalog.hpp"
 #include "smpshade/error.hpp"
+#include "smpshade/heal.hpp"
 #include "smpshade/records.hpp"
 
 namespace smpshade::app {
@@ -82,6 +83,10 @@ std::unique_ptr<std::istream> open_input(const std::string& path);
 /// Reads every Lab record of `path` ("-" for stdin); bad lines are reported through `tool`
 /// and skipped, the rest returned.
 std::vector<LabEntry> read_lab_records(Tool& tool, const std::string& path);
+
+/// Reads the outcome records (or any record with skin and recipe) of `paths` ("-" for stdin);
+/// bad lines and unreadable files are reported through `tool` and skipped.
+std::vector<Outcome> read_outcomes(Tool& tool, const std::vector<std::string>& paths);
 
 /// Throws InputError naming the catalogue files when none of `catalogs` holds a pigment: a
 /// diluents-only file is fine beside others, but alone there is nothing to list or match.

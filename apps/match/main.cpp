@@ -6,6 +6,7 @@
 
 #include "app.hpp"
 #include "smpshade/catalog.hpp"
+#include "smpshade/heal.hpp"
 #include "smpshade/match.hpp"
 
 using namespace smpshade;
@@ -13,7 +14,9 @@ using namespace smpshade;
 int main(int argc, char** argv) {
   app::Tool tool("smp-match",
                  "Ranked ink + diluent recipes for target colours (Kubelka-Munk, CIEDE2000)");
-  std::vector<std::string> inputs, catalogs;
+  std::vector<std::string> inputs, catalogs, outcome_files;
+  std::string healing_file;
+  std::optional<double> retention, hair_coverage;
   std::vector<double> skin_values;
   std::string white_name_option = "D50";
   bool card = false;
@@ -31,10 +34,25 @@ int main(int argc, char** argv) {
       ->expected(3)
       ->option_text("L,a,b");
   cli.add_flag("--card", card, "Predict on the catalogue's card even when skin is known");
-  cli.add_option("--deposit", options.deposit,
-                 "Healed: share of the cup's concentration that stays in skin (an assumption)")
+  cli.add_option("--healing", healing_file,
+                 "Healed: the clinic's fitted healing model (smp-heal fit), else the defaults")
+      ->option_text("FILE");
+  cli.add_option("--outcome", outcome_files,
+                 "Healed: this client's earlier healed outcomes, to refine the model for them")
+      ->allow_extra_args(false)
+      ->option_text("FILE");
+  cli.add_option("--retention,--deposit", retention,
+                 "Healed: override the share of the cup's ink that stays in the healed layer")
       ->check(CLI::Range(0.001, 1.0))
+      ->option_text("R");
+  cli.add_option("--max-density", options.max_density,
+                 "Dark hair: at most this share of scalp area in dots")
+      ->check(CLI::Range(0.01, 1.0))
       ->capture_default_str();
+  cli.add_option("--hair-coverage", hair_coverage,
+                 "Dark hair: the hair's share of its region when records do not say")
+      ->check(CLI::Range(0.0, 1.0))
+      ->option_text("A");
   cli.add_option("--coverage", coverage,
                  "Also predict skin with this share of its area in healed dots")
       ->check(CLI::Range(0.0, 1.0))
@@ -78,7 +96,14 @@ int main(int argc, char** argv) {
     }
     const std::vector<Catalog> loaded = load_catalogs(paths, limits);
     app::require_pigments(loaded);
+    HealingModel model;
+    if (!healing_file.empty()) model = read_healing_model(healing_file);
+    if (retention) model.parameters.retention = *retention;
+    options.healing = model.parameters;
+    options.healing_model = model.describe() + (retention ? ", retention set" : "");
     const Matcher matcher(loaded, options);
+    const std::vector<Outcome> own = app::read_outcomes(tool, outcome_files);
+    if (!own.empty()) options.healing_model += ", refined by " + std::to_string(own.size()) + " own outcomes";
 
     std::vector<LabEntry> entries;
     for (const auto& input : inputs) {
@@ -97,7 +122,11 @@ int main(int argc, char** argv) {
       const LabEntry& e = entries[i];
       const std::optional<Lab> skin = card ? std::nullopt : fixed_skin ? fixed_skin : skins.skin[i];
       try {
-        const MatchResult result = matcher.match(adapt_lab(e.lab, e.white, options.white), skin);
+        MatchTarget target{adapt_lab(e.lab, e.white, options.white), skin,
+                           e.coverage ? e.coverage : hair_coverage, std::nullopt};
+        if (skin) target.healing = client_parameters(model, *skin, own, matcher);
+        if (skin && retention) target.healing->retention = *retention;
+        const MatchResult result = matcher.match(target);
         for (int rank = 1; rank <= static_cast<int>(result.recipes.size()); ++rank) {
           writer.write(table ? match_table_row(e.id, rank, result)
                              : match_record(e.id, rank, result, options));

@@ -36,20 +36,21 @@ JSON
 run smp-match --coverage 0.25 "$WORK/client.jsonl"
 expect_status 0 "healed"
 expect_lines 3 "scalp records are not targets"
-expect_stdout '"skin":[62.0,12.1,16.3],"predicts":"healed","deposit":1.0,' "skin from the scalp record"
+expect_stdout '"skin":[62.0,12.1,16.3],"predicts":"healed","model":"defaults (not fitted)",' "skin from the scalp record"
 expect_stdout '"coverage":0.25,"overall":[' "coverage"
 run smp-match --card "$WORK/client.jsonl"
 expect_stdout '"predicts":"card"' "--card overrides the scalp record"
 
-# --skin for every target, and a lower deposit predicts a lighter healed dot.
-run sh -c 'echo "30 2 4" | smp-match --skin 55,10,15 --top 1 --max-pigments 1'
+# --skin for every target, and a lower retention (--deposit is its older name) needs a stronger
+# recipe for the same healed colour.
+run sh -c 'echo "50 2 4" | smp-match --skin 55,10,15 --top 1 --max-pigments 1'
 expect_stdout '"skin":[55.0,10.0,15.0],"predicts":"healed"' "--skin"
 full=$(sed 's/.*"predicted":\[\([^,]*\),.*/\1/' "$WORK/out")
 ratio=$(sed 's/.*"ratio":"\([^"]*\)".*/\1/' "$WORK/out")
-run sh -c "echo '30 2 4' | smp-match --skin 55,10,15 --top 1 --max-pigments 1 --deposit 0.5"
+run sh -c "echo '50 2 4' | smp-match --skin 55,10,15 --top 1 --max-pigments 1 --deposit 0.15"
 half=$(sed 's/.*"predicted":\[\([^,]*\),.*/\1/' "$WORK/out")
 [ "$(sed 's/.*"ratio":"\([^"]*\)".*/\1/' "$WORK/out")" != "$ratio" ] ||
-  fail "a deposit of 0.5 should need a stronger recipe than $ratio"
+  fail "a retention of 0.15 should need a stronger recipe than $ratio"
 [ -n "$full" ] && [ -n "$half" ] || fail "no predictions read"
 
 # A target lighter than the card is not reachable: a warning, records still written, exit 0.

@@ -1,7 +1,9 @@
 #pragma once
 /// @file match.hpp
 /// Shade formulation (SPEC 2.6): for a target colour, the ink + diluent recipes in whole parts
-/// whose Kubelka–Munk prediction comes closest in CIEDE2000, on card or healed in skin.
+/// whose prediction comes closest in CIEDE2000: on card by single-layer Kubelka–Munk, healed in
+/// skin by the layered skin model of skin.hpp; and, for hair darker than any healed dot, the
+/// density of dots at which the treated scalp looks like the hair over the scalp.
 
 #include <memory>
 #include <optional>
@@ -13,7 +15,9 @@
 #include "smpshade/difference.hpp"
 #include "smpshade/export.hpp"
 #include "smpshade/km.hpp"
+#include "smpshade/recipe.hpp"
 #include "smpshade/records.hpp"
+#include "smpshade/skin.hpp"
 
 namespace smpshade {
 
@@ -22,18 +26,23 @@ struct MatchOptions {
   int max_parts = 24;      ///< all parts (ink and diluent) of a recipe, at most
   int top = 3;             ///< distinct recipes returned (same inks must differ by ≥ 0.3 ΔE00)
   double tolerance = 2.0;  ///< ΔE00 above which the best recipe is "not reachable"
-  double deposit = 1.0;    ///< healed: the share of the cup's concentration left in skin
+  /// Healed predictions: the layered skin model's parameters (per target they may be replaced,
+  /// MatchTarget::healing), and how records name where they came from.
+  HealingParameters healing;
+  std::string healing_model = "defaults";
   std::optional<double> coverage;  ///< share of scalp area in healed dots, for the overall look
   double yule_nielsen_n = 2.0;
+  /// Density planning: at most this share of the scalp's area in dots.
+  double max_density = 0.5;
   White white = White::D50;  ///< white of targets, skin and predictions
 };
 
-/// One line of a recipe.
-struct RecipePart {
-  std::string id;
-  std::string name;
-  bool is_diluent = false;
-  int parts = 0;
+/// What to match: a target colour, and what is known of the skin it heals in.
+struct MatchTarget {
+  Lab lab;
+  std::optional<Lab> skin;          ///< healed in this skin; on card without it
+  std::optional<double> coverage;   ///< the hair's share of the region's area (smp-measure)
+  std::optional<HealingParameters> healing;  ///< this client's parameters, else the options'
 };
 
 /// One proposed recipe and what it is predicted to look like.
@@ -41,16 +50,25 @@ struct Recipe {
   std::vector<RecipePart> parts;  ///< inks first (most parts first), then the diluent if any
   std::string ratio;              ///< "2:9", "3:1:12" (inks, then diluent)
   Lab predicted;                  ///< the dot on card or healed in skin
-  De2000 difference;              ///< predicted against the target
-  std::optional<Lab> overall;     ///< skin with `coverage` of dots (when asked)
+  De2000 difference;              ///< the dot against the target
+  std::optional<Lab> overall;     ///< skin with a share of dots (`coverage` or `density`)
+  std::optional<double> density;  ///< planned share of scalp area in dots (matches overall)
+  std::optional<De2000> overall_difference;  ///< the overall look against the region's
 };
 
 struct MatchResult {
   Lab target;
   std::optional<Lab> skin;  ///< set when predicting healed
   bool healed = false;
-  bool reachable = false;       ///< best ΔE00 within tolerance
-  std::vector<Recipe> recipes;  ///< best first
+  /// True when the hair is darker than any healed dot can be: recipes are then planned by
+  /// density and ranked by how the treated scalp's overall look matches `region`.
+  bool matches_overall = false;
+  std::optional<Lab> region;     ///< the region's overall look: hair at its coverage over skin
+  std::optional<double> hair_coverage;
+  bool lightness_first = false;  ///< ranked with kC = kH = 2 as nothing reached the target
+  bool reachable = false;        ///< best ΔE00 (dot, or overall) within tolerance
+  HealingParameters healing;     ///< the parameters the healed predictions used
+  std::vector<Recipe> recipes;   ///< best first
 };
 
 /// The formulation engine over a set of catalogues: pigments fitted once, then any number of
@@ -64,16 +82,27 @@ class SMPSHADE_API Matcher {
   ~Matcher();
   Matcher(Matcher&&) noexcept;
 
-  /// Best recipes for `target`, on card when `skin` is empty, healed in that skin otherwise.
+  /// Best recipes for `target`, on card when it has no skin, healed in that skin otherwise.
   /// Throws InputError when target or skin is not a reflectance colour.
-  MatchResult match(const Lab& target, const std::optional<Lab>& skin = std::nullopt) const;
+  MatchResult match(const MatchTarget& target) const;
+  MatchResult match(const Lab& target, const std::optional<Lab>& skin = std::nullopt) const {
+    return match(MatchTarget{target, skin, std::nullopt, std::nullopt});
+  }
 
   const std::vector<PigmentModel>& pigments() const;
   const MatchOptions& options() const;
 
-  /// The predicted colour of one given recipe (ink parts per pigment id, diluent parts).
+  /// The predicted colour of one given recipe (ink parts per pigment id, diluent parts), on
+  /// card, or healed in `skin` with `healing` (else the options' parameters).
   Lab predict(const std::vector<std::pair<std::string, int>>& inks, int diluent_parts,
-              const std::optional<Lab>& skin = std::nullopt) const;
+              const std::optional<Lab>& skin = std::nullopt,
+              const std::optional<HealingParameters>& healing = std::nullopt) const;
+  /// The same for a recipe as records carry it; throws InputError naming an unknown ink (with
+  /// the closest id).
+  Lab predict(const std::vector<RecipePart>& recipe, const std::optional<Lab>& skin,
+              const std::optional<HealingParameters>& healing = std::nullopt) const;
+  /// The darkest L* any single ink of the catalogue heals to in `skin`, undiluted.
+  double darkest_healed_lightness(const Lab& skin, const HealingParameters& healing) const;
 
  private:
   struct Impl;
@@ -81,13 +110,42 @@ class SMPSHADE_API Matcher {
 };
 
 /// The recipe as a technician says it: "2 parts Jet + 9 parts distilled water".
-SMPSHADE_API std::string recipe_in_words(const Recipe& recipe);
+inline std::string recipe_in_words(const Recipe& recipe) {
+  return recipe_parts_in_words(recipe.parts);
+}
 
 /// The match record of SPEC 2.6 for recipe `rank` (1-based) of `result`.
 SMPSHADE_API Record match_record(const std::string& id, int rank, const MatchResult& result,
                                  const MatchOptions& options);
 /// The short row `--format table` shows: rank, recipe in words, ratio, predicted, ΔE00.
 SMPSHADE_API Record match_table_row(const std::string& id, int rank, const MatchResult& result);
+
+/// A match record read back (smp-render, smp-heal predict): what the record says, in its own
+/// white (`white`).
+struct MatchEntry {
+  std::string id;
+  int rank = 0;  ///< 0 when the record has none
+  Lab target;
+  std::optional<Lab> skin;
+  bool healed = false;
+  std::vector<RecipePart> recipe;
+  std::string ratio;
+  Lab predicted;
+  double de00 = 0;
+  bool reachable = true;
+  std::string matches = "dot";  ///< "dot" or "overall"
+  std::optional<double> coverage, density;
+  std::optional<Lab> overall;
+  std::string model;
+  White white = White::D50;
+  Location where;
+};
+
+/// Reads one JSON Lines match record (smpshade-records(5)). Returns false when `line` is not a
+/// match record (not a JSON object with "recipe" or "predicted"); throws InputError at `where`
+/// naming the field when it is one but a field is missing or wrong.
+SMPSHADE_API bool parse_match_record(std::string_view line, const Location& where,
+                                     MatchEntry& entry);
 
 /// Which records of a stream are skin, and which skin each target heals in: a record whose
 /// region (else id) is "scalp" or ends in "/scalp" is skin for the records of the same source

@@ -89,6 +89,8 @@ struct LabEntry {
   White white = White::D50;
   std::string source;  ///< `source` when given
   std::string region;  ///< `region` when given
+  /// `coverage` when given: a hair record's share of its region's area (smp-measure --split).
+  std::optional<double> coverage;
   Location where;      ///< file and line it came from
 };
 

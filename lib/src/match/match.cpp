@@ -3,10 +3,12 @@
 #include <algorithm>
 #include <cmath>
 #include <map>
+#include <mutex>
 #include <numeric>
 #include <string>
 
 #include "smpshade/error.hpp"
+#include "smpshade/suggest.hpp"
 
 namespace smpshade {
 
@@ -19,11 +21,29 @@ namespace {
 // than dozens of others, so it would not have been among the best recipes anyway.
 constexpr std::size_t kScreenPool = 48;
 constexpr std::size_t kRefineSingles = 4;
+constexpr std::size_t kRefineAllSinglesUpTo = 32;
+constexpr std::size_t kRefineAllPairsUpTo = 8;
 constexpr std::size_t kRefinePairs = 4;
 constexpr std::size_t kRefineTriples = 3;
 constexpr std::size_t kPairsExtendedToTriples = 16;
-// Two recipes of the same inks whose predictions differ by less than this ΔE00 look the same.
+// Two recipes whose predictions differ by less than this ΔE00 look the same.
 constexpr double kSameLook = 0.3;
+// The same inks in another ratio are an alternative only when they look clearly different.
+constexpr double kSameInksApart = 1.0;
+// Overall matching: a hair this much lighter (L*) than the darkest healed dot or less is still
+// matched dot for dot.
+constexpr double kDensityMargin = 1.0;
+// Overall matching ranks by the overall ΔE00 plus this much per unit of L* between the healed
+// dot and the hair: among plans that look alike from a distance, the dot that reads most like
+// a hair close up (the darkest) wins, by up to ~0.6 ΔE00 for a dot 30 L* lighter than the hair.
+constexpr double kDotLightnessWeight = 0.05;
+// Density planning that cannot reach the region's look: the dot that reads most like the hair
+// close up counts for more, a quarter of its lightness-first ΔE00 to the hair.
+constexpr double kDarkestDotWeight = 0.25;
+// When nothing reaches the target, lightness first: chroma and hue differences count half.
+constexpr De2000Weights kLightnessFirst{1.0, 2.0, 2.0};
+// Skin optics kept for repeated skins (every target of a photo shares one).
+constexpr std::size_t kSkinCacheSize = 256;
 
 struct Candidate {
   std::vector<std::size_t> pigments;  // indices, ascending
@@ -80,19 +100,40 @@ struct Matcher::Impl {
   Saunderson saunderson;
   Bands visual_weight{};  // x̄² + ȳ² + z̄² per band: how much a reflectance change shows
 
+  mutable std::mutex skin_cache_mutex;
+  mutable std::map<std::array<double, 3>, std::shared_ptr<const SkinOptics>> skin_cache;
+
+  // Where a recipe is predicted: on the catalogue's card (single-layer Kubelka–Munk), or healed
+  // in one client's skin (the layered skin model). `optics` and `screen_scale` serve only the
+  // linear screening, which treats the skin as a substrate under single-layer optics.
   struct Setup {
     Optics optics;
-    double deposit = 1.0;
-    Bands skin_reflectance{};
+    double screen_scale = 1.0;
     bool healed = false;
+    std::shared_ptr<const SkinOptics> skin;
+    std::optional<SkinModel> model;
   };
 
-  Setup setup(const std::optional<Lab>& skin) const {
-    Setup s{card, 1.0, {}, false};
+  std::shared_ptr<const SkinOptics> skin_optics(const Lab& skin) const {
+    const std::array<double, 3> key{skin.l, skin.a, skin.b};
+    {
+      std::lock_guard<std::mutex> lock(skin_cache_mutex);
+      if (auto it = skin_cache.find(key); it != skin_cache.end()) return it->second;
+    }
+    auto optics = std::make_shared<const SkinOptics>(skin_optics_from_lab(skin, colorimetry));
+    std::lock_guard<std::mutex> lock(skin_cache_mutex);
+    if (skin_cache.size() >= kSkinCacheSize) skin_cache.clear();
+    skin_cache.emplace(key, optics);
+    return optics;
+  }
+
+  Setup setup(const std::optional<Lab>& skin, const HealingParameters& healing) const {
+    Setup s{card, 1.0, false, nullptr, std::nullopt};
     if (skin) {
-      s.skin_reflectance = colorimetry.reflectance_from_lab(*skin);
-      s.optics = optics_for_substrate(s.skin_reflectance, saunderson);
-      s.deposit = options.deposit;
+      s.skin = skin_optics(*skin);
+      s.model.emplace(*s.skin, healing);
+      s.optics = optics_for_substrate(s.skin->reflectance, saunderson);
+      s.screen_scale = healing.retention;
       s.healed = true;
     }
     return s;
@@ -100,9 +141,17 @@ struct Matcher::Impl {
 
   Bands reflectance(const Setup& s, const std::vector<std::size_t>& set,
                     const std::vector<double>& concentrations) const {
+    if (s.healed) {
+      Bands cup_ks{};
+      for (std::size_t j = 0; j < set.size(); ++j) {
+        const Bands& unit = pigments[set[j]].unit_ks;
+        for (int i = 0; i < kBands; ++i) cup_ks[i] += concentrations[j] * unit[i];
+      }
+      return s.model->healed_reflectance(cup_ks);
+    }
     PigmentShare shares[3];
     for (std::size_t i = 0; i < set.size(); ++i) {
-      shares[i] = {&pigments[set[i]].unit_ks, s.deposit * concentrations[i]};
+      shares[i] = {&pigments[set[i]].unit_ks, concentrations[i]};
     }
     return mixture_reflectance(s.optics, shares, set.size());
   }
@@ -112,9 +161,127 @@ struct Matcher::Impl {
     return colorimetry.lab(reflectance(s, set, concentrations));
   }
 
+  // What a recipe is scored against: the target dot, or (density planning) the region's overall
+  // look, the hair at its coverage over the skin mixed by Yule–Nielsen.
+  struct Goal {
+    Lab target;
+    bool overall = false;
+    Bands skin_root{}, region_root{};  // R^(1/n) of the skin and of the region
+    Lab region;
+    double coverage = 0;
+  };
+
+  // How one recipe's dot fares against the goal.
+  struct Score {
+    Lab dot;
+    De2000 dot_difference;
+    std::optional<double> density;
+    std::optional<Lab> overall;
+    std::optional<De2000> overall_difference;
+    double key = 0;  // what ranks it (lower is better)
+  };
+
+  // A whole-part recipe and how it scored.
+  struct Scored {
+    std::vector<std::size_t> pigments;
+    std::vector<int> ink_parts;
+    int diluent = 0;
+    Score score;
+    int all_parts() const {
+      return std::accumulate(ink_parts.begin(), ink_parts.end(), diluent);
+    }
+  };
+
+  Score score(const Setup& s, const Goal& goal, const Bands& dot_r) const;
+  Goal goal_for(const Setup& s, const MatchTarget& target, double darkest) const;
+  double darkest_lightness(const Setup& s) const;
+
   std::vector<Candidate> screen(const Setup& s, const Lab& target) const;
-  void refine(const Setup& s, const Lab& target, Candidate& candidate) const;
+  void refine(const Setup& s, const Goal& goal, Candidate& candidate) const;
 };
+
+double Matcher::Impl::darkest_lightness(const Setup& s) const {
+  double darkest = 100;
+  for (std::size_t p = 0; p < pigments.size(); ++p) {
+    darkest = std::min(darkest, predict(s, {p}, {1.0}).l);
+  }
+  return darkest;
+}
+
+Matcher::Impl::Goal Matcher::Impl::goal_for(const Setup& s, const MatchTarget& target,
+                                            double darkest) const {
+  Goal goal;
+  goal.target = target.lab;
+  if (!s.healed || !target.coverage || target.lab.l >= darkest - kDensityMargin) return goal;
+  const double n = options.yule_nielsen_n;
+  const Bands hair = colorimetry.reflectance_from_lab(target.lab);
+  const Bands region = yule_nielsen_reflectance(s.skin->reflectance, hair, *target.coverage, n);
+  for (int i = 0; i < kBands; ++i) {
+    goal.skin_root[i] = std::pow(s.skin->reflectance[i], 1.0 / n);
+    goal.region_root[i] = std::pow(region[i], 1.0 / n);
+  }
+  goal.region = colorimetry.lab(region);
+  goal.coverage = *target.coverage;
+  goal.overall = true;
+  return goal;
+}
+
+Matcher::Impl::Score Matcher::Impl::score(const Setup& s, const Goal& goal,
+                                          const Bands& dot_r) const {
+  Score out;
+  out.dot = colorimetry.lab(dot_r);
+  out.dot_difference = ciede2000_breakdown(goal.target, out.dot);
+  out.key = out.dot_difference.de00;
+  if (!goal.overall) return out;
+  // The density A at which the treated scalp is as light as the region (luminance Y): what dot
+  // density controls is how dark the scalp reads; the ink's hue is the recipe's. With the
+  // Yule–Nielsen mix, mix^(1/n) = skin^(1/n) + A (dot^(1/n) − skin^(1/n)) per band, so Y(A) is
+  // monotone in A; solved by Newton's method from A = 0.5 and held to 0..max_density.
+  const double n = options.yule_nielsen_n;
+  const Bands& y_weight = colorimetry.weights()[1];
+  Bands dot_root{};
+  double region_y = 0;
+  for (int i = 0; i < kBands; ++i) {
+    dot_root[i] = std::pow(dot_r[i], 1.0 / n);
+    region_y += y_weight[i] * std::pow(goal.region_root[i], n);
+  }
+  auto luminance = [&](double a, double& slope) {
+    double y = 0;
+    slope = 0;
+    for (int i = 0; i < kBands; ++i) {
+      const double step = dot_root[i] - goal.skin_root[i];
+      const double root = std::max(goal.skin_root[i] + a * step, 1e-9);
+      const double value = std::pow(root, n);
+      y += y_weight[i] * value;
+      slope += y_weight[i] * n * value / root * step;
+    }
+    return y;
+  };
+  double density = 0.5;
+  for (int iteration = 0; iteration < 12; ++iteration) {
+    double slope = 0;
+    const double y = luminance(density, slope);
+    if (!(std::fabs(slope) > 1e-12)) break;
+    const double next = std::clamp(density - (y - region_y) / slope, 0.0, 1.0);
+    if (std::fabs(next - density) < 1e-6) {
+      density = next;
+      break;
+    }
+    density = next;
+  }
+  density = std::clamp(density, 0.0, options.max_density);
+  Bands mix{};
+  for (int i = 0; i < kBands; ++i) {
+    mix[i] = std::pow(goal.skin_root[i] + density * (dot_root[i] - goal.skin_root[i]), n);
+  }
+  out.density = density;
+  out.overall = colorimetry.lab(mix);
+  out.overall_difference = ciede2000_breakdown(goal.region, *out.overall);
+  (void)s;
+  out.key = out.overall_difference->de00 +
+            kDotLightnessWeight * std::fabs(out.dot.l - goal.target.l);
+  return out;
+}
 
 std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) const {
   // The K/S the target needs on top of the substrate, from its recovered reflectance.
@@ -141,7 +308,7 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
   for (std::size_t p = 0; p < count; ++p) {
     double b = 0, g = 0;
     for (int i = 0; i < kBands; ++i) {
-      const double column = s.deposit * pigments[p].unit_ks[i];
+      const double column = s.screen_scale * pigments[p].unit_ks[i];
       b += weight[i] * column * needed[i];
       g += weight[i] * column * column;
     }
@@ -156,8 +323,12 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
   };
   std::sort(singles.begin(), singles.end(), by_residual);
 
-  std::vector<Candidate> chosen(singles.begin(),
-                                singles.begin() + std::min(kRefineSingles, singles.size()));
+  // A small catalogue has every ink refined on its own: a single ink must never be missed for a
+  // screening that, in K/S space, cannot see what the eye sees (e.g. a black ink for a dark
+  // target on skin). Large catalogues refine the best kRefineSingles.
+  const std::size_t refined_singles =
+      count <= kRefineAllSinglesUpTo ? singles.size() : std::min(kRefineSingles, singles.size());
+  std::vector<Candidate> chosen(singles.begin(), singles.begin() + refined_singles);
   if (options.max_pigments < 2 || count < 2) return chosen;
 
   // Pairs and triples among the best single pigments.
@@ -174,7 +345,7 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
       for (int i = 0; i < kBands; ++i) {
         g += weight[i] * pigments[pool[a]].unit_ks[i] * pigments[pool[b]].unit_ks[i];
       }
-      g *= s.deposit * s.deposit;
+      g *= s.screen_scale * s.screen_scale;
       gram[pool[a]][pool[b]] = gram[pool[b]][pool[a]] = g;
     }
   }
@@ -190,7 +361,9 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
     for (std::size_t b = a + 1; b < pool.size(); ++b) fitted({pool[a], pool[b]}, pairs);
   }
   std::sort(pairs.begin(), pairs.end(), by_residual);
-  chosen.insert(chosen.end(), pairs.begin(), pairs.begin() + std::min(kRefinePairs, pairs.size()));
+  const std::size_t refined_pairs =
+      count <= kRefineAllPairsUpTo ? pairs.size() : std::min(kRefinePairs, pairs.size());
+  chosen.insert(chosen.end(), pairs.begin(), pairs.begin() + refined_pairs);
   if (options.max_pigments < 3) return chosen;
 
   std::vector<Candidate> triples;
@@ -211,9 +384,11 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
   return chosen;
 }
 
-void Matcher::Impl::refine(const Setup& s, const Lab& target, Candidate& candidate) const {
-  // Levenberg–Marquardt on the three weighted CIEDE2000 terms (dL, dC, dH), over log
-  // concentrations so that shares stay positive; the ink may not exceed all parts (Σc ≤ 1).
+void Matcher::Impl::refine(const Setup& s, const Goal& goal, Candidate& candidate) const {
+  // Levenberg–Marquardt over log concentrations (shares stay positive; the ink may not exceed
+  // all parts, Σc ≤ 1) on the weighted CIEDE2000 terms (dL, dC, dH) of the dot, or, planning
+  // density, of the overall look plus the dot's lightness gap to the hair (kDotLightnessWeight's
+  // preference for hair-like dots, as a residual).
   const std::size_t k = candidate.pigments.size();
   std::vector<double> u(k);
   for (std::size_t i = 0; i < k; ++i)
@@ -227,39 +402,44 @@ void Matcher::Impl::refine(const Setup& s, const Lab& target, Candidate& candida
     }
     return c;
   };
+  constexpr int kResiduals = 4;
+  using Residuals = std::array<double, kResiduals>;
   auto residual = [&](const std::vector<double>& logs) {
-    const De2000 d =
-        ciede2000_breakdown(target, predict(s, candidate.pigments, concentrations(logs)));
-    return std::array<double, 3>{d.dl, d.dc, d.dh};
+    const Score sc = score(s, goal, reflectance(s, candidate.pigments, concentrations(logs)));
+    if (!goal.overall) {
+      return Residuals{sc.dot_difference.dl, sc.dot_difference.dc, sc.dot_difference.dh, 0.0};
+    }
+    const De2000& d = *sc.overall_difference;
+    return Residuals{d.dl, d.dc, d.dh, 0.1 * (sc.dot.l - goal.target.l)};
   };
-  auto cost = [](const std::array<double, 3>& r) {
-    return r[0] * r[0] + r[1] * r[1] + r[2] * r[2];
+  auto cost = [](const Residuals& r) {
+    double c = 0;
+    for (double v : r) c += v * v;
+    return c;
   };
 
-  std::array<double, 3> r = residual(u);
+  Residuals r = residual(u);
   double current = cost(r);
   double mu = 1e-3;
   for (int iteration = 0; iteration < 30 && current > 1e-8; ++iteration) {
-    double jac[3][3] = {};  // [residual][variable]
+    double jac[kResiduals][3] = {};  // [residual][variable]
     for (std::size_t j = 0; j < k; ++j) {
       std::vector<double> shifted = u;
       shifted[j] += 1e-5;
       const auto rs = residual(shifted);
-      for (int i = 0; i < 3; ++i) jac[i][j] = (rs[i] - r[i]) / 1e-5;
+      for (int i = 0; i < kResiduals; ++i) jac[i][j] = (rs[i] - r[i]) / 1e-5;
     }
     double jtj[3][3] = {}, jtr[3] = {};
     for (std::size_t a = 0; a < k; ++a) {
-      for (int i = 0; i < 3; ++i) jtr[a] += jac[i][a] * r[i];
+      for (int i = 0; i < kResiduals; ++i) jtr[a] += jac[i][a] * r[i];
       for (std::size_t b = 0; b < k; ++b) {
-        for (int i = 0; i < 3; ++i) jtj[a][b] += jac[i][a] * jac[i][b];
+        for (int i = 0; i < kResiduals; ++i) jtj[a][b] += jac[i][a] * jac[i][b];
       }
     }
     bool improved = false;
     for (int attempt = 0; attempt < 8 && !improved; ++attempt) {
       std::vector<std::vector<double>> system(3, std::vector<double>(3, 0.0));
       std::vector<double> rhs(3, 0.0), step;
-      std::vector<std::size_t> all(k);
-      std::iota(all.begin(), all.end(), 0);
       for (std::size_t a = 0; a < k; ++a) {
         rhs[a] = -jtr[a];
         for (std::size_t b = 0; b < k; ++b)
@@ -308,10 +488,13 @@ Matcher::Matcher(const std::vector<Catalog>& catalogs, MatchOptions options)
   }
   if (options.top < 1) throw ArgumentError("top must be at least 1");
   if (!(options.tolerance >= 0)) throw ArgumentError("tolerance must be 0 or more");
-  if (!(options.deposit > 0 && options.deposit <= 1))
-    throw ArgumentError("deposit must be in (0, 1]");
+  if (!(options.healing.retention > 0 && options.healing.retention <= 1))
+    throw ArgumentError("retention must be in (0, 1]");
   if (options.coverage && !(*options.coverage >= 0 && *options.coverage <= 1)) {
     throw ArgumentError("coverage must be in 0..1");
+  }
+  if (!(options.max_density > 0 && options.max_density <= 1)) {
+    throw ArgumentError("max density must be in (0, 1]");
   }
   if (!(options.yule_nielsen_n >= 1)) throw ArgumentError("the Yule-Nielsen n must be 1 or more");
 
@@ -338,24 +521,21 @@ Matcher::Matcher(Matcher&&) noexcept = default;
 const std::vector<PigmentModel>& Matcher::pigments() const { return impl_->pigments; }
 const MatchOptions& Matcher::options() const { return impl_->options; }
 
-MatchResult Matcher::match(const Lab& target, const std::optional<Lab>& skin) const {
+MatchResult Matcher::match(const MatchTarget& target) const {
+  using Scored = Impl::Scored;
   const Impl& m = *impl_;
-  const Impl::Setup s = m.setup(skin);
-  std::vector<Candidate> candidates = m.screen(s, target);
+  const HealingParameters healing = target.healing ? *target.healing : m.options.healing;
+  const Impl::Setup s = m.setup(target.skin, healing);
+  const double darkest = s.healed && target.coverage ? m.darkest_lightness(s) : 0.0;
+  const Impl::Goal goal = m.goal_for(s, target, darkest);
+  std::vector<Candidate> candidates = m.screen(s, target.lab);
 
   // Whole-part recipes near each refined optimum: for every total N ≤ max_parts, each ink's
   // parts rounded down and up from c·N (at least 1), the rest diluent. Reduced by their common
   // divisor so 2:18 and 1:9 are one recipe.
-  struct Scored {
-    std::vector<std::size_t> pigments;
-    std::vector<int> ink_parts;
-    int diluent = 0;
-    Lab predicted;
-    double de00;
-  };
   std::map<std::pair<std::vector<std::size_t>, std::vector<int>>, Scored> recipes;
   for (Candidate& candidate : candidates) {
-    m.refine(s, target, candidate);
+    m.refine(s, goal, candidate);
     const std::size_t k = candidate.pigments.size();
     for (int total = static_cast<int>(k); total <= m.options.max_parts; ++total) {
       for (unsigned rounding = 0; rounding < (1u << k); ++rounding) {
@@ -382,35 +562,59 @@ MatchResult Matcher::match(const Lab& target, const std::optional<Lab>& skin) co
         const int all = inks / std::max(divisor, 1) + diluent;
         std::vector<double> c(k);
         for (std::size_t i = 0; i < k; ++i) c[i] = static_cast<double>(parts[i]) / all;
-        const Lab predicted = m.predict(s, candidate.pigments, c);
-        recipes.emplace(key, Scored{candidate.pigments, parts, diluent, predicted,
-                                    ciede2000(target, predicted)});
+        recipes.emplace(key, Scored{candidate.pigments, parts, diluent,
+                                    m.score(s, goal, m.reflectance(s, candidate.pigments, c))});
       }
     }
   }
 
-  std::vector<const Scored*> ranked;
-  for (const auto& [key, scored] : recipes) ranked.push_back(&scored);
-  std::sort(ranked.begin(), ranked.end(), [](const Scored* a, const Scored* b) {
-    if (a->de00 != b->de00) return a->de00 < b->de00;
-    const int pa = std::accumulate(a->ink_parts.begin(), a->ink_parts.end(), a->diluent);
-    const int pb = std::accumulate(b->ink_parts.begin(), b->ink_parts.end(), b->diluent);
+  std::vector<Scored*> ranked;
+  for (auto& [key, scored] : recipes) ranked.push_back(&scored);
+  auto by_key = [](const Scored* a, const Scored* b) {
+    if (a->score.key != b->score.key) return a->score.key < b->score.key;
+    const int pa = a->all_parts(), pb = b->all_parts();
     if (pa != pb) return pa < pb;
     return std::tie(a->pigments, a->ink_parts) < std::tie(b->pigments, b->ink_parts);
-  });
+  };
+  std::sort(ranked.begin(), ranked.end(), by_key);
 
   MatchResult result;
-  result.target = target;
-  result.skin = skin;
+  result.target = target.lab;
+  result.skin = target.skin;
   result.healed = s.healed;
-  // The same inks in a slightly different ratio that looks the same (within kSameLook) is no
-  // alternative for the technician: keep the better (or, as good, the simpler) and move on.
+  result.healing = healing;
+  result.matches_overall = goal.overall;
+  if (goal.overall) {
+    result.region = goal.region;
+    result.hair_coverage = goal.coverage;
+  }
+  // Nothing within tolerance: rank lightness first (chroma and hue count half), so that a dark
+  // target gets the darkest inks rather than a lighter one of its hue: dot for dot, or for the
+  // overall look when the dots, even at the densest, cannot darken the scalp enough.
+  auto plain_de00 = [](const Scored& r) {
+    return r.score.overall_difference ? r.score.overall_difference->de00
+                                      : r.score.dot_difference.de00;
+  };
+  if (!ranked.empty() && plain_de00(*ranked.front()) > m.options.tolerance) {
+    for (Scored* r : ranked) {
+      Impl::Score& sc = r->score;
+      sc.key = goal.overall ? ciede2000(goal.region, *sc.overall, kLightnessFirst) +
+                                  kDarkestDotWeight *
+                                      ciede2000(goal.target, sc.dot, kLightnessFirst)
+                            : ciede2000(target.lab, sc.dot, kLightnessFirst);
+    }
+    std::sort(ranked.begin(), ranked.end(), by_key);
+    result.lightness_first = true;
+  }
+  // A recipe whose dot looks the same (within kSameLook) as a better one is no alternative for
+  // the technician, whatever its inks (23 parts Jet + 1 part Chestnut is Jet): keep the better
+  // (or, as good, the simpler) and move on.
   std::vector<const Scored*> distinct;
   for (const Scored* candidate : ranked) {
     if (static_cast<int>(distinct.size()) == m.options.top) break;
     const bool repeat = std::any_of(distinct.begin(), distinct.end(), [&](const Scored* kept) {
-      return kept->pigments == candidate->pigments &&
-             ciede2000(kept->predicted, candidate->predicted) < kSameLook;
+      const double apart = ciede2000(kept->score.dot, candidate->score.dot);
+      return apart < kSameLook || (kept->pigments == candidate->pigments && apart < kSameInksApart);
     });
     if (!repeat) distinct.push_back(candidate);
   }
@@ -432,25 +636,34 @@ MatchResult Matcher::match(const Lab& target, const std::optional<Lab>& skin) co
       recipe.parts.push_back({lead.diluent_id, lead.diluent_name, true, r.diluent});
     ratio.push_back(r.diluent);
     recipe.ratio = ratio_text(ratio);
-    recipe.predicted = r.predicted;
-    recipe.difference = ciede2000_breakdown(target, r.predicted);
-    if (m.options.coverage && s.healed) {
-      const int all = std::accumulate(r.ink_parts.begin(), r.ink_parts.end(), r.diluent);
+    recipe.predicted = r.score.dot;
+    recipe.difference = r.score.dot_difference;
+    if (goal.overall) {
+      recipe.density = r.score.density;
+      recipe.overall = r.score.overall;
+      recipe.overall_difference = r.score.overall_difference;
+    } else if (m.options.coverage && s.healed) {
+      const int all = r.all_parts();
       std::vector<double> c(r.pigments.size());
       for (std::size_t j = 0; j < c.size(); ++j) c[j] = static_cast<double>(r.ink_parts[j]) / all;
       const Bands dot = m.reflectance(s, r.pigments, c);
       recipe.overall = m.colorimetry.lab(yule_nielsen_reflectance(
-          s.skin_reflectance, dot, *m.options.coverage, m.options.yule_nielsen_n));
+          s.skin->reflectance, dot, *m.options.coverage, m.options.yule_nielsen_n));
     }
     result.recipes.push_back(std::move(recipe));
   }
-  result.reachable =
-      !result.recipes.empty() && result.recipes.front().difference.de00 <= m.options.tolerance;
+  if (!result.recipes.empty()) {
+    const Recipe& best = result.recipes.front();
+    const double best_de00 =
+        best.overall_difference ? best.overall_difference->de00 : best.difference.de00;
+    result.reachable = best_de00 <= m.options.tolerance;
+  }
   return result;
 }
 
 Lab Matcher::predict(const std::vector<std::pair<std::string, int>>& inks, int diluent_parts,
-                     const std::optional<Lab>& skin) const {
+                     const std::optional<Lab>& skin,
+                     const std::optional<HealingParameters>& healing) const {
   const Impl& m = *impl_;
   std::vector<std::size_t> set;
   std::vector<double> c;
@@ -464,7 +677,36 @@ Lab Matcher::predict(const std::vector<std::pair<std::string, int>>& inks, int d
     set.push_back(static_cast<std::size_t>(it - m.pigments.begin()));
     c.push_back(static_cast<double>(ink.second) / all);
   }
-  return m.predict(m.setup(skin), set, c);
+  return m.predict(m.setup(skin, healing ? *healing : m.options.healing), set, c);
+}
+
+Lab Matcher::predict(const std::vector<RecipePart>& recipe, const std::optional<Lab>& skin,
+                     const std::optional<HealingParameters>& healing) const {
+  const Impl& m = *impl_;
+  std::vector<std::pair<std::string, int>> inks;
+  int diluent = 0;
+  for (const RecipePart& part : recipe) {
+    if (part.is_diluent) {
+      diluent += part.parts;
+      continue;
+    }
+    const bool known = std::any_of(m.pigments.begin(), m.pigments.end(),
+                                   [&](const PigmentModel& p) { return p.id == part.id; });
+    if (!known) {
+      std::vector<std::string> ids;
+      for (const PigmentModel& p : m.pigments) ids.push_back(p.id);
+      throw InputError("no ink '" + part.id + "' in the catalogues" +
+                       did_you_mean(part.id, ids));
+    }
+    inks.emplace_back(part.id, part.parts);
+  }
+  if (inks.empty()) throw InputError("the recipe has no ink");
+  return predict(inks, diluent, skin, healing);
+}
+
+double Matcher::darkest_healed_lightness(const Lab& skin,
+                                         const HealingParameters& healing) const {
+  return impl_->darkest_lightness(impl_->setup(skin, healing));
 }
 
 }  // namespace smpshade

@@ -1,19 +1,11 @@
-// Match results as records, and the pairing of targets with the skin they heal in.
+// Match records: written (jsonl/csv and the table's short row), read back (smp-render,
+// smp-heal), and the pairing of targets with the skin they heal in.
 #include <map>
 
+#include "formats/records/internal.hpp"
 #include "smpshade/match.hpp"
 
 namespace smpshade {
-
-std::string recipe_in_words(const Recipe& recipe) {
-  std::string text;
-  for (const RecipePart& part : recipe.parts) {
-    if (!text.empty()) text += " + ";
-    text += std::to_string(part.parts) + (part.parts == 1 ? " part " : " parts ") +
-            (part.name.empty() ? part.id : part.name);
-  }
-  return text;
-}
 
 Record match_record(const std::string& id, int rank, const MatchResult& result,
                     const MatchOptions& options) {
@@ -30,16 +22,26 @@ Record match_record(const std::string& id, int rank, const MatchResult& result,
   r.set("id", id).set("rank", rank).set("target", result.target);
   if (result.skin) r.set("skin", *result.skin);
   r.set("predicts", result.healed ? "healed" : "card");
-  if (result.healed) r.set("deposit", options.deposit);
+  if (result.healed) r.set("model", options.healing_model);
+  r.set("matches", result.matches_overall ? "overall" : "dot");
   r.set("recipe", std::move(parts))
       .set("ratio", recipe.ratio)
       .set("predicted", recipe.predicted)
       .set("de00", recipe.difference.de00)
       .set("dL", recipe.difference.dl)
       .set("dC", recipe.difference.dc)
-      .set("dH", recipe.difference.dh)
-      .set("reachable", result.reachable);
-  if (recipe.overall) r.set("coverage", *options.coverage).set("overall", *recipe.overall);
+      .set("dH", recipe.difference.dh);
+  if (result.matches_overall) {
+    r.set("hair_coverage", *result.hair_coverage)
+        .set("region", *result.region)
+        .set("density", *recipe.density)
+        .set("overall", *recipe.overall)
+        .set("overall_de00", recipe.overall_difference->de00);
+  } else if (recipe.overall) {
+    r.set("coverage", *options.coverage).set("overall", *recipe.overall);
+  }
+  if (result.lightness_first) r.set("ranked", "lightness first");
+  r.set("reachable", result.reachable);
   r.set("white", std::string(white_name(options.white)));
   return r;
 }
@@ -52,10 +54,59 @@ Record match_table_row(const std::string& id, int rank, const MatchResult& resul
       .set("recipe", recipe_in_words(recipe))
       .set("ratio", recipe.ratio)
       .set("predicted", recipe.predicted)
-      .set("de00", recipe.difference.de00)
-      .set("reachable", result.reachable);
+      .set("de00", recipe.difference.de00);
+  if (recipe.density) {
+    r.set("density", *recipe.density).set("overall_de00", recipe.overall_difference->de00);
+  }
+  r.set("reachable", result.reachable);
   if (recipe.overall) r.set("overall", *recipe.overall);
   return r;
+}
+
+bool parse_match_record(std::string_view line, const Location& where, MatchEntry& m) {
+  using detail::Json;
+  const auto first = line.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos || line[first] != '{') return false;
+  Json json;
+  try {
+    json = detail::parse_record_object(line, where);
+  } catch (const InputError&) {
+    return false;  // not JSON at all: the Lab reader says what is wrong with it
+  }
+  if (!json.contains("recipe") && !json.contains("predicted")) return false;
+  m = MatchEntry{};
+  m.where = where;
+  for (const char* key : {"target", "predicted", "de00", "recipe"}) {
+    if (!json.contains(key)) throw InputError(std::string("match record needs '") + key + "'", where);
+  }
+  m.id = detail::text_field(json, "id", where);
+  if (m.id.empty()) throw InputError("match record has no 'id'", where);
+  m.white = detail::white_field(json, where);
+  m.target = *detail::lab_field(json, "target", where, true);
+  m.skin = detail::lab_field(json, "skin", where, false);
+  m.predicted = *detail::lab_field(json, "predicted", where, true);
+  m.de00 = *detail::number_field(json, "de00", where, 0, 1000, true);
+  if (const auto rank = json.find("rank"); rank != json.end() && rank->is_number_integer()) {
+    m.rank = rank->get<int>();
+  }
+  m.ratio = detail::text_field(json, "ratio", where);
+  m.healed = detail::text_field(json, "predicts", where) == "healed";
+  m.model = detail::text_field(json, "model", where);
+  if (const auto r = json.find("reachable"); r != json.end() && r->is_boolean()) {
+    m.reachable = r->get<bool>();
+  }
+  m.recipe = detail::recipe_field(json, "recipe", where);
+  const std::string matches = detail::text_field(json, "matches", where);
+  if (!matches.empty()) {
+    if (matches != "dot" && matches != "overall") {
+      throw InputError("'matches' must be \"dot\" or \"overall\"", where);
+    }
+    m.matches = matches;
+  }
+  m.coverage = detail::number_field(json, "coverage", where, 0, 1, false);
+  m.density = detail::number_field(json, "density", where, 0, 1, false);
+  m.overall = detail::lab_field(json, "overall", where, false);
+  return true;
 }
 
 namespace {

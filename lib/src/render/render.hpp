@@ -29,6 +29,7 @@ struct RecipeView {
   double de00 = 0;
   bool healed = false;
   bool reachable = true;
+  std::optional<double> density;  ///< planned share of scalp in dots (matched overall)
 };
 
 /// Everything drawn for one target: its colour, its skin, its recipes (none for Lab records).

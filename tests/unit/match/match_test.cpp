@@ -193,7 +193,7 @@ TEST(Match, Deterministic) {
   }
 }
 
-TEST(Match, HealedInSkinWithDepositAndCoverage) {
+TEST(Match, HealedInSkinWithRetentionAndCoverage) {
   MatchOptions options;
   options.coverage = 0.25;
   const Matcher matcher({test::synthetic_catalog(true)}, options);
@@ -201,9 +201,11 @@ TEST(Match, HealedInSkinWithDepositAndCoverage) {
   const Lab on_card = matcher.predict({{"black", 1}}, 9);
   const Lab in_skin = matcher.predict({{"black", 1}}, 9, skin);
   EXPECT_LT(in_skin.l, skin.l);     // ink darkens the skin it is in
-  EXPECT_LT(in_skin.l, on_card.l);  // and skin is darker than white card
+  // but seen through the epidermis, under a share of the cup's concentration, a strong black
+  // heals lighter than it dries on card.
+  EXPECT_GT(in_skin.l, on_card.l);
   MatchOptions half = options;
-  half.deposit = 0.5;
+  half.healing.retention = options.healing.retention / 2;
   const Matcher lighter({test::synthetic_catalog(true)}, half);
   EXPECT_GT(lighter.predict({{"black", 1}}, 9, skin).l, in_skin.l);
 
@@ -224,13 +226,13 @@ TEST(Match, RejectsBadOptionsAndEmptyCatalogues) {
   bad.max_pigments = 4;
   EXPECT_THROW(Matcher({test::synthetic_catalog(true)}, bad), ArgumentError);
   bad = MatchOptions{};
-  bad.deposit = 0;
+  bad.healing.retention = 0;
   EXPECT_THROW(Matcher({test::synthetic_catalog(true)}, bad), ArgumentError);
   Catalog empty = test::synthetic_catalog(true);
   empty.pigments.clear();
   EXPECT_THROW(Matcher({empty}, MatchOptions{}), InputError);
   const Matcher matcher({test::synthetic_catalog(true)}, MatchOptions{});
-  EXPECT_THROW(matcher.match({50, 150, -150}), InputError);
+  EXPECT_THROW(matcher.match(Lab{50, 150, -150}), InputError);
 }
 
 }  // namespace
@@ -295,7 +297,7 @@ TEST(MatchRecords, RecipeInWordsAndRecordFields) {
   const Record r = match_record("client42/hair", 1, result, MatchOptions{});
   std::vector<std::string> keys;
   for (const Field& f : r.fields) keys.push_back(f.key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"id", "rank", "target", "predicts", "recipe", "ratio",
+  EXPECT_EQ(keys, (std::vector<std::string>{"id", "rank", "target", "predicts", "matches", "recipe", "ratio",
                                             "predicted", "de00", "dL", "dC", "dH", "reachable",
                                             "white"}));
   EXPECT_EQ(std::get<std::string>(*r.find("predicts")), "card");

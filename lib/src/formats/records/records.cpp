@@ -1,5 +1,7 @@
 #include "smpshade/records.hpp"
 
+#include "formats/records/internal.hpp"
+
 #include <algorithm>
 #include <cmath>
 #include <istream>
@@ -340,28 +342,6 @@ LabRecordReader::LabRecordReader(std::istream& in, std::string name)
 
 namespace {
 
-// Reads one line of at most `limit` bytes; a longer line is consumed and reported by `too_long`.
-bool read_bounded_line(std::istream& in, std::string& line, std::size_t limit, bool& too_long) {
-  line.clear();
-  too_long = false;
-  std::streambuf* buffer = in.rdbuf();
-  bool any = false;
-  for (;;) {
-    const int c = buffer->sbumpc();
-    if (c == std::char_traits<char>::eof()) {
-      in.setstate(std::ios::eofbit);
-      return any;
-    }
-    any = true;
-    if (c == '\n') return true;
-    if (line.size() < limit) {
-      line.push_back(static_cast<char>(c));
-    } else {
-      too_long = true;
-    }
-  }
-}
-
 std::string file_stem(const std::string& path) {
   std::string name = path.substr(path.find_last_of('/') + 1);
   const auto dot = name.find_last_of('.');
@@ -427,6 +407,12 @@ void read_json_line(const std::string& text, const Location& where, LabEntry& en
   };
   entry.source = text_field("source");
   entry.region = text_field("region");
+  if (const auto coverage = json.find("coverage"); coverage != json.end() && !coverage->is_null()) {
+    if (!coverage->is_number() || !(coverage->get<double>() >= 0 && coverage->get<double>() <= 1)) {
+      throw InputError("'coverage' must be a number in 0..1", where);
+    }
+    entry.coverage = coverage->get<double>();
+  }
   entry.id = text_field("id");
   entry.id_given = !entry.id.empty();
   if (!entry.id_given && !entry.source.empty() && !entry.region.empty()) {
@@ -467,7 +453,7 @@ void read_text_line(const std::string& text, const Location& where, LabEntry& en
 bool LabRecordReader::next(LabEntry& entry) {
   std::string line;
   bool too_long = false;
-  while (read_bounded_line(in_, line, kMaxLineBytes, too_long)) {
+  while (detail::read_bounded_line(in_, line, kMaxLineBytes, too_long)) {
     ++line_number_;
     const Location where{name_, line_number_};
     if (too_long) throw InputError("line is longer than 1 MiB", where);

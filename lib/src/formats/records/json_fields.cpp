@@ -1,0 +1,130 @@
+#include <cmath>
+#include <istream>
+
+#include "formats/records/internal.hpp"
+#include "smpshade/records.hpp"
+
+namespace smpshade::detail {
+
+// Reads one line of at most `limit` bytes; a longer line is consumed and reported by `too_long`.
+bool read_bounded_line(std::istream& in, std::string& line, std::size_t limit, bool& too_long) {
+  line.clear();
+  too_long = false;
+  std::streambuf* buffer = in.rdbuf();
+  bool any = false;
+  for (;;) {
+    const int c = buffer->sbumpc();
+    if (c == std::char_traits<char>::eof()) {
+      in.setstate(std::ios::eofbit);
+      return any;
+    }
+    any = true;
+    if (c == '\n') return true;
+    if (line.size() < limit) {
+      line.push_back(static_cast<char>(c));
+    } else {
+      too_long = true;
+    }
+  }
+}
+
+Json parse_record_object(std::string_view text, const Location& where) {
+  Json json;
+  try {
+    json = Json::parse(text);
+  } catch (const Json::parse_error& e) {
+    throw InputError("not valid JSON (at byte " + std::to_string(e.byte) + ")",
+                     Location{where.file, where.line, e.byte});
+  } catch (const Json::exception&) {
+    // out_of_range: a number too large for a double (e.g. 1e999).
+    throw InputError("a number is out of range for a double", where);
+  }
+  if (!json.is_object()) throw InputError("a record must be a JSON object", where);
+  return json;
+}
+
+std::optional<Lab> lab_field(const Json& json, const char* key, const Location& where,
+                             bool required) {
+  const auto it = json.find(key);
+  if (it == json.end() || it->is_null()) {
+    if (required) throw InputError(std::string("record has no '") + key + "'", where);
+    return std::nullopt;
+  }
+  if (!it->is_array() || it->size() != 3 || !(*it)[0].is_number() || !(*it)[1].is_number() ||
+      !(*it)[2].is_number()) {
+    throw InputError(std::string("'") + key + "' must be an array of three numbers [L*, a*, b*]",
+                     where);
+  }
+  const Lab lab{(*it)[0].get<double>(), (*it)[1].get<double>(), (*it)[2].get<double>()};
+  check_lab_range(lab, where, key);
+  return lab;
+}
+
+std::optional<double> number_field(const Json& json, const char* key, const Location& where,
+                                   double low, double high, bool required) {
+  const auto it = json.find(key);
+  if (it == json.end() || it->is_null()) {
+    if (required) throw InputError(std::string("record has no '") + key + "'", where);
+    return std::nullopt;
+  }
+  if (!it->is_number() || !std::isfinite(it->get<double>()) || it->get<double>() < low ||
+      it->get<double>() > high) {
+    char range[64];
+    std::snprintf(range, sizeof range, "%g..%g", low, high);
+    throw InputError(std::string("'") + key + "' must be a number in " + range, where);
+  }
+  return it->get<double>();
+}
+
+std::string text_field(const Json& json, const char* key, const Location& where) {
+  const auto it = json.find(key);
+  if (it == json.end() || it->is_null()) return {};
+  if (it->is_string()) return it->get<std::string>();
+  if (it->is_number_integer()) return std::to_string(it->get<std::int64_t>());
+  throw InputError(std::string("'") + key + "' must be a string", where);
+}
+
+White white_field(const Json& json, const Location& where) {
+  const auto it = json.find("white");
+  if (it == json.end() || it->is_null()) return White::D50;
+  if (!it->is_string()) throw InputError("'white' must be \"D50\" or \"D65\"", where);
+  try {
+    return parse_white(it->get<std::string>());
+  } catch (const Error& e) {
+    throw InputError(e.message(), where);
+  }
+}
+
+std::vector<RecipePart> recipe_field(const Json& json, const char* key, const Location& where) {
+  const auto it = json.find(key);
+  const std::string message = std::string("'") + key +
+                              "' must be an array of {\"id\", \"kind\", \"parts\"} with whole "
+                              "parts >= 1";
+  if (it == json.end() || !it->is_array() || it->empty()) throw InputError(message, where);
+  std::vector<RecipePart> parts;
+  for (const Json& part : *it) {
+    if (!part.is_object() || !part.contains("id") || !part["id"].is_string() ||
+        part["id"].get<std::string>().empty() || !part.contains("parts") ||
+        !part["parts"].is_number_integer() || part["parts"].get<long long>() < 1 ||
+        part["parts"].get<long long>() > 100000) {
+      throw InputError(message, where);
+    }
+    RecipePart p;
+    p.id = part["id"].get<std::string>();
+    p.parts = part["parts"].get<int>();
+    if (const auto kind = part.find("kind"); kind != part.end()) {
+      if (!kind->is_string() || (*kind != "pigment" && *kind != "diluent")) {
+        throw InputError(std::string("'") + key + "': 'kind' must be \"pigment\" or \"diluent\"",
+                         where);
+      }
+      p.is_diluent = *kind == "diluent";
+    }
+    if (const auto name = part.find("name"); name != part.end() && name->is_string()) {
+      p.name = name->get<std::string>();
+    }
+    parts.push_back(std::move(p));
+  }
+  return parts;
+}
+
+}  // namespace smpshade::detail

@@ -1,0 +1,58 @@
+#include "smpshade/recipe.hpp"
+
+#include <charconv>
+
+#include "smpshade/error.hpp"
+
+namespace smpshade {
+
+std::string recipe_parts_in_words(const std::vector<RecipePart>& parts) {
+  std::string text;
+  for (const RecipePart& part : parts) {
+    if (!text.empty()) text += " + ";
+    text += std::to_string(part.parts) + (part.parts == 1 ? " part " : " parts ") +
+            (part.name.empty() ? part.id : part.name);
+  }
+  return text;
+}
+
+std::vector<RecipePart> parse_recipe_text(std::string_view text) {
+  std::vector<RecipePart> parts;
+  std::size_t start = 0;
+  while (start <= text.size()) {
+    const std::size_t comma = std::min(text.find(',', start), text.size());
+    const std::string_view item = text.substr(start, comma - start);
+    const std::size_t colon = item.rfind(':');
+    int count = 0;
+    const char* first = colon == std::string_view::npos ? nullptr : item.data() + colon + 1;
+    const char* last = item.data() + item.size();
+    if (colon == std::string_view::npos || colon == 0 ||
+        std::from_chars(first, last, count).ptr != last || count < 1 || count > 100000) {
+      throw ArgumentError("recipe item '" + std::string(item) +
+                          "' is not ID:PARTS (whole parts from 1)");
+    }
+    RecipePart part;
+    part.id = std::string(item.substr(0, colon));
+    part.parts = count;
+    part.is_diluent = part.id == "diluent";
+    parts.push_back(std::move(part));
+    start = comma + 1;
+  }
+  return parts;
+}
+
+std::vector<double> ink_concentrations(const std::vector<RecipePart>& parts) {
+  int all = 0, inks = 0;
+  for (const RecipePart& p : parts) {
+    all += p.parts;
+    if (!p.is_diluent) ++inks;
+  }
+  if (all <= 0 || inks == 0) throw ArgumentError("a recipe needs at least one part of ink");
+  std::vector<double> c;
+  for (const RecipePart& p : parts) {
+    if (!p.is_diluent) c.push_back(static_cast<double>(p.parts) / all);
+  }
+  return c;
+}
+
+}  // namespace smpshade
