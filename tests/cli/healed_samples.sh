@@ -13,7 +13,7 @@ expect_lines 6 "one plan per client"
 plan() { grep "\"id\":\"$1/hair\"" "$WORK/out"; }
 for client in light-black brown-black dark-black; do
   line=$(plan "$client")
-  grep -qE '"recipe":\[\{"id":"ill-(jet-black|soft-black)","kind":"pigment","parts":[0-9]+\}(,\{"id":"distilled-water"[^]]*)?\]' <<< "$line" ||
+  grep -qE '"recipe":\[\{"id":"ill-(jet-black|soft-black)","kind":"pigment","parts":[0-9]+,"ml":[0-9.]+,"drops":[0-9]+\}(,\{"id":"distilled-water"[^]]*)?\]' <<< "$line" ||
     fail "$client: black stubble gets a black ink alone: $line"
   grep -q '"matches":"overall"' <<< "$line" || fail "$client: planned by density: $line"
   density=$(sed 's/.*"density":\([0-9.]*\).*/\1/' <<< "$line")

@@ -42,6 +42,14 @@ constexpr double kDotLightnessWeight = 0.05;
 constexpr double kDarkestDotWeight = 0.25;
 // When nothing reaches the target, lightness first: chroma and hue differences count half.
 constexpr De2000Weights kLightnessFirst{1.0, 2.0, 2.0};
+// Recipes whose dots look the same (within kSameLook of each other) and that score within
+// kSteadyScore of each other are one proposal; of them the steadiest is proposed when its dot
+// moves at least kSteadierBy less (ΔE00) under a slip of one drop or one part. The score window
+// is a tenth of a ΔE00 so that an exact recipe is never traded for a visibly worse one. At most
+// kSteadyCandidates alternatives are weighed per proposal.
+constexpr double kSteadyScore = 0.1;
+constexpr double kSteadierBy = 0.1;
+constexpr std::size_t kSteadyCandidates = 16;
 // Skin optics kept for repeated skins (every target of a photo shares one).
 constexpr std::size_t kSkinCacheSize = 256;
 
@@ -197,6 +205,9 @@ struct Matcher::Impl {
   double darkest_lightness(const Setup& s) const;
 
   std::vector<Candidate> screen(const Setup& s, const Lab& target) const;
+  double slip_robustness(const Setup& s, const Scored& recipe) const;
+  void prefer_steady_hands(const Setup& s, std::vector<const Scored*>& distinct,
+                           const std::vector<Scored*>& ranked) const;
   void refine(const Setup& s, const Goal& goal, Candidate& candidate) const;
 };
 
@@ -206,6 +217,60 @@ double Matcher::Impl::darkest_lightness(const Setup& s) const {
     darkest = std::min(darkest, predict(s, {p}, {1.0}).l);
   }
   return darkest;
+}
+
+// The largest ΔE00 the dot moves when one ink's amount in the cup is off by one drop, or by one
+// part of the recipe when a part is more than a drop (the unit it is measured in), up or down;
+// the cup's other lines as they were (an ink cannot go below none). A slip that empties the cup
+// is not counted: undiluted single ink cannot be spoiled.
+double Matcher::Impl::slip_robustness(const Setup& s, const Scored& recipe) const {
+  const int all = recipe.all_parts();
+  const double part_ml = options.cup_ml / all;
+  const double slip = std::max(options.drop_ml, part_ml);
+  const std::size_t k = recipe.pigments.size();
+  std::vector<double> ml(k);
+  for (std::size_t i = 0; i < k; ++i) ml[i] = part_ml * recipe.ink_parts[i];
+  const double diluent_ml = part_ml * recipe.diluent;
+  const Lab dot = recipe.score.dot;
+  double worst = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    for (const double sign : {-1.0, 1.0}) {
+      std::vector<double> slipped = ml;
+      slipped[i] = std::max(0.0, slipped[i] + sign * slip);
+      const double inks = std::accumulate(slipped.begin(), slipped.end(), 0.0);
+      if (!(inks + diluent_ml > 1e-12)) continue;
+      std::vector<double> c(k);
+      for (std::size_t j = 0; j < k; ++j) c[j] = slipped[j] / (inks + diluent_ml);
+      worst = std::max(worst, ciede2000(dot, predict(s, recipe.pigments, c)));
+    }
+  }
+  return worst;
+}
+
+// Among the recipes that look like each proposal, the one a shaky hand cannot spoil.
+void Matcher::Impl::prefer_steady_hands(const Setup& s, std::vector<const Scored*>& distinct,
+                                        const std::vector<Scored*>& ranked) const {
+  std::map<const Scored*, double> robustness;
+  auto robust = [&](const Scored* r) {
+    auto it = robustness.find(r);
+    if (it == robustness.end()) it = robustness.emplace(r, slip_robustness(s, *r)).first;
+    return it->second;
+  };
+  for (const Scored*& kept : distinct) {
+    const Scored* steadiest = kept;
+    std::size_t weighed = 0;
+    for (const Scored* other : ranked) {
+      if (weighed == kSteadyCandidates) break;
+      if (other == kept || std::find(distinct.begin(), distinct.end(), other) != distinct.end() ||
+          std::fabs(other->score.key - kept->score.key) >= kSteadyScore ||
+          ciede2000(kept->score.dot, other->score.dot) >= kSameLook) {
+        continue;
+      }
+      ++weighed;
+      if (robust(other) < robust(steadiest) - kSteadierBy) steadiest = other;
+    }
+    kept = steadiest;
+  }
 }
 
 Matcher::Impl::Goal Matcher::Impl::goal_for(const Setup& s, const MatchTarget& target,
@@ -497,6 +562,11 @@ Matcher::Matcher(const std::vector<Catalog>& catalogs, MatchOptions options)
     throw ArgumentError("max density must be in (0, 1]");
   }
   if (!(options.yule_nielsen_n >= 1)) throw ArgumentError("the Yule-Nielsen n must be 1 or more");
+  if (!(options.cup_ml > 0 && options.cup_ml <= 1000))
+    throw ArgumentError("cup must be in (0, 1000] ml");
+  if (!(options.drop_ml > 0 && options.drop_ml <= options.cup_ml)) {
+    throw ArgumentError("drop must be in (0, cup] ml");
+  }
 
   Impl& m = *impl_;
   m.options = options;
@@ -618,6 +688,7 @@ MatchResult Matcher::match(const MatchTarget& target) const {
     });
     if (!repeat) distinct.push_back(candidate);
   }
+  m.prefer_steady_hands(s, distinct, ranked);
   for (const Scored* chosen : distinct) {
     const Scored& r = *chosen;
     Recipe recipe;
@@ -638,6 +709,7 @@ MatchResult Matcher::match(const MatchTarget& target) const {
     recipe.ratio = ratio_text(ratio);
     recipe.predicted = r.score.dot;
     recipe.difference = r.score.dot_difference;
+    recipe.robustness_de00 = m.slip_robustness(s, r);
     if (goal.overall) {
       recipe.density = r.score.density;
       recipe.overall = r.score.overall;

@@ -41,6 +41,10 @@ struct Mask {
   std::vector<unsigned char> inside;
 };
 
+/// A rectangle's or polygon's outline in displayed pixels on an image of `info`'s size; empty for
+/// the whole image and masks.
+std::vector<ImagePoint> region_outline(const RegionSpec& region, const ImageInfo& info);
+
 /// Loads a mask PNG (any channel non-zero = inside). Throws naming the file.
 Mask load_mask(const std::string& path);
 

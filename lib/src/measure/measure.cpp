@@ -885,6 +885,7 @@ ChosenProfile Measurer::Impl::choose_profile(const ImageHeader& header, const st
     chosen.colour = std::make_shared<const PixelColour>(photo_profile->profile, header.info.bits,
                                                         options.white);
     chosen.excluded = photo_profile->excluded;
+    result.chart = photo_profile->excluded;
     result.profile = photo_profile->description;
     result.profile_fields = photo_profile->record_fields;
     result.profile_report = photo_profile->report;
@@ -986,11 +987,14 @@ PhotoMeasurement Measurer::Impl::measure(const PhotoSource& source, const std::s
   const Xyz white = white_point(options.white);
   for (std::size_t i = 0; i < work.size(); ++i) {
     RegionWork& w = work[i];
+    const std::size_t first = result.records.size();
     if (options.split) {
       split_region_records(w, sums[i], white, header, result);
     } else {
       result.records.push_back(whole_region_record(w, sums[i], white, result));
     }
+    const std::vector<ImagePoint> outline = region_outline(*w.spec, header.info);
+    for (std::size_t r = first; r < result.records.size(); ++r) result.records[r].outline = outline;
     if (options.keep_pixel_classes) {
       result.maps.push_back(
           {w.spec->name, header.info.width, header.info.height, std::move(w.classes)});
@@ -1022,6 +1026,13 @@ std::vector<Record> measurement_records(const PhotoMeasurement& m) {
     record.set("profile", m.profile);
     for (const Field& field : m.profile_fields.fields) record.set(field.key, field.value);
     record.set("ita", r.ita).set("warnings", r.warnings);
+    auto flat = [](const std::vector<ImagePoint>& points) {
+      std::vector<double> xy;
+      for (const ImagePoint& p : points) xy.insert(xy.end(), {p.x, p.y});
+      return xy;
+    };
+    if (!r.outline.empty()) record.set("outline", flat(r.outline));
+    if (!m.chart.empty()) record.set("chart", flat(m.chart));
     records.push_back(std::move(record));
   }
   return records;

@@ -180,6 +180,25 @@ RegionPixels mask_pixels(const Mask& mask, const ImageHeader& header) {
 
 }  // namespace
 
+std::vector<ImagePoint> region_outline(const RegionSpec& region, const ImageInfo& info) {
+  auto value = [&](std::size_t i, double extent) {
+    const RegionValue& v = region.values[i];
+    return v.percent ? v.value / 100.0 * extent : v.value;
+  };
+  const double width = info.width, height = info.height;
+  std::vector<ImagePoint> outline;
+  if (region.kind == RegionSpec::Kind::Rect && region.values.size() == 4) {
+    const double x = value(0, width), y = value(1, height);
+    const double w = value(2, width), h = value(3, height);
+    outline = {{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}};
+  } else if (region.kind == RegionSpec::Kind::Polygon) {
+    for (std::size_t i = 0; i + 1 < region.values.size(); i += 2) {
+      outline.push_back({value(i, width), value(i + 1, height)});
+    }
+  }
+  return outline;
+}
+
 RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, const Mask* mask,
                            const std::string& source, const std::vector<ImagePoint>& hole) {
   const double width = header.info.width, height = header.info.height;
