@@ -38,6 +38,11 @@ int main(int argc, char** argv) {
       ->option_text("FILE");
 
   return tool.run(argc, argv, [&] {
+    // Both outputs are opened before anything is read or drawn, so that one that cannot be
+    // written fails at once; neither changes a file until the whole picture is ready.
+    std::optional<OutputFile> layout_file;
+    if (!layout.empty()) layout_file.emplace(layout);
+    OutputFile png_file(output);
     render::Picture picture;
     if (!ladder.empty()) {
       if (!inputs.empty()) throw app::UsageError("--ladder draws a catalogue pigment: no FILE");
@@ -76,10 +81,8 @@ int main(int argc, char** argv) {
       if (targets.empty()) tool.warning("no records to draw: the picture has only its title");
       picture = render::render_targets(targets, options);
     }
-    // The layout's file is made first, so that a bad --layout leaves no PNG behind either.
-    std::optional<OutputFile> layout_file;
-    if (!layout.empty()) layout_file.emplace(layout);
-    render::write_png_atomically(picture, output);
+    const std::vector<unsigned char> png = render::encode_png(picture, output);
+    png_file.commit(png.data(), png.size());
     if (layout_file) {
       std::ostringstream out;
       RecordWriter writer(out, Format::Jsonl);

@@ -13,6 +13,7 @@
 #include "smpshade/colour.hpp"
 #include "smpshade/error.hpp"
 #include "smpshade/export.hpp"
+#include "smpshade/limits.hpp"
 #include "smpshade/spectrum.hpp"
 
 namespace smpshade {
@@ -94,7 +95,7 @@ struct CatalogLimits {
   std::size_t max_file_bytes = kMaxCatalogBytes;
   /// YAML collections nested deeper than this are refused. yaml-cpp parses recursively, so the
   /// loader honours at most kMaxYamlDepthCeiling whatever is asked.
-  std::uint32_t max_yaml_depth = 64;
+  std::uint32_t max_yaml_depth = kMaxNesting;
   /// More YAML nodes than this in one file are refused.
   std::size_t max_yaml_nodes = 1'000'000;
   /// Aliases standing for more nodes than this, counted expanded, are refused (alias bombs).

@@ -12,10 +12,13 @@ namespace smpshade {
 /// A file written whole or not at all. The constructor creates a temporary file beside `path`
 /// (so that a folder that is missing or cannot be written fails before any work is done);
 /// commit() writes it, flushes it to disk and renames it over `path`; a file never committed is
-/// removed, and `path` is left as it was. A `path` that exists but is not a regular file (a
-/// symlink such as /dev/stdout, a device such as /dev/null, a pipe) is written in place instead:
-/// renaming over it would replace the link or the device. The file gets the permissions the
-/// umask allows (0666 & ~umask). Errors throw IoError naming `path`.
+/// removed, and `path` is left as it was. A symlink to a regular file is followed: the file it
+/// points to is replaced the same way, and the link stays. Anything else that exists but is not
+/// a regular file (a device such as /dev/null, a pipe, and every path under /dev/ or /proc/,
+/// such as /dev/stdout) is written in place, and nothing of it changes before commit(): a
+/// regular file reached that way is truncated only then. A pipe with no reader and /dev/full
+/// are refused by the constructor. The file gets the permissions the umask allows
+/// (0666 & ~umask). Errors throw IoError naming `path`.
 class SMPSHADE_API OutputFile {
  public:
   explicit OutputFile(std::string path);
@@ -28,8 +31,12 @@ class SMPSHADE_API OutputFile {
   void commit(const std::string& bytes) { commit(bytes.data(), bytes.size()); }
 
  private:
+  void open_in_place();
+
   std::string path_;
-  std::string temp_;  // empty when writing in place
+  std::string target_;  // what the temporary file is renamed over: path_, or a link's target
+  std::string temp_;    // empty when writing in place
+  bool in_place_regular_ = false;
   int fd_ = -1;
 };
 

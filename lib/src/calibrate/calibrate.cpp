@@ -537,7 +537,10 @@ void check_shot(Calibration& result) {
     for (std::size_t c = 0; c < 3; ++c) grey[c] += p.rgb[c] / y;
     ++neutrals;
   }
-  if (neutrals >= 3 && hi / lo - 1 > kMaxNeutralSpread) {
+  if (neutrals >= 3 && !(lo > 0)) {
+    result.warnings.push_back("a grey patch reads no light: the chart is in shadow or clipped "
+                              "to black");
+  } else if (neutrals >= 3 && hi / lo - 1 > kMaxNeutralSpread) {
     result.warnings.push_back(
         "uneven light: the grey patches disagree with one exposure by " +
         fixed(100 * (hi / lo - 1), 0) +

@@ -98,6 +98,53 @@ Lab row_lab(const It8Table& table, const ChartColumns& c, int row, double xyz_sc
   return c.white == White::D65 ? adapt_lab(lab, White::D65, White::D50) : lab;
 }
 
+// What any ColorChecker Classic's values look like, however it was measured: the neutrals
+// (patches 19-24) step down from white to black (X-Rite's: L* 96, 81, 67, 51, 36, 21, chroma
+// under 2) and no two patches are alike (the closest pair of X-Rite's differ by ΔE*ab 9).
+// Generous bounds: they refuse a file that is not a chart's (every patch 0 0 0, rows
+// shuffled, a table of something else), never a real chart measured with any instrument.
+constexpr double kMinWhiteOverBlack = 40;  // L* of patch 19 over patch 24
+constexpr double kMinNeutralStep = 3;      // L* from one neutral to the next
+constexpr double kMaxNeutralChroma = 10;   // C*ab of a neutral
+constexpr double kMinPatchDifference = 2;  // ΔE*ab between any two patches
+
+void check_looks_like_chart(const ChartReference& reference, const It8Table& table) {
+  const auto& p = reference.patches;
+  const auto name = [&](std::size_t i) {
+    return "patch " + std::to_string(i + 1) + " (" + p[i].name + ")";
+  };
+  constexpr std::size_t kWhite = 18, kBlack = 23;
+  if (!(p[kWhite].lab.l - p[kBlack].lab.l >= kMinWhiteOverBlack)) {
+    table.fail("does not look like a ColorChecker: white, " + name(kWhite) + ", L* " +
+               fixed(p[kWhite].lab.l, 2) + ", is not lighter than black, " + name(kBlack) +
+               ", L* " + fixed(p[kBlack].lab.l, 2) + ", by " + fixed(kMinWhiteOverBlack, 0));
+  }
+  for (std::size_t i = kWhite; i <= kBlack; ++i) {
+    const double chroma = std::hypot(p[i].lab.a, p[i].lab.b);
+    if (chroma > kMaxNeutralChroma) {
+      table.fail("does not look like a ColorChecker: " + name(i) + " should be neutral, but its " +
+                 "chroma is " + fixed(chroma, 2) + " (at most " + fixed(kMaxNeutralChroma, 0) +
+                 ")");
+    }
+    if (i > kWhite && !(p[i - 1].lab.l - p[i].lab.l >= kMinNeutralStep)) {
+      table.fail("does not look like a ColorChecker: the neutrals do not step down from white to "
+                 "black (" + name(i - 1) + " L* " + fixed(p[i - 1].lab.l, 2) + ", " + name(i) +
+                 " L* " + fixed(p[i].lab.l, 2) + ")");
+    }
+  }
+  for (std::size_t i = 0; i < p.size(); ++i) {
+    for (std::size_t j = i + 1; j < p.size(); ++j) {
+      const double d = std::hypot(p[i].lab.l - p[j].lab.l, p[i].lab.a - p[j].lab.a,
+                                  p[i].lab.b - p[j].lab.b);
+      if (d < kMinPatchDifference) {
+        table.fail("does not look like a ColorChecker: " + name(i) + " and " + name(j) +
+                   " are alike (ΔE*ab " + fixed(d, 2) + ", under " +
+                   fixed(kMinPatchDifference, 0) + ")");
+      }
+    }
+  }
+}
+
 }  // namespace
 
 ChartReference builtin_chart_reference(std::string_view name) {
@@ -159,6 +206,7 @@ ChartReference chart_reference_from_cgats(const std::string& path) {
     if (name.empty()) name = names.patches[static_cast<std::size_t>(i)].name;
     reference.patches.push_back({name, lab});
   }
+  check_looks_like_chart(reference, table);
   return reference;
 }
 

@@ -1,16 +1,24 @@
 #pragma once
 // Numbers in messages: fixed decimals, as printf's "%.*f", and byte counts.
 
+#include <cmath>
 #include <cstddef>
 #include <cstdio>
 #include <string>
 
 namespace smpshade::detail {
 
-/// `v` with `decimals` decimals: fixed(21.304, 2) is "21.30".
+/// `v` with `decimals` decimals: fixed(21.304, 2) is "21.30". A message never shows "inf" or
+/// "nan", nor a number of hundreds of digits: a magnitude of a billion or more is written with
+/// an exponent (fixed(1e300, 1) is "1e+300"), and a value that is not finite as "(no value)".
 inline std::string fixed(double v, int decimals) {
+  if (!std::isfinite(v)) return "(no value)";
   char text[64];
-  std::snprintf(text, sizeof text, "%.*f", decimals, v);
+  if (std::fabs(v) >= 1e9) {
+    std::snprintf(text, sizeof text, "%.3g", v);
+  } else {
+    std::snprintf(text, sizeof text, "%.*f", decimals, v);
+  }
   return text;
 }
 

@@ -16,7 +16,6 @@
 
 #include "core/fixed.hpp"
 #include "smpshade/cms.hpp"
-#include "smpshade/files.hpp"
 
 #ifndef SMPSHADE_DEFAULT_FONT
 #define SMPSHADE_DEFAULT_FONT "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"
@@ -208,11 +207,20 @@ class Canvas {
     frame(r, kRule);
   }
 
-  // Text with its baseline at y; returns the x after it.
+  // Text with its baseline at y; returns the x after it. A text longer than
+  // kMaxLabelCharacters is cut with "...", and no glyph is rendered past the picture's right
+  // edge, so a label of a megabyte costs what a line of the picture does.
   int text(int x, int y, const std::string& s, int size, Rgb8 c) {
     if (!font_) return x;
     FT_Face face = font_->face(size);
-    for (char32_t cp : code_points(s)) {
+    std::vector<char32_t> points = code_points(s.substr(0, kMaxLabelCharacters * 4));
+    if (points.size() > kMaxLabelCharacters) {
+      points.resize(kMaxLabelCharacters - 3);
+      points.insert(points.end(), 3, U'.');
+    }
+    if (y + size < 0 || y - 2 * size > picture_.height) return x;
+    for (char32_t cp : points) {
+      if (x >= picture_.width) break;
       if (FT_Load_Char(face, cp, FT_LOAD_RENDER) != 0) continue;
       const FT_GlyphSlot g = face->glyph;
       const FT_Bitmap& bm = g->bitmap;
@@ -300,7 +308,35 @@ Picture render_scalp_patch(const Lab& skin, const Lab& dot, double coverage, int
   return canvas.take();
 }
 
+// The tallest sheet the limits allow fits an int many times over.
+static_assert(2 * kMargin + kTitleHeight +
+                      static_cast<long long>(kMaxTargets) *
+                          (kHeaderHeight + kSwatch + kLabelHeight + kSectionGap +
+                           static_cast<long long>(kMaxRecipes) * kRecipeHeight) <
+                  60000,
+              "the limits keep a sheet under 60,000 rows");
+static_assert(2 * kMargin + (static_cast<long long>(kMaxLadderSteps) + 1) * kLadderStep < 60000,
+              "the limits keep a ladder strip under 60,000 columns");
+
+void check_picture_limits(const std::vector<TargetView>& targets) {
+  if (targets.size() > kMaxTargets) {
+    throw InputError(std::to_string(targets.size()) + " targets: a picture holds at most " +
+                         std::to_string(kMaxTargets) +
+                         " (split the records and draw them in several pictures)",
+                     targets[kMaxTargets].where);
+  }
+  for (const TargetView& t : targets) {
+    if (t.recipes.size() > kMaxRecipes) {
+      throw InputError("target '" + t.id.substr(0, 60) + "' has " +
+                           std::to_string(t.recipes.size()) + " recipes: a picture shows at most " +
+                           std::to_string(kMaxRecipes) + " a target (smp-match --top)",
+                       t.where);
+    }
+  }
+}
+
 Picture render_targets(const std::vector<TargetView>& targets, const RenderOptions& options) {
+  check_picture_limits(targets);
   int height = kMargin + kTitleHeight;
   for (const TargetView& t : targets) height += section_height(t);
   height += kMargin;
@@ -363,6 +399,11 @@ Picture render_targets(const std::vector<TargetView>& targets, const RenderOptio
 
 Picture render_ladder(const Pigment& pigment, const Catalog& catalog,
                       const RenderOptions& options) {
+  if (pigment.ladder.size() > kMaxLadderSteps) {
+    throw InputError("pigment '" + pigment.id + "' has " + std::to_string(pigment.ladder.size()) +
+                         " ladder steps: a strip shows at most " + std::to_string(kMaxLadderSteps),
+                     pigment.where);
+  }
   const int n = static_cast<int>(pigment.ladder.size()) + 1;  // the substrate first
   const int width = std::max(kWidth, 2 * kMargin + n * kLadderStep);
   const int height =
@@ -408,7 +449,6 @@ std::vector<unsigned char> encode_png(const Picture& picture, const std::string&
   image.width = static_cast<png_uint_32>(picture.width);
   image.height = static_cast<png_uint_32>(picture.height);
   image.format = PNG_FORMAT_RGB;
-  // Encoded in memory first (a sheet is a few hundred KB), so that only whole files reach disk.
   png_alloc_size_t size = 0;
   bool ok = png_image_write_to_memory(&image, nullptr, &size, 0, picture.rgb.data(), 0, nullptr);
   std::vector<unsigned char> bytes(ok ? size : 0);
@@ -421,9 +461,5 @@ std::vector<unsigned char> encode_png(const Picture& picture, const std::string&
   return bytes;
 }
 
-void write_png_atomically(const Picture& picture, const std::string& path) {
-  const std::vector<unsigned char> bytes = encode_png(picture, path);
-  write_file_atomically(path, bytes.data(), bytes.size());
-}
 
 }  // namespace smpshade::render

@@ -84,10 +84,23 @@ struct Picture {
   std::vector<Swatch> swatches;
 };
 
-/// The consultation sheet: a section per target (see smp-render(1) for the layout).
+/// What one picture holds (smp-render(1), LIMITS), so that its size, and the time and memory
+/// it takes, grow only with what is drawn: at most 60,000 rows, about 200 MB of pixels.
+inline constexpr std::size_t kMaxTargets = 40;         ///< targets (sections) in one sheet
+inline constexpr std::size_t kMaxRecipes = 10;         ///< recipes drawn for one target
+inline constexpr std::size_t kMaxLadderSteps = 30;     ///< steps in a ladder strip
+inline constexpr std::size_t kMaxLabelCharacters = 100;  ///< a text longer is cut, with "..."
+
+/// Throws InputError (at the first record of the target that is past a limit) when `targets`
+/// do not fit one picture: more than kMaxTargets, or a target with more than kMaxRecipes.
+void check_picture_limits(const std::vector<TargetView>& targets);
+
+/// The consultation sheet: a section per target (see smp-render(1) for the layout). Checks
+/// check_picture_limits() first.
 Picture render_targets(const std::vector<TargetView>& targets, const RenderOptions& options);
 
-/// A pigment's dilution ladder as a strip of swatches with their ratios.
+/// A pigment's dilution ladder as a strip of swatches with their ratios; InputError when it has
+/// more than kMaxLadderSteps steps.
 Picture render_ladder(const Pigment& pigment, const Catalog& catalog, const RenderOptions& options);
 
 /// Lab (D50) to 8-bit sRGB through LittleCMS: the one code path for every colour smp-render
@@ -110,9 +123,6 @@ Picture render_scalp_patch(const Lab& skin, const Lab& dot, double coverage, int
 /// `picture` encoded as PNG (8-bit RGB). Throws IoError naming `name` when libpng fails.
 std::vector<unsigned char> encode_png(const Picture& picture, const std::string& name);
 
-/// Writes `picture` as PNG to `path` whole or not at all (a temporary file in the same folder,
-/// then rename). Throws IoError naming the path, or the folder when it does not exist.
-void write_png_atomically(const Picture& picture, const std::string& path);
 
 /// The font used when RenderOptions::font is empty (DejaVu Sans from fonts-dejavu-core).
 std::string default_font();

@@ -1,4 +1,5 @@
 // Reading what smp-render draws: Lab records and match records, told apart line by line.
+#include <algorithm>
 #include <cmath>
 #include <istream>
 #include <map>
@@ -55,7 +56,7 @@ std::vector<TargetView> read_targets(std::istream& in, const std::string& name,
       try {
         if (!reader.next(entry)) continue;
       } catch (const InputError& e) {
-        throw InputError(e.message(), where);
+        throw InputError(e.message(), Location{name, line_number, e.where().column});
       }
       if (!entry.id_given && entry.source.empty()) entry.id = std::to_string(line_number);
       entry.where = where;
@@ -76,11 +77,10 @@ std::vector<TargetView> read_targets(std::istream& in, const std::string& name,
       targets.push_back(std::move(t));
     }
     // A lone scalp record (no hair beside it) is still shown, as a skin swatch.
-    for (std::size_t i = 0; i < labs.size(); ++i) {
+    const bool skin_used = std::any_of(pairing.skin.begin(), pairing.skin.end(),
+                                       [](const std::optional<Lab>& s) { return s.has_value(); });
+    for (std::size_t i = 0; i < labs.size() && !skin_used; ++i) {
       if (!pairing.is_skin[i]) continue;
-      bool used = false;
-      for (std::size_t j = 0; j < labs.size(); ++j) used = used || pairing.skin[j].has_value();
-      if (used) continue;
       TargetView t;
       t.id = labs[i].id;
       t.target = adapt_lab(labs[i].lab, labs[i].white, White::D50);

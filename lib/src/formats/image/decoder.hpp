@@ -66,6 +66,13 @@ std::unique_ptr<ImageDecoder> open_tiff(const unsigned char* data, std::size_t s
 void check_pixel_limit(std::uint64_t width, std::uint64_t height, std::uint64_t max_pixels,
                        const std::string& name);
 
+/// Throws InputError ("truncated") when a file of `file_bytes` cannot hold what its header
+/// claims: `needed_bytes` is the least coded data the claimed pixels take in that format (for
+/// deflate, the filtered rows over 1032, deflate's largest ratio). Checked before any buffer
+/// for the image is allocated, so that a tiny file claiming a huge image costs nothing.
+void check_data_covers_claim(std::uint64_t needed_bytes, std::size_t file_bytes,
+                             const std::string& what, const std::string& name);
+
 /// Orientation and camera from an EXIF block (a TIFF structure: "II*\0" or "MM\0*" first).
 struct ExifFacts {
   int orientation = 1;

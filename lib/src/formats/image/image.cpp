@@ -96,6 +96,15 @@ void check_pixel_limit(std::uint64_t width, std::uint64_t height, std::uint64_t 
   }
 }
 
+void check_data_covers_claim(std::uint64_t needed_bytes, std::size_t file_bytes,
+                             const std::string& what, const std::string& name) {
+  if (needed_bytes <= file_bytes) return;
+  throw InputError("truncated " + what + ": the pixels its header claims take at least " +
+                       std::to_string(needed_bytes) + " bytes of coded data, and the file has " +
+                       std::to_string(file_bytes),
+                   Location{name});
+}
+
 std::unique_ptr<ImageDecoder> open_image(const unsigned char* data, std::size_t size,
                                          const std::string& name, std::uint64_t max_pixels) {
   if (size == 0) throw InputError("empty file (0 bytes): not an image", Location{name});

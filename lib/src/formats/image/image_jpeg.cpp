@@ -90,6 +90,15 @@ class JpegDecoder final : public ImageDecoder {
     });
     if (!header_read) throw_error("not a readable JPEG: ");
     check_pixel_limit(cinfo_.image_width, cinfo_.image_height, max_pixels, name_);
+    // Huffman coding spends at least one bit on each 8 x 8 block of the first component (its
+    // DC code). A progressive JPEG's coefficients are allocated whole before the first scan is
+    // read, so a header claiming more blocks than the file has bits is refused here.
+    // (Arithmetic coding can spend less; those files are left to libjpeg's own checks.)
+    if (!cinfo_.arith_code) {
+      const std::uint64_t blocks = std::uint64_t{cinfo_.comp_info[0].width_in_blocks} *
+                                   cinfo_.comp_info[0].height_in_blocks;
+      check_data_covers_claim(blocks / 8, size, "JPEG", name_);
+    }
 
     ImageInfo& info = header_.info;
     info.format = ImageFormat::Jpeg;

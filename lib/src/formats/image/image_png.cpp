@@ -90,6 +90,12 @@ class PngDecoder final : public ImageDecoder {
       throw_error("not a readable PNG: ");
     }
     check_pixel_limit(width, height, max_pixels, name_);
+    // Every row is a filter byte and its samples, deflated at most 1032:1.
+    const int channels = colour == PNG_COLOR_TYPE_PALETTE ? 1 : png_get_channels(png_, info_);
+    const std::uint64_t row_bits = std::uint64_t{width} * static_cast<std::uint64_t>(channels) *
+                                   static_cast<std::uint64_t>(depth);
+    check_data_covers_claim((std::uint64_t{height} * (1 + (row_bits + 7) / 8)) / 1032, size,
+                            "PNG", name_);
     if (!state_.icc_problem.empty()) {
       throw InputError("the embedded ICC profile is broken: " + state_.icc_problem,
                        Location{name_});

@@ -22,6 +22,7 @@ struct TiffSource {
   std::size_t size = 0;
   std::size_t offset = 0;
   std::string error;
+  std::string icc_problem;  // libtiff drops an ICC tag it cannot read with a warning; we refuse
 };
 
 TiffSource& source_of(thandle_t handle) { return *static_cast<TiffSource*>(handle); }
@@ -60,7 +61,17 @@ int on_error(TIFF*, void* user, const char* module, const char* format, va_list 
     source.error = (module && *module ? std::string(module) + ": " : "") + text;
   return 1;  // handled: libtiff's global handler (stderr) is not called
 }
-int on_warning(TIFF*, void*, const char*, const char*, va_list) { return 1; }
+int on_warning(TIFF*, void* user, const char* module, const char* format, va_list args) {
+  char text[512];
+  std::vsnprintf(text, sizeof text, format, args);
+  auto& source = *static_cast<TiffSource*>(user);
+  const std::string message = (module && *module ? std::string(module) + ": " : "") + text;
+  if (source.icc_problem.empty() && (message.find("ICC") != std::string::npos ||
+                                     message.find("34675") != std::string::npos)) {
+    source.icc_problem = message;
+  }
+  return 1;
+}
 
 // The open TIFF, closed by its own destructor so that a constructor that throws half way still
 // closes it.
@@ -141,6 +152,11 @@ class TiffDecoder final : public ImageDecoder {
     if (TIFFGetField(tif_, TIFFTAG_ICCPROFILE, &icc_size, &icc) && icc && icc_size > 0) {
       const auto* bytes = static_cast<const unsigned char*>(icc);
       info.icc_profile.assign(bytes, bytes + icc_size);
+    } else if (!source_.icc_problem.empty()) {
+      // One rule for every format (smpshade(7)): a broken embedded profile refuses the photo,
+      // as a PNG's iCCP and a JPEG's APP2 markers do, rather than measuring it as sRGB.
+      throw InputError("the embedded ICC profile is broken: " + source_.icc_problem,
+                       Location{name_});
     }
     char* make = nullptr;
     char* model = nullptr;
@@ -155,10 +171,11 @@ class TiffDecoder final : public ImageDecoder {
   void read_rows(unsigned char* out, std::size_t stride, int count) override {
     const bool streamable = !TIFFIsTiled(tif_) && planar_ == PLANARCONFIG_CONTIG;
     if (!streamable) {
-      if (whole_.empty()) read_whole_image();
       for (int i = 0; i < count; ++i, ++next_row_) {
+        if (next_row_ >= band_y_ + band_rows_) read_band(next_row_);
         std::memcpy(out + stride * static_cast<std::size_t>(i),
-                    whole_.data() + row_bytes() * static_cast<std::size_t>(next_row_), row_bytes());
+                    band_.data() + row_bytes() * static_cast<std::size_t>(next_row_ - band_y_),
+                    row_bytes());
       }
       return;
     }
@@ -189,19 +206,43 @@ class TiffDecoder final : public ImageDecoder {
     }
   }
 
-  // Tiled and separate-plane TIFFs: every tile or plane into one stored RGB image.
-  void read_whole_image() {
+  // Tiled and separate-plane TIFFs are decoded a band at a time: one row of tiles, or one strip
+  // of each plane, into stored RGB rows. Memory follows what is decoded: a file claiming a huge
+  // image fails on its first band, never after allocating the whole image.
+  void read_band(int first_row) {
     const std::size_t width = static_cast<std::size_t>(header_.stored_width);
     const std::size_t height = static_cast<std::size_t>(header_.stored_height);
     const std::size_t sample_bytes = bits() == 16 ? 2 : 1;
     const int planes = planar_ == PLANARCONFIG_SEPARATE ? (grey_ ? 1 : 3) : 1;
     const int per_pixel = planar_ == PLANARCONFIG_SEPARATE ? 1 : samples_;
-    whole_.assign(row_bytes() * height, 0);
-    // Puts `n` pixels of plane `plane` (or all samples, contiguous) at (x, y) of the image.
+    const bool tiled = TIFFIsTiled(tif_);
+    std::uint32_t tile_w = 0, tile_h = 0, strip_rows = 0;
+    if (tiled) {
+      TIFFGetField(tif_, TIFFTAG_TILEWIDTH, &tile_w);
+      TIFFGetField(tif_, TIFFTAG_TILELENGTH, &tile_h);
+      if (tile_w == 0 || tile_h == 0) throw InputError("TIFF tiles of size 0", Location{name_});
+      // A tile may overhang the image, by less than a tile; one far larger is a forged header.
+      if (tile_w > 2 * width + 256 || tile_h > 2 * height + 256) {
+        throw InputError("TIFF tiles of " + std::to_string(tile_w) + " x " +
+                             std::to_string(tile_h) + " pixels for an image of " +
+                             std::to_string(width) + " x " + std::to_string(height),
+                         Location{name_});
+      }
+    } else {
+      TIFFGetFieldDefaulted(tif_, TIFFTAG_ROWSPERSTRIP, &strip_rows);
+      if (strip_rows == 0) throw InputError("TIFF strips of 0 rows", Location{name_});
+    }
+    const std::size_t step = tiled ? tile_h : strip_rows;
+    const std::size_t y0 = static_cast<std::size_t>(first_row) / step * step;
+    const std::size_t rows = std::min(step, height - y0);
+    band_y_ = static_cast<int>(y0);
+    band_rows_ = static_cast<int>(rows);
+    band_.assign(row_bytes() * rows, 0);
+    // Puts `n` pixels of plane `plane` (or all samples, contiguous) at (x, y) of the band.
     auto place = [&](const unsigned char* in, std::size_t x, std::size_t y, std::size_t n,
                      int plane) {
       for (std::size_t i = 0; i < n; ++i) {
-        unsigned char* px = whole_.data() + row_bytes() * y + (x + i) * 3 * sample_bytes;
+        unsigned char* px = band_.data() + row_bytes() * y + (x + i) * 3 * sample_bytes;
         const unsigned char* src = in + i * static_cast<std::size_t>(per_pixel) * sample_bytes;
         for (int c = 0; c < 3; ++c) {
           if (planar_ == PLANARCONFIG_SEPARATE && c != plane && !grey_) continue;
@@ -211,36 +252,32 @@ class TiffDecoder final : public ImageDecoder {
         }
       }
     };
-    if (TIFFIsTiled(tif_)) {
-      std::uint32_t tile_w = 0, tile_h = 0;
-      TIFFGetField(tif_, TIFFTAG_TILEWIDTH, &tile_w);
-      TIFFGetField(tif_, TIFFTAG_TILELENGTH, &tile_h);
-      if (tile_w == 0 || tile_h == 0) throw InputError("TIFF tiles of size 0", Location{name_});
-      std::vector<unsigned char> tile(static_cast<std::size_t>(TIFFTileSize(tif_)));
+    if (tiled) {
+      tile_.resize(static_cast<std::size_t>(TIFFTileSize(tif_)));
+      const std::size_t tile_row =
+          static_cast<std::size_t>(tile_w) * static_cast<std::size_t>(per_pixel) * sample_bytes;
       for (int plane = 0; plane < planes; ++plane) {
-        for (std::uint32_t ty = 0; ty < height; ty += tile_h) {
-          for (std::uint32_t tx = 0; tx < width; tx += tile_w) {
-            if (TIFFReadTile(tif_, tile.data(), tx, ty, 0, static_cast<std::uint16_t>(plane)) < 0) {
-              throw_error("corrupt or truncated TIFF data: ");
-            }
-            const std::size_t n = std::min<std::size_t>(tile_w, width - tx);
-            const std::size_t rows = std::min<std::size_t>(tile_h, height - ty);
-            const std::size_t tile_row = static_cast<std::size_t>(tile_w) *
-                                         static_cast<std::size_t>(per_pixel) * sample_bytes;
-            for (std::size_t r = 0; r < rows; ++r)
-              place(tile.data() + tile_row * r, tx, ty + r, n, plane);
+        for (std::size_t tx = 0; tx < width; tx += tile_w) {
+          if (TIFFReadTile(tif_, tile_.data(), static_cast<std::uint32_t>(tx),
+                           static_cast<std::uint32_t>(y0), 0,
+                           static_cast<std::uint16_t>(plane)) < 0) {
+            throw_error("corrupt or truncated TIFF data: ");
           }
+          const std::size_t n = std::min<std::size_t>(tile_w, width - tx);
+          for (std::size_t r = 0; r < rows; ++r) place(tile_.data() + tile_row * r, tx, r, n, plane);
         }
       }
     } else {
-      std::vector<unsigned char> line(static_cast<std::size_t>(TIFFScanlineSize(tif_)));
+      const std::size_t line = static_cast<std::size_t>(TIFFScanlineSize(tif_));
+      tile_.resize(line * rows);
       for (int plane = 0; plane < planes; ++plane) {
-        for (std::uint32_t y = 0; y < height; ++y) {
-          if (TIFFReadScanline(tif_, line.data(), y, static_cast<std::uint16_t>(plane)) < 0) {
-            throw_error("corrupt or truncated TIFF data: ");
-          }
-          place(line.data(), 0, y, width, plane);
+        const std::uint32_t strip =
+            TIFFComputeStrip(tif_, static_cast<std::uint32_t>(y0), static_cast<std::uint16_t>(plane));
+        if (TIFFReadEncodedStrip(tif_, strip, tile_.data(), static_cast<tmsize_t>(line * rows)) <
+            static_cast<tmsize_t>(line * rows)) {
+          throw_error("corrupt or truncated TIFF data: ");
         }
+        for (std::size_t r = 0; r < rows; ++r) place(tile_.data() + line * r, 0, r, width, plane);
       }
     }
   }
@@ -258,7 +295,10 @@ class TiffDecoder final : public ImageDecoder {
   std::uint16_t planar_ = PLANARCONFIG_CONTIG;
   bool grey_ = false;
   std::vector<unsigned char> scanline_;
-  std::vector<unsigned char> whole_;
+  std::vector<unsigned char> tile_;  // one tile, or one strip of one plane
+  std::vector<unsigned char> band_;  // stored RGB rows band_y_ .. band_y_ + band_rows_ - 1
+  int band_y_ = 0;
+  int band_rows_ = 0;
   int next_row_ = 0;
 };
 

@@ -22,7 +22,12 @@ using Json = nlohmann::json;
 /// `too_long`. False at the end of the input.
 bool read_bounded_line(std::istream& in, std::string& line, std::size_t limit, bool& too_long);
 
-/// Parses one line as a JSON object; throws InputError at `where` (with the byte) otherwise.
+/// Throws InputError at `where` (with the byte) when arrays and objects in `text` nest deeper
+/// than kMaxNesting (limits.hpp). Linear, and safe on any text.
+void check_json_nesting(std::string_view text, const Location& where);
+
+/// Parses one line as a JSON object, nested at most kMaxNesting deep: the one JSON parser of
+/// every record reader. Throws InputError at `where` (with the byte) otherwise.
 Json parse_record_object(std::string_view text, const Location& where);
 
 /// `key` as [L*, a*, b*] within the Lab record limits; nullopt when absent (or null) and not

@@ -2,6 +2,7 @@
 #include <istream>
 
 #include "formats/records/internal.hpp"
+#include "smpshade/limits.hpp"
 #include "smpshade/records.hpp"
 
 namespace smpshade::detail {
@@ -28,7 +29,37 @@ bool read_bounded_line(std::istream& in, std::string& line, std::size_t limit, b
   }
 }
 
+// nlohmann builds a value iteratively, but copying or comparing one recurses, and a deep value
+// that is copied (as an ordered object does when a later key is inserted) overflows the stack
+// at about 20,000 levels. A linear scan refuses deep text before nlohmann sees it. Brackets
+// inside strings do not count; a stray closing bracket is left for the parser to report.
+void check_json_nesting(std::string_view text, const Location& where) {
+  std::uint32_t depth = 0;
+  bool in_string = false;
+  for (std::size_t i = 0; i < text.size(); ++i) {
+    const char c = text[i];
+    if (in_string) {
+      if (c == '\\') {
+        ++i;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxNesting) {
+        throw InputError("nested deeper than " + std::to_string(kMaxNesting) +
+                             " levels: refused (a record nests 3)",
+                         Location{where.file, where.line, i + 1});
+      }
+    } else if ((c == ']' || c == '}') && depth > 0) {
+      --depth;
+    }
+  }
+}
+
 Json parse_record_object(std::string_view text, const Location& where) {
+  check_json_nesting(text, where);
   Json json;
   try {
     json = Json::parse(text);

@@ -375,17 +375,8 @@ double text_number(const std::string& token, const Location& where, const char* 
 }
 
 void read_json_line(const std::string& text, const Location& where, LabEntry& entry) {
-  Json json;
-  try {
-    json = Json::parse(text);
-  } catch (const Json::parse_error& e) {
-    throw InputError("not valid JSON (at byte " + std::to_string(e.byte) + ")",
-                     Location{where.file, where.line, e.byte});
-  } catch (const Json::exception&) {
-    // out_of_range: a number too large for a double (e.g. 1e999).
-    throw InputError("a number is out of range for a double", where);
-  }
-  if (!json.is_object()) throw InputError("a record must be a JSON object", where);
+  using Json = detail::Json;
+  const Json json = detail::parse_record_object(text, where);
   const auto lab = json.find("lab");
   if (lab == json.end()) throw InputError("record has no 'lab' field", where);
   if (!lab->is_array() || lab->size() != 3) {

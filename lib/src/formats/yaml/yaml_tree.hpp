@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "smpshade/error.hpp"
+#include "smpshade/limits.hpp"
 
 namespace smpshade::detail {
 
@@ -20,7 +21,7 @@ inline constexpr std::uint32_t kYamlDepthCeiling = 1000;
 
 /// What parse_yaml() refuses, before any of the document is used.
 struct YamlLimits {
-  std::uint32_t max_depth = 64;                 ///< nesting of collections (at most the ceiling)
+  std::uint32_t max_depth = kMaxNesting;        ///< nesting of collections (at most the ceiling)
   std::size_t max_nodes = 1'000'000;            ///< nodes in the document
   std::size_t max_alias_expansion = 1'000'000;  ///< nodes aliases stand for, counted expanded
 };
