@@ -409,6 +409,41 @@ TEST(MeasureProfiles, AProvidersPhotoIsMeasuredAsTheFileWouldBe) {
   EXPECT_EQ(calls, 4);
 }
 
+TEST(MeasurePhotoProfile, AChartThatFillsThePhotoLeavesNothingToMeasure) {
+  test::ScalpScene bare;  // 1200 x 900 of skin
+  bare.coverage = 0, bare.shine_spots = 0;
+  test::write_png(temp("all-chart.png"), test::paint_scalp(bare));
+  // The card's outline, as the chart provider gives it: beyond the photo on every side, or
+  // leaving a margin of one pixel (0.4% of the photo).
+  for (double margin : {-4.0, 1.0}) {
+    MeasureOptions options;
+    options.photo_profile = [&](const Image& photo, const std::string&) {
+      const double w = photo.width(), h = photo.height();
+      return PhotoProfile{
+          Profile::srgb(),
+          "chart",
+          {{margin, margin}, {w - margin, margin}, {w - margin, h - margin}, {margin, h - margin}},
+          {},
+          {},
+          {}};
+    };
+    try {
+      measure(temp("all-chart.png"), options);
+      ADD_FAILURE() << "measured with the chart filling the photo, margin " << margin;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.message().rfind("the chart fills the photo (its card covers ", 0), 0u)
+          << e.message();
+      EXPECT_NE(e.message().find("nothing beside the chart is left to measure"), std::string::npos);
+      EXPECT_EQ(e.message().find("region 'image'"), std::string::npos) << e.message();
+    }
+    // What the user names is measured, chart or not.
+    options.regions = {parse_region("skin=100,100,200,200")};
+    const auto m = measure(temp("all-chart.png"), options);
+    ASSERT_EQ(m.records.size(), 1u);
+    EXPECT_LT(ciede2000(m.records[0].lab, test::srgb_lab(bare.skin)), 0.1);
+  }
+}
+
 std::string region_error(const std::string& path, const std::string& spec) {
   MeasureOptions options;
   options.regions = {parse_region(spec)};
