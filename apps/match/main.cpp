@@ -60,7 +60,8 @@ int main(int argc, char** argv) {
   cli.add_option("--yule-nielsen", options.yule_nielsen_n, "Yule-Nielsen n for --coverage")
       ->check(CLI::Range(1.0, 100.0))
       ->capture_default_str();
-  cli.add_option("--max-pigments", options.max_pigments, "Inks in a recipe (1 to 3)")
+  cli.add_option("--max-inks,--max-pigments", options.max_pigments,
+                 "Inks in a recipe (1 to 3; an ink may hold several pigments)")
       ->check(CLI::Range(1, 3))
       ->capture_default_str();
   cli.add_option("--max-parts", options.max_parts, "All parts of a recipe, at most")
@@ -83,7 +84,7 @@ int main(int argc, char** argv) {
     options.white = parse_white(white_name_option);
     if (coverage >= 0) options.coverage = coverage;
     if (options.max_parts < options.max_pigments) {
-      throw app::UsageError("--max-parts must be at least --max-pigments");
+      throw app::UsageError("--max-parts must be at least --max-inks");
     }
     std::optional<Lab> fixed_skin;
     if (!skin_values.empty()) {
