@@ -233,8 +233,8 @@ void unmix_row(const ChromaUnmixing& u, const JpegPlanes& planes, const unsigned
     // of x and y) so that rounding adds no bias to a mean; never up to the clipped code.
     const float rgb[3] = {luma + 1.402f * cr, luma - 0.344136f * cb - 0.714136f * cr,
                           luma + 1.772f * cb};
-    const float dither =
-        std::fmod(0.7548777f * static_cast<float>(x) + 0.5698403f * static_cast<float>(y), 1.0f);
+    const float phase = 0.7548777f * static_cast<float>(x) + 0.5698403f * static_cast<float>(y);
+    const float dither = phase - std::floor(phase);
     for (int k = 0; k < 3; ++k) {
       const float v = std::floor(rgb[k] + dither);
       o[k] = static_cast<unsigned char>(v < 0.0f ? 0.0f : v > 254.0f ? 254.0f : v);
