@@ -97,6 +97,9 @@ struct RegionMeasurement {
   double clipped = 0;              ///< share of the region's pixels excluded as clipped
   double highlights = 0;           ///< share of the record's pixels excluded as highlights
   std::optional<double> coverage;  ///< --split: share of the region this part covers
+  /// --split on a JPEG with subsampled chroma: "unmixed from 4:2:0" when the hair's and the
+  /// scalp's chroma were estimated from the stored chroma planes; "" otherwise.
+  std::string chroma;
   double ita = 0;                  ///< Individual Typology Angle of `lab`, degrees
   std::vector<std::string> warnings;
   /// The region's outline in displayed pixels (rectangles and polygons; empty for the whole

@@ -33,13 +33,10 @@ constexpr double kSameInksApart = 1.0;
 // Overall matching: a hair this much lighter (L*) than the darkest healed dot or less is still
 // matched dot for dot.
 constexpr double kDensityMargin = 1.0;
-// Overall matching ranks by the overall ΔE00 plus this much per unit of L* between the healed
-// dot and the hair: among plans that look alike from a distance, the dot that reads most like
-// a hair close up (the darkest) wins, by up to ~0.6 ΔE00 for a dot 30 L* lighter than the hair.
-constexpr double kDotLightnessWeight = 0.05;
-// Density planning that cannot reach the region's look: the dot that reads most like the hair
-// close up counts for more, a quarter of its lightness-first ΔE00 to the hair.
-constexpr double kDarkestDotWeight = 0.25;
+// Density planning ranks by the overall look's lightness-first ΔE00 to the region's plus this
+// share of the dot's lightness-first ΔE00 to the hair: the dot that reads most like the hair
+// close up (the darkest, the most neutral for black stubble) wins among plans alike from afar.
+constexpr double kDarkestDotWeight = 0.15;
 // When nothing reaches the target, lightness first: chroma and hue differences count half.
 constexpr De2000Weights kLightnessFirst{1.0, 2.0, 2.0};
 // Recipes whose dots look the same (within kSameLook of each other) and that score within
@@ -343,8 +340,12 @@ Matcher::Impl::Score Matcher::Impl::score(const Setup& s, const Goal& goal,
   out.overall = colorimetry.lab(mix);
   out.overall_difference = ciede2000_breakdown(goal.region, *out.overall);
   (void)s;
-  out.key = out.overall_difference->de00 +
-            kDotLightnessWeight * std::fabs(out.dot.l - goal.target.l);
+  // Planning density, the dot never reaches the hair, so the two looks are weighed lightness
+  // first: the overall look from a distance, and (a quarter) the dot close up against the hair.
+  // A warm dot that only matches the skin's hue leaking into the overall look does not beat a
+  // black one for black stubble.
+  out.key = ciede2000(goal.region, *out.overall, kLightnessFirst) +
+            kDarkestDotWeight * ciede2000(goal.target, out.dot, kLightnessFirst);
   return out;
 }
 
@@ -452,8 +453,8 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
 void Matcher::Impl::refine(const Setup& s, const Goal& goal, Candidate& candidate) const {
   // Levenberg–Marquardt over log concentrations (shares stay positive; the ink may not exceed
   // all parts, Σc ≤ 1) on the weighted CIEDE2000 terms (dL, dC, dH) of the dot, or, planning
-  // density, of the overall look plus the dot's lightness gap to the hair (kDotLightnessWeight's
-  // preference for hair-like dots, as a residual).
+  // density, of the overall look plus the dot's lightness gap to the hair (the preference for
+  // hair-like dots, as a residual).
   const std::size_t k = candidate.pigments.size();
   std::vector<double> u(k);
   for (std::size_t i = 0; i < k; ++i)
@@ -668,10 +669,7 @@ MatchResult Matcher::match(const MatchTarget& target) const {
   if (!ranked.empty() && plain_de00(*ranked.front()) > m.options.tolerance) {
     for (Scored* r : ranked) {
       Impl::Score& sc = r->score;
-      sc.key = goal.overall ? ciede2000(goal.region, *sc.overall, kLightnessFirst) +
-                                  kDarkestDotWeight *
-                                      ciede2000(goal.target, sc.dot, kLightnessFirst)
-                            : ciede2000(target.lab, sc.dot, kLightnessFirst);
+      if (!goal.overall) sc.key = ciede2000(target.lab, sc.dot, kLightnessFirst);
     }
     std::sort(ranked.begin(), ranked.end(), by_key);
     result.lightness_first = true;

@@ -199,6 +199,9 @@ std::vector<ImagePoint> region_outline(const RegionSpec& region, const ImageInfo
   return outline;
 }
 
+// Beside the chart (--chart), at least this share of the photo must be left to measure.
+constexpr double kMinBesideChart = 0.02;
+
 RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, const Mask* mask,
                            const std::string& source, const std::vector<ImagePoint>& hole) {
   const double width = header.info.width, height = header.info.height;
@@ -260,6 +263,20 @@ RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, 
     }
   }
   RegionPixels pixels = rasterise(rings, header.stored_width, header.stored_height);
+  if (rings.size() > 1) {
+    // The whole image less the chart's card (--chart, no region named): a card that leaves
+    // under 2% of the photo leaves only its margin, nothing the user photographed to measure.
+    const double total = width * height;
+    if (static_cast<double>(pixels.count) < kMinBesideChart * total) {
+      char share[32];
+      std::snprintf(share, sizeof share, "%.1f%%",
+                    100.0 * (1.0 - static_cast<double>(pixels.count) / total));
+      throw InputError(std::string("the chart fills the photo (its card covers ") + share +
+                           " of it): nothing beside the chart is left to measure; name what to "
+                           "measure with --region",
+                       Location{source});
+    }
+  }
   if (pixels.count == 0) fail("holds no pixel (no pixel centre lies inside it)");
   return pixels;
 }
