@@ -70,6 +70,13 @@ int main(int argc, char** argv) {
   cli.add_option("--top", options.top, "Recipes per target")
       ->check(CLI::Range(1, 100))
       ->capture_default_str();
+  cli.add_option("--cup", options.cup_ml, "Each recipe also in ml and drops for a cup of ML ml")
+      ->check(CLI::Range(0.01, 1000.0))
+      ->option_text("ML")
+      ->capture_default_str();
+  cli.add_option("--drop-ml", options.drop_ml, "One drop, ml (20 drops a ml)")
+      ->check(CLI::Range(0.001, 10.0))
+      ->capture_default_str();
   cli.add_option("--tolerance", options.tolerance,
                  "dE00 over which the best recipe is not reachable")
       ->check(CLI::NonNegativeNumber)
@@ -83,6 +90,7 @@ int main(int argc, char** argv) {
     if (inputs.empty()) inputs.push_back("-");
     options.white = parse_white(white_name_option);
     if (coverage >= 0) options.coverage = coverage;
+    if (options.drop_ml > options.cup_ml) throw app::UsageError("--drop-ml is more than --cup");
     if (options.max_parts < options.max_pigments) {
       throw app::UsageError("--max-parts must be at least --max-inks");
     }
@@ -129,7 +137,7 @@ int main(int argc, char** argv) {
         if (skin && retention) target.healing->retention = *retention;
         const MatchResult result = matcher.match(target);
         for (int rank = 1; rank <= static_cast<int>(result.recipes.size()); ++rank) {
-          writer.write(table ? match_table_row(e.id, rank, result)
+          writer.write(table ? match_table_row(e.id, rank, result, options)
                              : match_record(e.id, rank, result, options));
         }
         if (!result.reachable && !result.recipes.empty()) {

@@ -81,7 +81,7 @@ int main(int argc, char** argv) {
       if (targets.empty()) tool.warning("no records to draw: the picture has only its title");
       picture = render::render_targets(targets, options);
     }
-    const std::vector<unsigned char> png = render::encode_png(picture);
+    const std::vector<unsigned char> png = render::encode_png(picture, output);
     png_file.commit(png.data(), png.size());
     if (layout_file) {
       std::ostringstream out;

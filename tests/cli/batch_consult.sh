@@ -22,11 +22,22 @@ grep -q '"predicts":"healed"' "$WORK/result/matches.jsonl" || fail "healed in ea
 grep '"id":"dark-black/crown/scalp"' "$WORK/result/measures.jsonl" | grep -qE '"lab":\[3[0-3]\.' ||
   fail "dark-black scalp measured near its painted L* 32"
 
+# One report per photo and an index linking them; a photo named like markup is escaped there.
+[ "$(ls "$WORK/result/reports" | wc -l)" -eq 6 ] || fail "6 reports: $(ls "$WORK/result/reports")"
+[ "$(grep -c '<li><a href="reports/' "$WORK/result/index.html")" -eq 6 ] || fail "the index links 6 reports"
+grep -qF 'href="reports/light-grey.html"' "$WORK/result/index.html" || fail "the index links light-grey"
+
 # All photos good: exit 0; not a folder: exit 2.
 rm "$WORK/photos/broken.jpg"
 run "$SRC/scripts/batch-consult" --region crown=0,0,520,600 --top 1 "$WORK/photos" "$WORK/result2"
 expect_status 0 "all photos good"
 expect_stdout "6 measured and matched (6 recipes), 0 failed" "summary without failures"
+mkdir -p "$WORK/evil"
+cp "$SRC/data/samples/light-grey.jpg" "$WORK/evil/<i onmouseover=alert(1)>x.jpg"
+run "$SRC/scripts/batch-consult" --top 1 "$WORK/evil" "$WORK/result4"
+expect_status 0 "a photo named like markup"
+grep -qF '<i onmouseover' "$WORK/result4/index.html" && fail "the index shows a photo's name as markup"
+grep -qF '&lt;i onmouseover=alert(1)&gt;x' "$WORK/result4/index.html" || fail "the index shows the name escaped"
 run "$SRC/scripts/batch-consult" "$WORK/nowhere" "$WORK/result3"
 expect_status 2 "not a folder"
 finish

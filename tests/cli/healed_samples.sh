@@ -13,13 +13,14 @@ expect_lines 6 "one plan per client"
 plan() { grep "\"id\":\"$1/hair\"" "$WORK/out"; }
 for client in light-black brown-black dark-black; do
   line=$(plan "$client")
-  grep -qE '"recipe":\[\{"id":"ill-(jet-black|soft-black)","kind":"pigment","parts":[0-9]+\}(,\{"id":"distilled-water"[^]]*)?\]' <<< "$line" ||
+  grep -qE '"recipe":\[\{"id":"ill-(jet-black|soft-black)","kind":"pigment","parts":[0-9]+,"ml":[0-9.]+,"drops":[0-9]+\}(,\{"id":"distilled-water"[^]]*)?\]' <<< "$line" ||
     fail "$client: black stubble gets a black ink alone: $line"
   grep -q '"matches":"overall"' <<< "$line" || fail "$client: planned by density: $line"
   density=$(sed 's/.*"density":\([0-9.]*\).*/\1/' <<< "$line")
   awk -v d="$density" 'BEGIN {exit !(d > 0.1 && d <= 0.5)}' || fail "$client: density $density"
 done
-grep -q '"id":"ill-espresso"' <<< "$(plan tan-darkbrown)" || fail "dark brown stubble: Espresso: $(plan tan-darkbrown)"
+grep -q '"id":"ill-espresso"' <<< "$(plan tan-darkbrown)" ||
+  fail "dark brown stubble: Espresso: $(plan tan-darkbrown)"
 grep -qE '"id":"ill-(chestnut|espresso|ash-brown)"' <<< "$(plan intermediate-brown)" ||
   fail "brown stubble: a brown: $(plan intermediate-brown)"
 # Grey stubble heals within tolerance, dot for dot.

@@ -16,6 +16,19 @@ expect_stdout '"coverage":0.2' "hair coverage near the painted 20%"
 smp-diff --max 1 "$WORK/painted.txt" "$WORK/out" > /dev/null 2> "$WORK/diff.err" ||
   fail "--split: over 1 dE00 from the painted colours: $(cat "$WORK/diff.err")"
 
+# The same scalp as a 4:2:0 JPEG (dots of radius 3.5, brown hair): --split unmixes the chroma
+# from the stored planes, says so, and does not warn; hair within 1.5 and scalp within 1 dE00.
+"$MAKE" scalp "$WORK/stubble.jpg" --quality 90 | awk '{print "stubble/" $0}' > "$WORK/painted420.txt"
+run smp-measure --split "$WORK/stubble.jpg"
+expect_status 0 "--split on a 4:2:0 JPEG"
+expect_stdout '"chroma":"unmixed from 4:2:0"' "4:2:0: the records say the chroma was unmixed"
+grep -q "lower resolution" "$WORK/out" && fail "4:2:0 unmixed: no warning about the chroma"
+smp-diff --max 1.5 "$WORK/painted420.txt" "$WORK/out" > /dev/null 2> "$WORK/diff.err" ||
+  fail "4:2:0 --split: over 1.5 dE00 from the painted colours: $(cat "$WORK/diff.err")"
+# Without --split nothing is unmixed.
+run smp-measure "$WORK/stubble.jpg"
+grep -q '"chroma"' "$WORK/out" && fail "4:2:0 without --split: no chroma field"
+
 # In a region, the records are REGION/hair and REGION/scalp.
 run smp-measure --split --region crown=10%,10%,50%,50% "$WORK/scalp.png"
 expect_stdout '"id":"scalp/crown/hair","source":' "region split: hair id"
@@ -62,7 +75,7 @@ run smp-measure --format table "$WORK/patches.png"
 expect_stdout "id" "table header"
 expect_stdout "patches/image" "table row"
 run smp-measure --format csv "$WORK/patches.png"
-[ "$(head -n 1 "$WORK/out")" = "id,source,region,white,lab_L,lab_a,lab_b,median_L,median_a,median_b,p10_L,p10_a,p10_b,p90_L,p90_a,p90_b,sd_L,sd_a,sd_b,pixels,clipped,highlights,coverage,profile,calibration_de00,ita,warnings" ] ||
+[ "$(head -n 1 "$WORK/out")" = "id,source,region,white,lab_L,lab_a,lab_b,median_L,median_a,median_b,p10_L,p10_a,p10_b,p90_L,p90_a,p90_b,sd_L,sd_a,sd_b,pixels,clipped,highlights,coverage,chroma,profile,calibration_de00,ita,warnings" ] ||
   fail "CSV header: $(head -n 1 "$WORK/out")"
 
 # --white D65: every record says so, and the Lab is adapted.

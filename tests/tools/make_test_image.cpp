@@ -4,8 +4,9 @@
 //       A row of flat patches of skin, hair, grey and saturated colours; prints one line per
 //       patch, "NAME X Y W H R G B": the inner square to measure (displayed coordinates) and
 //       its codes as decoded (JPEG changes them slightly).
-//   make_test_image scalp OUT       A shaved scalp (sRGB): prints "hair L a b" and "scalp L a b",
-//                                   the painted colours (D50).
+//   make_test_image scalp OUT [--radius R] [--skin R,G,B] [--hair R,G,B] [--quality Q] [--seed N]
+//                                   A shaved scalp (sRGB; a JPEG is 4:2:0): prints "hair L a b"
+//                                   and "scalp L a b", the painted colours (D50).
 //   make_test_image highlights OUT  Skin with painted shine: prints "skin L a b".
 //   make_test_image mask OUT W H X Y MW MH
 //                                   A W × H mask PNG, non-zero in the rectangle X, Y, MW, MH.
@@ -13,6 +14,7 @@
 //   make_test_image bad-iccp OUT    A PNG whose iCCP chunk is garbage.
 #include <cstdio>
 #include <cstdlib>
+#include <stdexcept>
 #include <string>
 #include <vector>
 
@@ -100,8 +102,31 @@ int main(int argc, char** argv) {
   try {
     if (kind == "patches") return patches(out, argc - 3, argv + 3);
     if (kind == "scalp") {
-      const ScalpScene scene;
-      write_image(out, paint_scalp(scene));
+      // scalp OUT [--radius R] [--skin R,G,B] [--hair R,G,B] [--quality Q] [--seed N]
+      ScalpScene scene;
+      WriteOptions write;
+      auto codes = [](const std::string& text) {
+        std::array<int, 3> c{};
+        if (std::sscanf(text.c_str(), "%d,%d,%d", &c[0], &c[1], &c[2]) != 3)
+          throw std::runtime_error("bad R,G,B: " + text);
+        return c;
+      };
+      for (int i = 3; i + 1 < argc; i += 2) {
+        const std::string key = argv[i], value = argv[i + 1];
+        if (key == "--radius")
+          scene.dot_radius = std::stod(value);
+        else if (key == "--skin")
+          scene.skin = codes(value);
+        else if (key == "--hair")
+          scene.hair = codes(value);
+        else if (key == "--quality")
+          write.quality = std::stoi(value);
+        else if (key == "--seed")
+          scene.seed = static_cast<unsigned>(std::stoul(value));
+        else
+          return usage();
+      }
+      write_image(out, paint_scalp(scene), write);
       const Lab hair = srgb_lab(scene.hair), skin = srgb_lab(scene.skin);
       std::printf("hair %.4f %.4f %.4f\nscalp %.4f %.4f %.4f\n", hair.l, hair.a, hair.b, skin.l,
                   skin.a, skin.b);

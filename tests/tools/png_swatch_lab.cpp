@@ -1,7 +1,9 @@
 // png_swatch_lab: for smp-render's CLI tests, reads a PNG back and prints, for each flat swatch
 // of a --layout file, "KEY L a b" of the swatch's centre pixel converted sRGB -> Lab D50 by
 // LittleCMS (KEY is id:kind:rank). With --expected, the Lab the layout says it shows instead;
-// with --size, the PNG's "WIDTH HEIGHT". Out-of-gamut and simulated-scalp swatches are skipped.
+// with --size, the PNG's "WIDTH HEIGHT"; with --worst, of every pixel 3 pixels inside the swatch's
+// edge (borders and anti-aliased edges left out), the one farthest from the Lab it is labelled
+// with (smp-report's browser test). Out-of-gamut and simulated-scalp swatches are skipped.
 #include <png.h>
 
 #include <array>
@@ -12,6 +14,7 @@
 #include <vector>
 
 #include "smpshade/cms.hpp"
+#include "smpshade/difference.hpp"
 
 int main(int argc, char** argv) {
   if (argc < 3) {
@@ -20,7 +23,7 @@ int main(int argc, char** argv) {
   }
   std::string mode = argv[1];
   int first = 1;
-  if (mode == "--expected" || mode == "--size") first = 2;
+  if (mode == "--expected" || mode == "--size" || mode == "--worst") first = 2;
   png_image image{};
   image.version = PNG_IMAGE_VERSION;
   if (!png_image_begin_read_from_file(&image, argv[first])) {
@@ -49,7 +52,33 @@ int main(int argc, char** argv) {
                             std::to_string(s["rank"].get<int>());
     smpshade::Lab lab{s["lab"][0].get<double>(), s["lab"][1].get<double>(),
                       s["lab"][2].get<double>()};
-    if (mode != "--expected") {
+    if (mode == "--worst") {
+      const smpshade::Lab expected = lab;
+      double worst = -1;
+      const int x0 = s["x"].get<int>() + 3, y0 = s["y"].get<int>() + 3;
+      const int x1 = s["x"].get<int>() + s["w"].get<int>() - 3;
+      const int y1 = s["y"].get<int>() + s["h"].get<int>() - 3;
+      for (int y = y0; y < y1; ++y) {
+        for (int x = x0; x < x1; ++x) {
+          if (x < 0 || y < 0 || x >= static_cast<int>(image.width) ||
+              y >= static_cast<int>(image.height)) {
+            std::cerr << "png_swatch_lab: " << key << " reaches outside the picture\n";
+            return 1;
+          }
+          smpshade::Lab at;
+          to_lab.convert(
+              rgb.data() +
+                  (static_cast<std::size_t>(y) * image.width + static_cast<std::size_t>(x)) * 3,
+              &at, 1);
+          const double d = smpshade::ciede2000(expected, at);
+          if (d > worst) worst = d, lab = at;
+        }
+      }
+      if (worst < 0) {
+        std::cerr << "png_swatch_lab: " << key << " is too small to check\n";
+        return 1;
+      }
+    } else if (mode != "--expected") {
       const int x = s["x"].get<int>() + s["w"].get<int>() / 2;
       const int y = s["y"].get<int>() + s["h"].get<int>() / 2;
       const std::size_t at =

@@ -87,6 +87,7 @@ void write_jpeg(const std::string& path, const Pixels& p, const WriteOptions& o)
   jpeg_set_defaults(&c);
   jpeg_set_quality(&c, o.quality, TRUE);
   if (!o.subsample) c.comp_info[0].h_samp_factor = c.comp_info[0].v_samp_factor = 1;
+  if (o.subsample && o.horizontal_only) c.comp_info[0].v_samp_factor = 1;
   jpeg_start_compress(&c, TRUE);
   if (o.orientation || !o.make.empty() || !o.model.empty()) {
     std::vector<unsigned char> app1 = {'E', 'x', 'i', 'f', 0, 0};

@@ -32,6 +32,7 @@ struct WriteOptions {
   std::string make, model;         ///< EXIF/TIFF camera
   int quality = 95;                ///< JPEG
   bool subsample = true;           ///< JPEG 4:2:0 (else 4:4:4)
+  bool horizontal_only = false;    ///< with subsample: JPEG 4:2:2 (chroma halved across only)
   bool srgb_chunk = false;         ///< PNG sRGB chunk
   bool tiled = false;              ///< TIFF tiles of 64 × 64
   bool planar = false;             ///< TIFF separate planes

@@ -35,6 +35,10 @@ struct MatchOptions {
   /// Density planning: at most this share of the scalp's area in dots.
   double max_density = 0.5;
   White white = White::D50;  ///< white of targets, skin and predictions
+  /// The cup a recipe is drawn up for (ml of ink and diluent) and one drop (ml): each line in
+  /// ml and drops, and the slip robustness is judged by (one drop, or one part if larger).
+  double cup_ml = kDefaultCupMl;
+  double drop_ml = kDefaultDropMl;
 };
 
 /// What to match: a target colour, and what is known of the skin it heals in.
@@ -54,6 +58,9 @@ struct Recipe {
   std::optional<Lab> overall;     ///< skin with a share of dots (`coverage` or `density`)
   std::optional<double> density;  ///< planned share of scalp area in dots (matches overall)
   std::optional<De2000> overall_difference;  ///< the overall look against the region's
+  /// How far the dot's prediction moves (ΔE00, the largest) when one ink is off by one drop of
+  /// the cup, or one part if that is more: what a shaky hand can do to it.
+  double robustness_de00 = 0;
 };
 
 struct MatchResult {
@@ -117,8 +124,10 @@ inline std::string recipe_in_words(const Recipe& recipe) {
 /// The match record of SPEC 2.6 for recipe `rank` (1-based) of `result`.
 SMPSHADE_API Record match_record(const std::string& id, int rank, const MatchResult& result,
                                  const MatchOptions& options);
-/// The short row `--format table` shows: rank, recipe in words, ratio, predicted, ΔE00.
-SMPSHADE_API Record match_table_row(const std::string& id, int rank, const MatchResult& result);
+/// The short row `--format table` shows: rank, recipe in words, ratio, the lines in ml and in
+/// drops for the options' cup, predicted, ΔE00, robustness.
+SMPSHADE_API Record match_table_row(const std::string& id, int rank, const MatchResult& result,
+                                    const MatchOptions& options);
 
 /// A match record read back (smp-render, smp-heal predict): what the record says, in its own
 /// white (`white`).
@@ -137,6 +146,9 @@ struct MatchEntry {
   std::optional<double> coverage, density;
   std::optional<Lab> overall;
   std::string model;
+  std::optional<double> cup_ml, drop_ml;  ///< the cup the record's ml and drops are for
+  std::optional<double> robustness_de00;
+  std::optional<double> overall_de00;
   White white = White::D50;
   Location where;
 };

@@ -97,8 +97,14 @@ struct RegionMeasurement {
   double clipped = 0;              ///< share of the region's pixels excluded as clipped
   double highlights = 0;           ///< share of the record's pixels excluded as highlights
   std::optional<double> coverage;  ///< --split: share of the region this part covers
+  /// --split on a JPEG with subsampled chroma: "unmixed from 4:2:0" when the hair's and the
+  /// scalp's chroma were estimated from the stored chroma planes; "" otherwise.
+  std::string chroma;
   double ita = 0;                  ///< Individual Typology Angle of `lab`, degrees
   std::vector<std::string> warnings;
+  /// The region's outline in displayed pixels (rectangles and polygons; empty for the whole
+  /// image and masks), for drawing where it was measured.
+  std::vector<ImagePoint> outline;
 };
 
 /// The pixel classes of one region, in displayed orientation, width × height.
@@ -122,6 +128,7 @@ struct PhotoMeasurement {
   Record profile_fields;                 ///< PhotoProfile::record_fields, in every record
   std::optional<Record> profile_report;  ///< PhotoProfile::report, with a PhotoProfileProvider
   std::vector<std::string> warnings;     ///< about the whole photo; also in every record
+  std::vector<ImagePoint> chart;         ///< the chart's card outline (--chart), displayed pixels
   std::vector<RegionMeasurement> records;
   std::vector<PixelClassMap> maps;  ///< with MeasureOptions::keep_pixel_classes
 };
@@ -155,7 +162,9 @@ class SMPSHADE_API Measurer {
 /// The Lab records of a measurement (smpshade-records(5)), fields in SPEC 2.2's order:
 /// id (source-stem/region), source, region, white, lab, median, p10, p90, sd, pixels, clipped,
 /// highlights, coverage (--split), profile, the photo profile's record fields (--chart:
-/// calibration_de00, the calibration's mean ΔE00 on the chart), ita, warnings.
+/// calibration_de00, the calibration's mean ΔE00 on the chart), ita, warnings, and where it was
+/// measured: outline (x1, y1, x2, y2, ... of a rectangle or polygon region) and chart (the
+/// card's four corners with --chart), in displayed pixels.
 SMPSHADE_API std::vector<Record> measurement_records(const PhotoMeasurement& measurement);
 
 /// The columns of measurement records in CSV and TSV, nested values flattened (lab_L, lab_a,

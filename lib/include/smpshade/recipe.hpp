@@ -26,6 +26,29 @@ SMPSHADE_API std::string recipe_parts_in_words(const std::vector<RecipePart>& pa
 /// naming the bad item.
 SMPSHADE_API std::vector<RecipePart> parse_recipe_text(std::string_view text);
 
+/// A cup's default volume (ml) and a drop's (ml, 20 drops a ml): what --cup and --drop-ml
+/// default to. A cup holds at most about 1 ml of pigment in SMP practice; 2 ml of mix is a
+/// session's cup.
+inline constexpr double kDefaultCupMl = 2.0;
+inline constexpr double kDefaultDropMl = 0.05;
+
+/// One line of a recipe as drawn up for a cup: its volume to 0.01 ml (what a 1 ml syringe
+/// reads) and in drops (at least one for a line that has parts).
+struct DispensedPart {
+  double ml = 0;
+  int drops = 0;
+};
+
+/// Each line of `parts` scaled to a cup of `cup_ml` (its share of all parts), in ml rounded to
+/// 0.01 and in drops of `drop_ml` rounded to whole drops (at least 1). Throws ArgumentError when
+/// the recipe has no parts or a volume is not positive.
+SMPSHADE_API std::vector<DispensedPart> dispense(const std::vector<RecipePart>& parts,
+                                                 double cup_ml, double drop_ml);
+
+/// The recipe in ml and drops for a cup: "0.25 ml (5 drops) Jet + 1.75 ml (35 drops) water".
+SMPSHADE_API std::string dispensed_in_words(const std::vector<RecipePart>& parts, double cup_ml,
+                                            double drop_ml);
+
 /// Each ink's share of all parts, in recipe order (diluent lines skipped); throws ArgumentError
 /// when the recipe has no parts or no ink.
 SMPSHADE_API std::vector<double> ink_concentrations(const std::vector<RecipePart>& parts);

@@ -120,6 +120,13 @@ class SMPSHADE_API LabRecordReader {
   std::size_t line_number_ = 0;
 };
 
+/// One JSON Lines line as a Record, whatever its kind, for tools that show every field (the
+/// report): numbers, booleans, strings, arrays of numbers or strings, arrays of objects (and a
+/// nested object, as an array of one); null and other shapes as no value. Returns nothing for a
+/// line that is not a JSON object (blank, `#`, text lines); throws InputError at `where` for a
+/// JSON object that does not parse or is longer than LabRecordReader::kMaxLineBytes.
+SMPSHADE_API std::optional<Record> parse_record_line(std::string_view line, const Location& where);
+
 /// Two streams of Lab records joined for comparison (smp-diff).
 struct Pairing {
   /// Indices into the reference and sample streams, in the reference stream's order.

@@ -33,15 +33,20 @@ constexpr double kSameInksApart = 1.0;
 // Overall matching: a hair this much lighter (L*) than the darkest healed dot or less is still
 // matched dot for dot.
 constexpr double kDensityMargin = 1.0;
-// Overall matching ranks by the overall ΔE00 plus this much per unit of L* between the healed
-// dot and the hair: among plans that look alike from a distance, the dot that reads most like
-// a hair close up (the darkest) wins, by up to ~0.6 ΔE00 for a dot 30 L* lighter than the hair.
-constexpr double kDotLightnessWeight = 0.05;
-// Density planning that cannot reach the region's look: the dot that reads most like the hair
-// close up counts for more, a quarter of its lightness-first ΔE00 to the hair.
-constexpr double kDarkestDotWeight = 0.25;
+// Density planning ranks by the overall look's lightness-first ΔE00 to the region's plus this
+// share of the dot's lightness-first ΔE00 to the hair: the dot that reads most like the hair
+// close up (the darkest, the most neutral for black stubble) wins among plans alike from afar.
+constexpr double kDarkestDotWeight = 0.15;
 // When nothing reaches the target, lightness first: chroma and hue differences count half.
 constexpr De2000Weights kLightnessFirst{1.0, 2.0, 2.0};
+// Recipes whose dots look the same (within kSameLook of each other) and that score within
+// kSteadyScore of each other are one proposal; of them the steadiest is proposed when its dot
+// moves at least kSteadierBy less (ΔE00) under a slip of one drop or one part. The score window
+// is a tenth of a ΔE00 so that an exact recipe is never traded for a visibly worse one. At most
+// kSteadyCandidates alternatives are weighed per proposal.
+constexpr double kSteadyScore = 0.1;
+constexpr double kSteadierBy = 0.1;
+constexpr std::size_t kSteadyCandidates = 16;
 // Skin optics kept for repeated skins (every target of a photo shares one).
 constexpr std::size_t kSkinCacheSize = 256;
 
@@ -197,6 +202,9 @@ struct Matcher::Impl {
   double darkest_lightness(const Setup& s) const;
 
   std::vector<Candidate> screen(const Setup& s, const Lab& target) const;
+  double slip_robustness(const Setup& s, const Scored& recipe) const;
+  void prefer_steady_hands(const Setup& s, std::vector<const Scored*>& distinct,
+                           const std::vector<Scored*>& ranked) const;
   void refine(const Setup& s, const Goal& goal, Candidate& candidate) const;
 };
 
@@ -206,6 +214,60 @@ double Matcher::Impl::darkest_lightness(const Setup& s) const {
     darkest = std::min(darkest, predict(s, {p}, {1.0}).l);
   }
   return darkest;
+}
+
+// The largest ΔE00 the dot moves when one ink's amount in the cup is off by one drop, or by one
+// part of the recipe when a part is more than a drop (the unit it is measured in), up or down;
+// the cup's other lines as they were (an ink cannot go below none). A slip that empties the cup
+// is not counted: undiluted single ink cannot be spoiled.
+double Matcher::Impl::slip_robustness(const Setup& s, const Scored& recipe) const {
+  const int all = recipe.all_parts();
+  const double part_ml = options.cup_ml / all;
+  const double slip = std::max(options.drop_ml, part_ml);
+  const std::size_t k = recipe.pigments.size();
+  std::vector<double> ml(k);
+  for (std::size_t i = 0; i < k; ++i) ml[i] = part_ml * recipe.ink_parts[i];
+  const double diluent_ml = part_ml * recipe.diluent;
+  const Lab dot = recipe.score.dot;
+  double worst = 0;
+  for (std::size_t i = 0; i < k; ++i) {
+    for (const double sign : {-1.0, 1.0}) {
+      std::vector<double> slipped = ml;
+      slipped[i] = std::max(0.0, slipped[i] + sign * slip);
+      const double inks = std::accumulate(slipped.begin(), slipped.end(), 0.0);
+      if (!(inks + diluent_ml > 1e-12)) continue;
+      std::vector<double> c(k);
+      for (std::size_t j = 0; j < k; ++j) c[j] = slipped[j] / (inks + diluent_ml);
+      worst = std::max(worst, ciede2000(dot, predict(s, recipe.pigments, c)));
+    }
+  }
+  return worst;
+}
+
+// Among the recipes that look like each proposal, the one a shaky hand cannot spoil.
+void Matcher::Impl::prefer_steady_hands(const Setup& s, std::vector<const Scored*>& distinct,
+                                        const std::vector<Scored*>& ranked) const {
+  std::map<const Scored*, double> robustness;
+  auto robust = [&](const Scored* r) {
+    auto it = robustness.find(r);
+    if (it == robustness.end()) it = robustness.emplace(r, slip_robustness(s, *r)).first;
+    return it->second;
+  };
+  for (const Scored*& kept : distinct) {
+    const Scored* steadiest = kept;
+    std::size_t weighed = 0;
+    for (const Scored* other : ranked) {
+      if (weighed == kSteadyCandidates) break;
+      if (other == kept || std::find(distinct.begin(), distinct.end(), other) != distinct.end() ||
+          std::fabs(other->score.key - kept->score.key) >= kSteadyScore ||
+          ciede2000(kept->score.dot, other->score.dot) >= kSameLook) {
+        continue;
+      }
+      ++weighed;
+      if (robust(other) < robust(steadiest) - kSteadierBy) steadiest = other;
+    }
+    kept = steadiest;
+  }
 }
 
 Matcher::Impl::Goal Matcher::Impl::goal_for(const Setup& s, const MatchTarget& target,
@@ -278,8 +340,12 @@ Matcher::Impl::Score Matcher::Impl::score(const Setup& s, const Goal& goal,
   out.overall = colorimetry.lab(mix);
   out.overall_difference = ciede2000_breakdown(goal.region, *out.overall);
   (void)s;
-  out.key = out.overall_difference->de00 +
-            kDotLightnessWeight * std::fabs(out.dot.l - goal.target.l);
+  // Planning density, the dot never reaches the hair, so the two looks are weighed lightness
+  // first: the overall look from a distance, and (a quarter) the dot close up against the hair.
+  // A warm dot that only matches the skin's hue leaking into the overall look does not beat a
+  // black one for black stubble.
+  out.key = ciede2000(goal.region, *out.overall, kLightnessFirst) +
+            kDarkestDotWeight * ciede2000(goal.target, out.dot, kLightnessFirst);
   return out;
 }
 
@@ -387,8 +453,8 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
 void Matcher::Impl::refine(const Setup& s, const Goal& goal, Candidate& candidate) const {
   // Levenberg–Marquardt over log concentrations (shares stay positive; the ink may not exceed
   // all parts, Σc ≤ 1) on the weighted CIEDE2000 terms (dL, dC, dH) of the dot, or, planning
-  // density, of the overall look plus the dot's lightness gap to the hair (kDotLightnessWeight's
-  // preference for hair-like dots, as a residual).
+  // density, of the overall look plus the dot's lightness gap to the hair (the preference for
+  // hair-like dots, as a residual).
   const std::size_t k = candidate.pigments.size();
   std::vector<double> u(k);
   for (std::size_t i = 0; i < k; ++i)
@@ -497,6 +563,11 @@ Matcher::Matcher(const std::vector<Catalog>& catalogs, MatchOptions options)
     throw ArgumentError("max density must be in (0, 1]");
   }
   if (!(options.yule_nielsen_n >= 1)) throw ArgumentError("the Yule-Nielsen n must be 1 or more");
+  if (!(options.cup_ml > 0 && options.cup_ml <= 1000))
+    throw ArgumentError("cup must be in (0, 1000] ml");
+  if (!(options.drop_ml > 0 && options.drop_ml <= options.cup_ml)) {
+    throw ArgumentError("drop must be in (0, cup] ml");
+  }
 
   Impl& m = *impl_;
   m.options = options;
@@ -598,10 +669,7 @@ MatchResult Matcher::match(const MatchTarget& target) const {
   if (!ranked.empty() && plain_de00(*ranked.front()) > m.options.tolerance) {
     for (Scored* r : ranked) {
       Impl::Score& sc = r->score;
-      sc.key = goal.overall ? ciede2000(goal.region, *sc.overall, kLightnessFirst) +
-                                  kDarkestDotWeight *
-                                      ciede2000(goal.target, sc.dot, kLightnessFirst)
-                            : ciede2000(target.lab, sc.dot, kLightnessFirst);
+      if (!goal.overall) sc.key = ciede2000(target.lab, sc.dot, kLightnessFirst);
     }
     std::sort(ranked.begin(), ranked.end(), by_key);
     result.lightness_first = true;
@@ -618,6 +686,7 @@ MatchResult Matcher::match(const MatchTarget& target) const {
     });
     if (!repeat) distinct.push_back(candidate);
   }
+  m.prefer_steady_hands(s, distinct, ranked);
   for (const Scored* chosen : distinct) {
     const Scored& r = *chosen;
     Recipe recipe;
@@ -638,6 +707,7 @@ MatchResult Matcher::match(const MatchTarget& target) const {
     recipe.ratio = ratio_text(ratio);
     recipe.predicted = r.score.dot;
     recipe.difference = r.score.dot_difference;
+    recipe.robustness_de00 = m.slip_robustness(s, r);
     if (goal.overall) {
       recipe.density = r.score.density;
       recipe.overall = r.score.overall;

@@ -2,6 +2,7 @@
 // smp-heal), and the pairing of targets with the skin they heal in.
 #include <map>
 
+#include "core/fixed.hpp"
 #include "formats/records/internal.hpp"
 #include "smpshade/match.hpp"
 
@@ -10,12 +11,17 @@ namespace smpshade {
 Record match_record(const std::string& id, int rank, const MatchResult& result,
                     const MatchOptions& options) {
   const Recipe& recipe = result.recipes.at(static_cast<std::size_t>(rank - 1));
+  const std::vector<DispensedPart> amounts =
+      dispense(recipe.parts, options.cup_ml, options.drop_ml);
   std::vector<Record> parts;
-  for (const RecipePart& part : recipe.parts) {
+  for (std::size_t i = 0; i < recipe.parts.size(); ++i) {
+    const RecipePart& part = recipe.parts[i];
     Record p;
     p.set("id", part.id)
         .set("kind", part.is_diluent ? "diluent" : "pigment")
-        .set("parts", part.parts);
+        .set("parts", part.parts)
+        .set("ml", amounts[i].ml)
+        .set("drops", amounts[i].drops);
     parts.push_back(std::move(p));
   }
   Record r;
@@ -26,11 +32,14 @@ Record match_record(const std::string& id, int rank, const MatchResult& result,
   r.set("matches", result.matches_overall ? "overall" : "dot");
   r.set("recipe", std::move(parts))
       .set("ratio", recipe.ratio)
+      .set("cup_ml", options.cup_ml)
+      .set("drop_ml", options.drop_ml)
       .set("predicted", recipe.predicted)
       .set("de00", recipe.difference.de00)
       .set("dL", recipe.difference.dl)
       .set("dC", recipe.difference.dc)
-      .set("dH", recipe.difference.dh);
+      .set("dH", recipe.difference.dh)
+      .set("robustness_de00", recipe.robustness_de00);
   if (result.matches_overall) {
     r.set("hair_coverage", *result.hair_coverage)
         .set("region", *result.region)
@@ -46,15 +55,35 @@ Record match_record(const std::string& id, int rank, const MatchResult& result,
   return r;
 }
 
-Record match_table_row(const std::string& id, int rank, const MatchResult& result) {
+namespace {
+
+// "0.25 + 1.75" and "5 + 35": a recipe's lines in ml and drops, in recipe order.
+std::pair<std::string, std::string> amounts_text(const Recipe& recipe,
+                                                 const MatchOptions& options) {
+  std::string ml, drops;
+  for (const DispensedPart& a : dispense(recipe.parts, options.cup_ml, options.drop_ml)) {
+    ml += (ml.empty() ? "" : " + ") + detail::fixed(a.ml, 2);
+    drops += (drops.empty() ? "" : " + ") + std::to_string(a.drops);
+  }
+  return {ml, drops};
+}
+
+}  // namespace
+
+Record match_table_row(const std::string& id, int rank, const MatchResult& result,
+                       const MatchOptions& options) {
   const Recipe& recipe = result.recipes.at(static_cast<std::size_t>(rank - 1));
+  const auto [ml, drops] = amounts_text(recipe, options);
   Record r;
   r.set("id", id)
       .set("rank", rank)
       .set("recipe", recipe_in_words(recipe))
       .set("ratio", recipe.ratio)
+      .set("ml", ml)
+      .set("drops", drops)
       .set("predicted", recipe.predicted)
-      .set("de00", recipe.difference.de00);
+      .set("de00", recipe.difference.de00)
+      .set("robustness_de00", recipe.robustness_de00);
   if (recipe.density) {
     r.set("density", *recipe.density).set("overall_de00", recipe.overall_difference->de00);
   }
@@ -106,6 +135,10 @@ bool parse_match_record(std::string_view line, const Location& where, MatchEntry
   m.coverage = detail::number_field(json, "coverage", where, 0, 1, false);
   m.density = detail::number_field(json, "density", where, 0, 1, false);
   m.overall = detail::lab_field(json, "overall", where, false);
+  m.overall_de00 = detail::number_field(json, "overall_de00", where, 0, 1000, false);
+  m.cup_ml = detail::number_field(json, "cup_ml", where, 1e-6, 1000, false);
+  m.drop_ml = detail::number_field(json, "drop_ml", where, 1e-6, 1000, false);
+  m.robustness_de00 = detail::number_field(json, "robustness_de00", where, 0, 1000, false);
   return true;
 }
 

@@ -1,7 +1,10 @@
 #include "smpshade/recipe.hpp"
 
+#include <algorithm>
 #include <charconv>
+#include <cmath>
 
+#include "core/fixed.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade {
@@ -53,6 +56,35 @@ std::vector<double> ink_concentrations(const std::vector<RecipePart>& parts) {
     if (!p.is_diluent) c.push_back(static_cast<double>(p.parts) / all);
   }
   return c;
+}
+
+std::vector<DispensedPart> dispense(const std::vector<RecipePart>& parts, double cup_ml,
+                                    double drop_ml) {
+  if (!(cup_ml > 0) || !(drop_ml > 0)) throw ArgumentError("cup and drop volumes must be > 0");
+  int all = 0;
+  for (const RecipePart& p : parts) all += p.parts;
+  if (all <= 0) throw ArgumentError("a recipe needs at least one part");
+  std::vector<DispensedPart> out;
+  for (const RecipePart& p : parts) {
+    const double ml = cup_ml * p.parts / all;
+    // A 1 ml syringe is marked in 0.01 ml; drops are counted whole, and a line is never dropped.
+    out.push_back({std::round(ml * 100) / 100,
+                   std::max(p.parts > 0 ? 1 : 0, static_cast<int>(std::lround(ml / drop_ml)))});
+  }
+  return out;
+}
+
+std::string dispensed_in_words(const std::vector<RecipePart>& parts, double cup_ml,
+                               double drop_ml) {
+  const std::vector<DispensedPart> amounts = dispense(parts, cup_ml, drop_ml);
+  std::string text;
+  for (std::size_t i = 0; i < parts.size(); ++i) {
+    if (!text.empty()) text += " + ";
+    text += detail::fixed(amounts[i].ml, 2) + " ml (" + std::to_string(amounts[i].drops) +
+            (amounts[i].drops == 1 ? " drop) " : " drops) ") +
+            (parts[i].name.empty() ? parts[i].id : parts[i].name);
+  }
+  return text;
 }
 
 }  // namespace smpshade

@@ -41,6 +41,10 @@ struct Mask {
   std::vector<unsigned char> inside;
 };
 
+/// A rectangle's or polygon's outline in displayed pixels on an image of `info`'s size; empty for
+/// the whole image and masks.
+std::vector<ImagePoint> region_outline(const RegionSpec& region, const ImageInfo& info);
+
 /// Loads a mask PNG (any channel non-zero = inside). Throws naming the file.
 Mask load_mask(const std::string& path);
 
@@ -321,6 +325,43 @@ struct SplitRule {
 /// 2-means in Lab from lightness-quantile seeds, then the cores and each cluster's highlight
 /// rule, refined together; deterministic.
 SplitRule split_rule(const std::vector<SamplePixel>& sample, bool exclude_highlights);
+
+// ---------------------------------------------------------------------------------------------
+// Chroma unmixing (--split on a JPEG whose chroma is subsampled)
+
+/// A JPEG encoder stores one Cb and one Cr per block of luma pixels (2 × 2 for 4:2:0): their
+/// average. Where a block holds hair and scalp, the stored chroma is a mixture whose shares the
+/// full-resolution luma tells: a pixel's mix w = (Y − Y_hair) / (Y_scalp − Y_hair), clamped to
+/// [0, 1], and a block's chroma C = (1 − m) C_hair + m C_scalp with m the block's mean w. Over
+/// every block of the region this is linear least squares for C_hair and C_scalp (per channel);
+/// the mix is taken along the straight line in (Y, Cb, Cr), which is exact for hair that is a
+/// darker shade of the skin's chromaticity and close for near-black hair on any skin.
+struct ChromaUnmixing {
+  bool active = false;
+  float y_hair = 0.0f, y_scalp = 255.0f;  // luma codes of the split's two cores
+  float hair[2] = {128.0f, 128.0f};       // fitted (Cb, Cr) codes
+  float scalp[2] = {128.0f, 128.0f};
+  std::uint64_t blocks = 0, mixed_blocks = 0;  // blocks in the fit, and those holding both
+  float mix(float y) const {
+    const float w = (y - y_hair) / (y_scalp - y_hair);
+    return w < 0.0f ? 0.0f : w > 1.0f ? 1.0f : w;
+  }
+};
+
+/// Fits the unmixing of a region from the JPEG's stored planes; `rows` are the decoded (8-bit,
+/// stored order) rows, `row_stride` bytes apart, classified by `split` through `colour` for the
+/// cores' luma. Inactive when too few blocks mix hair and scalp to tell their chroma apart.
+ChromaUnmixing fit_chroma_unmixing(const JpegPlanes& planes, const RegionPixels& pixels, int stride,
+                                   const SplitRule& split, const PixelColour& colour,
+                                   const unsigned char* rows, std::size_t row_stride);
+
+/// Stored row `y` of the region with each pixel's chroma unmixed: its own luma, the fitted
+/// chroma of its mix, and its block's residual (stored minus fitted) given to its scalp share,
+/// where a block is mostly scalp (its skin's own variation, and what quantisation left). Pixels
+/// [x0, x1) of `decoded` to `out` (interleaved 8-bit RGB, JFIF's YCbCr → RGB); clipped pixels are
+/// copied as they are.
+void unmix_row(const ChromaUnmixing& unmixing, const JpegPlanes& planes,
+               const unsigned char* decoded, unsigned char* out, int y, int x0, int x1);
 
 /// Per channel p10, median, p90 (linear interpolation between exact order statistics) and
 /// population standard deviation of a sample.

@@ -80,6 +80,7 @@ struct RegionWork {
   std::uint64_t bound_after = 0;  // calling thread's sample size at which the gate is set
   HighlightRule highlights;
   SplitRule split;
+  ChromaUnmixing unmix;             // --split on a subsampled JPEG: pass two reads unmixed rows
   std::vector<PixelClass> classes;  // displayed orientation, with keep_pixel_classes
 };
 
@@ -458,7 +459,8 @@ namespace detail {
 namespace {
 
 // Where a photo's rows come from: its file's bytes, decoded as they are measured, or a photo
-// already decoded whole (for a PhotoProfileProvider), served again in stored order.
+// already decoded whole (for a PhotoProfileProvider), served again in stored order. The bytes
+// are there in both cases (a JPEG's stored chroma planes are read from them).
 struct PhotoSource {
   const unsigned char* data = nullptr;
   std::size_t size = 0;
@@ -581,10 +583,18 @@ void merge_pass_one(std::vector<RegionWork>& work) {
   }
 }
 
+// Row `y` of a region with its chroma unmixed, span by span.
+void unmix_region_row(const RegionWork& w, const JpegPlanes& planes, const unsigned char* stored,
+                      unsigned char* out, int y) {
+  for (const Span* span = w.pixels.begin(y); span != w.pixels.end(y); ++span) {
+    unmix_row(w.unmix, planes, stored, out, y, span->x0, span->x1);
+  }
+}
+
 // Pass two (kept image): every pixel classified, rows shared among the threads.
 std::vector<PassTwoSums> pass_two(std::vector<RegionWork>& work, const PixelColour& colour,
                                   const KeptRows& kept, const ImageHeader& header, int threads,
-                                  bool split) {
+                                  bool split, const JpegPlanes& planes) {
   const bool wide = header.info.bits == 16;
   const int height = header.stored_height;
   const int parts = std::min(threads, height);
@@ -593,10 +603,17 @@ std::vector<PassTwoSums> pass_two(std::vector<RegionWork>& work, const PixelColo
   auto run = [&](int part) {
     const int y0 = static_cast<int>(static_cast<long long>(height) * part / parts);
     const int y1 = static_cast<int>(static_cast<long long>(height) * (part + 1) / parts);
+    std::vector<unsigned char> unmixed;
     for (int y = y0; y < y1; ++y) {
-      const unsigned char* row = kept.storage.data() + kept.stride * static_cast<std::size_t>(y);
+      const unsigned char* stored = kept.storage.data() + kept.stride * static_cast<std::size_t>(y);
       for (std::size_t i = 0; i < work.size(); ++i) {
         PassTwoSums& s = partial[static_cast<std::size_t>(part)][i];
+        const unsigned char* row = stored;
+        if (work[i].unmix.active) {
+          unmixed.resize(kept.stride);
+          unmix_region_row(work[i], planes, stored, unmixed.data(), y);
+          row = unmixed.data();
+        }
         if (wide) {
           classify_row(work[i], s, colour, reinterpret_cast<const std::uint16_t*>(row), y, header,
                        split);
@@ -632,6 +649,24 @@ std::vector<PassTwoSums> pass_two(std::vector<RegionWork>& work, const PixelColo
     for (std::size_t i = 0; i < work.size(); ++i) sums[i].add(part[i]);
   }
   return sums;
+}
+
+// Pass one again for a region whose chroma is unmixed: its sample from the unmixed rows.
+void resample_unmixed(RegionWork& w, const PixelColour& colour, const KeptRows& kept,
+                      const JpegPlanes& planes) {
+  std::vector<SamplePixel> sample(w.band_start.back());
+  SamplePixel* next = sample.data();
+  PassOnePart part;
+  std::vector<unsigned char> unmixed(kept.stride);
+  for (int y = 0; y < planes.height; y += w.stride) {
+    const unsigned char* stored = kept.storage.data() + kept.stride * static_cast<std::size_t>(y);
+    unmix_region_row(w, planes, stored, unmixed.data(), y);
+    sample_row(w, part, next, colour, unmixed.data(), y);
+  }
+  sample.erase(std::remove_if(sample.begin(), sample.end(),
+                              [](const SamplePixel& p) { return p.l_bin == kNoSample; }),
+               sample.end());
+  w.sample = std::move(sample);
 }
 
 // The exact sum of t over a part's unclipped pixels, from its code counts (separable profiles).
@@ -758,8 +793,10 @@ void split_region_records(const RegionWork& w, const PassTwoSums& s, const Xyz& 
                   0.5 * static_cast<double>(s.mixed.n)) /
                  unclipped;
     const double hair_width = s.hair_runs ? static_cast<double>(s.hair.n) / s.hair_runs : 0;
-    if (k == 0 && !header.info.chroma_sampling.empty() && header.info.chroma_sampling != "4:4:4" &&
-        hair_width < 16) {
+    if (w.unmix.active) {
+      m.chroma = "unmixed from " + header.info.chroma_sampling;
+    } else if (k == 0 && !header.info.chroma_sampling.empty() &&
+               header.info.chroma_sampling != "4:4:4" && hair_width < 16) {
       char text[260];
       std::snprintf(text, sizeof text,
                     "%s JPEG: colour is stored at lower resolution than lightness, and hairs "
@@ -815,6 +852,12 @@ struct Measurer::Impl {
   /// the record's profile field and its warnings.
   ChosenProfile choose_profile(const ImageHeader& header, const std::string& name,
                                const PhotoProfile* photo_profile, PhotoMeasurement& result) const;
+  /// --split on a JPEG with subsampled chroma: its stored planes, and for each region whose
+  /// blocks mix hair and scalp the fitted unmixing, its sample taken again from the unmixed
+  /// rows and its split found again from that. Empty planes for any other photo.
+  JpegPlanes unmix_chroma(const PhotoSource& source, const ImageHeader& header,
+                          const std::string& name, std::vector<RegionWork>& work,
+                          const PixelColour& colour, const KeptRows& kept) const;
   /// The regions in stored coordinates, each with its sample plan and pass-one parts.
   std::vector<RegionWork> plan_regions(const ImageHeader& header, const std::string& name,
                                        const ChosenProfile& chosen, int threads, bool keep_image,
@@ -873,7 +916,7 @@ PhotoMeasurement Measurer::Impl::measure_photo(const unsigned char* data, std::s
   // same pixels again from memory: the photo is decoded once.
   const Image photo = decode_image(data, size, name, options.max_pixels);
   const PhotoProfile profile = options.photo_profile(photo, name);
-  return measure(PhotoSource{nullptr, 0, &photo}, name, threads, &profile);
+  return measure(PhotoSource{data, size, &photo}, name, threads, &profile);
 }
 
 ChosenProfile Measurer::Impl::choose_profile(const ImageHeader& header, const std::string& name,
@@ -885,6 +928,7 @@ ChosenProfile Measurer::Impl::choose_profile(const ImageHeader& header, const st
     chosen.colour = std::make_shared<const PixelColour>(photo_profile->profile, header.info.bits,
                                                         options.white);
     chosen.excluded = photo_profile->excluded;
+    result.chart = photo_profile->excluded;
     result.profile = photo_profile->description;
     result.profile_fields = photo_profile->record_fields;
     result.profile_report = photo_profile->report;
@@ -917,6 +961,26 @@ ChosenProfile Measurer::Impl::choose_profile(const ImageHeader& header, const st
     result.warnings.push_back("no ICC profile: assumed sRGB");
   }
   return chosen;
+}
+
+JpegPlanes Measurer::Impl::unmix_chroma(const PhotoSource& source, const ImageHeader& header,
+                                        const std::string& name, std::vector<RegionWork>& work,
+                                        const PixelColour& colour, const KeptRows& kept) const {
+  const std::string& sampling = header.info.chroma_sampling;
+  if (header.info.format != ImageFormat::Jpeg || sampling.empty() || sampling == "4:4:4" ||
+      !source.data) {
+    return {};
+  }
+  JpegPlanes planes = read_jpeg_planes(source.data, source.size, name, options.max_pixels);
+  if (planes.width != header.stored_width || planes.height != header.stored_height) return {};
+  for (RegionWork& w : work) {
+    w.unmix = fit_chroma_unmixing(planes, w.pixels, w.stride, w.split, colour, kept.storage.data(),
+                                  kept.stride);
+    if (!w.unmix.active) continue;
+    resample_unmixed(w, colour, kept, planes);
+    w.split = split_rule(w.sample, options.exclude_highlights);
+  }
+  return planes;
 }
 
 std::vector<RegionWork> Measurer::Impl::plan_regions(const ImageHeader& header,
@@ -973,9 +1037,11 @@ PhotoMeasurement Measurer::Impl::measure(const PhotoSource& source, const std::s
       w.highlights = highlight_rule(w.histograms);
     }
   }
+  const JpegPlanes planes =
+      options.split ? unmix_chroma(source, header, name, work, colour, kept) : JpegPlanes{};
   std::vector<PassTwoSums> sums;
   if (keep_image) {
-    sums = pass_two(work, colour, kept, header, threads, options.split);
+    sums = pass_two(work, colour, kept, header, threads, options.split, planes);
   } else if (!stream_sums(work, colour, sums)) {
     if (full_grid)
       throw Error("internal error: highlight rule below the full grid", Location{name});
@@ -986,11 +1052,14 @@ PhotoMeasurement Measurer::Impl::measure(const PhotoSource& source, const std::s
   const Xyz white = white_point(options.white);
   for (std::size_t i = 0; i < work.size(); ++i) {
     RegionWork& w = work[i];
+    const std::size_t first = result.records.size();
     if (options.split) {
       split_region_records(w, sums[i], white, header, result);
     } else {
       result.records.push_back(whole_region_record(w, sums[i], white, result));
     }
+    const std::vector<ImagePoint> outline = region_outline(*w.spec, header.info);
+    for (std::size_t r = first; r < result.records.size(); ++r) result.records[r].outline = outline;
     if (options.keep_pixel_classes) {
       result.maps.push_back(
           {w.spec->name, header.info.width, header.info.height, std::move(w.classes)});
@@ -1019,22 +1088,37 @@ std::vector<Record> measurement_records(const PhotoMeasurement& m) {
         .set("clipped", r.clipped)
         .set("highlights", r.highlights);
     if (r.coverage) record.set("coverage", *r.coverage);
+    if (!r.chroma.empty()) record.set("chroma", r.chroma);
     record.set("profile", m.profile);
     for (const Field& field : m.profile_fields.fields) record.set(field.key, field.value);
     record.set("ita", r.ita).set("warnings", r.warnings);
+    auto flat = [](const std::vector<ImagePoint>& points) {
+      std::vector<double> xy;
+      for (const ImagePoint& p : points) xy.insert(xy.end(), {p.x, p.y});
+      return xy;
+    };
+    if (!r.outline.empty()) record.set("outline", flat(r.outline));
+    if (!m.chart.empty()) record.set("chart", flat(m.chart));
     records.push_back(std::move(record));
   }
   return records;
 }
 
 const std::vector<std::string>& measurement_columns() {
-  static const std::vector<std::string> kColumns{
-      "id",      "source",     "region",   "white",    "lab_L",
-      "lab_a",   "lab_b",      "median_L", "median_a", "median_b",
-      "p10_L",   "p10_a",      "p10_b",    "p90_L",    "p90_a",
-      "p90_b",   "sd_L",       "sd_a",     "sd_b",     "pixels",
-      "clipped", "highlights", "coverage", "profile",  "calibration_de00",
-      "ita",     "warnings"};
+  static const std::vector<std::string> kColumns{"id",       "source",
+                                                 "region",   "white",
+                                                 "lab_L",    "lab_a",
+                                                 "lab_b",    "median_L",
+                                                 "median_a", "median_b",
+                                                 "p10_L",    "p10_a",
+                                                 "p10_b",    "p90_L",
+                                                 "p90_a",    "p90_b",
+                                                 "sd_L",     "sd_a",
+                                                 "sd_b",     "pixels",
+                                                 "clipped",  "highlights",
+                                                 "coverage", "chroma",
+                                                 "profile",  "calibration_de00",
+                                                 "ita",      "warnings"};
   return kColumns;
 }
 

@@ -180,6 +180,28 @@ RegionPixels mask_pixels(const Mask& mask, const ImageHeader& header) {
 
 }  // namespace
 
+std::vector<ImagePoint> region_outline(const RegionSpec& region, const ImageInfo& info) {
+  auto value = [&](std::size_t i, double extent) {
+    const RegionValue& v = region.values[i];
+    return v.percent ? v.value / 100.0 * extent : v.value;
+  };
+  const double width = info.width, height = info.height;
+  std::vector<ImagePoint> outline;
+  if (region.kind == RegionSpec::Kind::Rect && region.values.size() == 4) {
+    const double x = value(0, width), y = value(1, height);
+    const double w = value(2, width), h = value(3, height);
+    outline = {{x, y}, {x + w, y}, {x + w, y + h}, {x, y + h}};
+  } else if (region.kind == RegionSpec::Kind::Polygon) {
+    for (std::size_t i = 0; i + 1 < region.values.size(); i += 2) {
+      outline.push_back({value(i, width), value(i + 1, height)});
+    }
+  }
+  return outline;
+}
+
+// Beside the chart (--chart), at least this share of the photo must be left to measure.
+constexpr double kMinBesideChart = 0.02;
+
 RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, const Mask* mask,
                            const std::string& source, const std::vector<ImagePoint>& hole) {
   const double width = header.info.width, height = header.info.height;
@@ -241,6 +263,20 @@ RegionPixels region_pixels(const RegionSpec& region, const ImageHeader& header, 
     }
   }
   RegionPixels pixels = rasterise(rings, header.stored_width, header.stored_height);
+  if (rings.size() > 1) {
+    // The whole image less the chart's card (--chart, no region named): a card that leaves
+    // under 2% of the photo leaves only its margin, nothing the user photographed to measure.
+    const double total = width * height;
+    if (static_cast<double>(pixels.count) < kMinBesideChart * total) {
+      char share[32];
+      std::snprintf(share, sizeof share, "%.1f%%",
+                    100.0 * (1.0 - static_cast<double>(pixels.count) / total));
+      throw InputError(std::string("the chart fills the photo (its card covers ") + share +
+                           " of it): nothing beside the chart is left to measure; name what to "
+                           "measure with --region",
+                       Location{source});
+    }
+  }
   if (pixels.count == 0) fail("holds no pixel (no pixel centre lies inside it)");
   return pixels;
 }

@@ -53,7 +53,7 @@ double to_linear(double v) { return v <= 0.04045 ? v / 12.92 : std::pow((v + 0.0
 double from_linear(double v) {
   return v <= 0.0031308 ? v * 12.92 : 1.055 * std::pow(v, 1 / 2.4) - 0.055;
 }
-std::uint8_t code(double v) {
+std::uint8_t code_value(double v) {
   return static_cast<std::uint8_t>(std::lround(std::clamp(v, 0.0, 1.0) * 255.0));
 }
 
@@ -106,8 +106,8 @@ std::vector<char32_t> code_points(const std::string& text) {
 
 class Canvas {
  public:
-  Canvas(int width, int height, const Font& font)
-      : font_(font), srgb_(Profile::srgb()), to_rgb_(srgb_) {
+  // `font` may be null for a canvas that has no text (a scalp patch).
+  Canvas(int width, int height, const Font* font) : font_(font) {
     picture_.width = width;
     picture_.height = height;
     picture_.rgb.assign(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3,
@@ -130,7 +130,7 @@ class Canvas {
     const std::uint8_t in[3] = {c.r, c.g, c.b};
     for (int k = 0; k < 3; ++k) {
       const double under = to_linear(p[k] / 255.0), over = to_linear(in[k] / 255.0);
-      p[k] = code(from_linear(under + (over - under) * alpha));
+      p[k] = code_value(from_linear(under + (over - under) * alpha));
     }
   }
   void fill(const Rect& r, Rgb8 c) {
@@ -142,14 +142,10 @@ class Canvas {
     for (int y = r.y - 1; y <= r.y + r.h; ++y) set(r.x - 1, y, c), set(r.x + r.w, y, c);
   }
 
-  // Lab (D50) -> sRGB through LittleCMS; out of gamut when a channel is off by over half a code.
+  // Lab (D50) -> sRGB through LittleCMS (SrgbCoder).
   Rgb8 colour(const Lab& lab, bool* out_of_gamut = nullptr) const {
-    const LabToRgb::Rgb rgb = to_rgb_.convert(lab);
-    constexpr double kSlack = 0.5 / 255.0;
-    const bool out = rgb.r < -kSlack || rgb.g < -kSlack || rgb.b < -kSlack || rgb.r > 1 + kSlack ||
-                     rgb.g > 1 + kSlack || rgb.b > 1 + kSlack;
-    if (out_of_gamut) *out_of_gamut = out;
-    return {code(rgb.r), code(rgb.g), code(rgb.b)};
+    const auto c = coder_.code(lab, out_of_gamut);
+    return {c[0], c[1], c[2]};
   }
 
   // A flat swatch, framed; out-of-gamut ones get a hatched top-right corner.
@@ -215,7 +211,8 @@ class Canvas {
   // kMaxLabelCharacters is cut with "...", and no glyph is rendered past the picture's right
   // edge, so a label of a megabyte costs what a line of the picture does.
   int text(int x, int y, const std::string& s, int size, Rgb8 c) {
-    FT_Face face = font_.face(size);
+    if (!font_) return x;
+    FT_Face face = font_->face(size);
     std::vector<char32_t> points = code_points(s.substr(0, kMaxLabelCharacters * 4));
     if (points.size() > kMaxLabelCharacters) {
       points.resize(kMaxLabelCharacters - 3);
@@ -250,9 +247,8 @@ class Canvas {
                3;
   }
   Picture picture_;
-  const Font& font_;
-  Profile srgb_;
-  LabToRgb to_rgb_;
+  const Font* font_;
+  SrgbCoder coder_;
 };
 
 // Two decimals unless said: what a swatch label shows.
@@ -294,6 +290,24 @@ std::string font_path(const RenderOptions& options) {
 
 std::string default_font() { return SMPSHADE_DEFAULT_FONT; }
 
+SrgbCoder::SrgbCoder() : srgb_(Profile::srgb()), to_rgb_(srgb_) {}
+
+std::array<std::uint8_t, 3> SrgbCoder::code(const Lab& lab, bool* out_of_gamut) const {
+  const LabToRgb::Rgb rgb = to_rgb_.convert(lab);
+  constexpr double kSlack = 0.5 / 255.0;
+  const bool out = rgb.r < -kSlack || rgb.g < -kSlack || rgb.b < -kSlack || rgb.r > 1 + kSlack ||
+                   rgb.g > 1 + kSlack || rgb.b > 1 + kSlack;
+  if (out_of_gamut) *out_of_gamut = out;
+  return {code_value(rgb.r), code_value(rgb.g), code_value(rgb.b)};
+}
+
+Picture render_scalp_patch(const Lab& skin, const Lab& dot, double coverage, int width,
+                           int height) {
+  Canvas canvas(width + 2, height + 2, nullptr);  // room for the frame
+  canvas.stipple({1, 1, width, height}, canvas.colour(skin), canvas.colour(dot), coverage);
+  return canvas.take();
+}
+
 // The tallest sheet the limits allow fits an int many times over.
 static_assert(2 * kMargin + kTitleHeight +
                       static_cast<long long>(kMaxTargets) *
@@ -327,7 +341,7 @@ Picture render_targets(const std::vector<TargetView>& targets, const RenderOptio
   for (const TargetView& t : targets) height += section_height(t);
   height += kMargin;
   const Font font(font_path(options));
-  Canvas canvas(kWidth, height, font);
+  Canvas canvas(kWidth, height, &font);
   canvas.text(kMargin, kMargin + 26,
               "smpshade consultation: " + std::to_string(targets.size()) +
                   (targets.size() == 1 ? " target" : " targets"),
@@ -395,7 +409,7 @@ Picture render_ladder(const Pigment& pigment, const Catalog& catalog,
   const int height =
       kMargin + kTitleHeight + kHeaderHeight + kLadderSwatch + kLabelHeight + kMargin;
   const Font font(font_path(options));
-  Canvas canvas(width, height, font);
+  Canvas canvas(width, height, &font);
   std::string ci;
   for (const std::string& c : pigment.ci) ci += (ci.empty() ? "" : ", ") + c;
   canvas.text(kMargin, kMargin + 26,
@@ -429,7 +443,7 @@ Picture render_ladder(const Pigment& pigment, const Catalog& catalog,
   return canvas.take();
 }
 
-std::vector<unsigned char> encode_png(const Picture& picture) {
+std::vector<unsigned char> encode_png(const Picture& picture, const std::string& name) {
   png_image image{};
   image.version = PNG_IMAGE_VERSION;
   image.width = static_cast<png_uint_32>(picture.width);
@@ -442,9 +456,10 @@ std::vector<unsigned char> encode_png(const Picture& picture) {
        png_image_write_to_memory(&image, bytes.data(), &size, 0, picture.rgb.data(), 0, nullptr);
   const std::string why = ok ? "" : image.message;
   png_image_free(&image);
-  if (!ok) throw Error("cannot encode the PNG: " + why);
+  if (!ok) throw IoError("cannot encode the PNG: " + why, Location{name});
   bytes.resize(size);
   return bytes;
 }
+
 
 }  // namespace smpshade::render

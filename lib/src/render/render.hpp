@@ -5,6 +5,7 @@
 /// Built as the static library smpshade_render (FreeType and libpng inside), linked only by
 /// smp-render so that the other tools do not load a font engine.
 
+#include <array>
 #include <cstdint>
 #include <functional>
 #include <iosfwd>
@@ -13,6 +14,7 @@
 #include <vector>
 
 #include "smpshade/catalog.hpp"
+#include "smpshade/cms.hpp"
 #include "smpshade/colour.hpp"
 #include "smpshade/error.hpp"
 #include "smpshade/match.hpp"
@@ -101,9 +103,26 @@ Picture render_targets(const std::vector<TargetView>& targets, const RenderOptio
 /// more than kMaxLadderSteps steps.
 Picture render_ladder(const Pigment& pigment, const Catalog& catalog, const RenderOptions& options);
 
-/// `picture` as PNG bytes, encoded in memory so that only whole files reach the disk (a sheet
-/// is a few hundred KB). Throws Error when libpng cannot encode it.
-std::vector<unsigned char> encode_png(const Picture& picture);
+/// Lab (D50) to 8-bit sRGB through LittleCMS: the one code path for every colour smp-render
+/// draws and smp-report puts on its page. A colour outside sRGB (a channel off by more than half
+/// a code) is clipped, and said to be out of gamut.
+class SrgbCoder {
+ public:
+  SrgbCoder();
+  std::array<std::uint8_t, 3> code(const Lab& lab, bool* out_of_gamut = nullptr) const;
+
+ private:
+  Profile srgb_;
+  LabToRgb to_rgb_;
+};
+
+/// A patch of simulated scalp, as render_targets() draws it: `skin` with seeded random dots of
+/// `dot` covering a share `coverage` of it, edges mixed in linear light, framed.
+Picture render_scalp_patch(const Lab& skin, const Lab& dot, double coverage, int width, int height);
+
+/// `picture` encoded as PNG (8-bit RGB). Throws IoError naming `name` when libpng fails.
+std::vector<unsigned char> encode_png(const Picture& picture, const std::string& name);
+
 
 /// The font used when RenderOptions::font is empty (DejaVu Sans from fonts-dejavu-core).
 std::string default_font();

@@ -297,10 +297,57 @@ TEST(MatchRecords, RecipeInWordsAndRecordFields) {
   const Record r = match_record("client42/hair", 1, result, MatchOptions{});
   std::vector<std::string> keys;
   for (const Field& f : r.fields) keys.push_back(f.key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"id", "rank", "target", "predicts", "matches", "recipe", "ratio",
-                                            "predicted", "de00", "dL", "dC", "dH", "reachable",
-                                            "white"}));
+  EXPECT_EQ(keys, (std::vector<std::string>{"id", "rank", "target", "predicts", "matches", "recipe",
+                                            "ratio", "cup_ml", "drop_ml", "predicted", "de00", "dL",
+                                            "dC", "dH", "robustness_de00", "reachable", "white"}));
   EXPECT_EQ(std::get<std::string>(*r.find("predicts")), "card");
+  const auto& lines = std::get<std::vector<Record>>(*r.find("recipe"));
+  EXPECT_DOUBLE_EQ(std::get<double>(*lines[0].find("ml")), 0.2);
+  EXPECT_EQ(std::get<std::int64_t>(*lines[1].find("drops")), 36);
+  const Record row = match_table_row("client42/hair", 1, result, MatchOptions{});
+  EXPECT_EQ(std::get<std::string>(*row.find("ml")), "0.20 + 1.80");
+  EXPECT_EQ(std::get<std::string>(*row.find("drops")), "4 + 36");
+}
+
+TEST(Dispense, MlToASyringesHundredthAndWholeDrops) {
+  const std::vector<RecipePart> recipe = {{"jet", "Jet", false, 2},
+                                          {"water", "distilled water", true, 21}};
+  const auto amounts = dispense(recipe, 2.0, 0.05);
+  ASSERT_EQ(amounts.size(), 2u);
+  EXPECT_DOUBLE_EQ(amounts[0].ml, 0.17);  // 0.1739 ml
+  EXPECT_EQ(amounts[0].drops, 3);         // 3.48 drops
+  EXPECT_DOUBLE_EQ(amounts[1].ml, 1.83);  // 1.8261 ml
+  EXPECT_EQ(amounts[1].drops, 37);        // 36.52 drops
+  EXPECT_EQ(dispensed_in_words(recipe, 2.0, 0.05),
+            "0.17 ml (3 drops) Jet + 1.83 ml (37 drops) distilled water");
+  // A line too small for a drop still gets one: it is part of the recipe.
+  EXPECT_EQ(dispense({{"jet", "", false, 1}, {"water", "", true, 99}}, 1.0, 0.05)[0].drops, 1);
+  EXPECT_THROW(dispense(recipe, 0.0, 0.05), ArgumentError);
+  EXPECT_THROW(dispense({}, 2.0, 0.05), ArgumentError);
+}
+
+// Robustness is how far the dot moves when one ink is off by one part (more than a drop in a
+// 2 ml cup of 11 parts), up or down, the diluent as it was.
+TEST(Match, RobustnessIsTheDotsMoveUnderASlipOfOnePartOrDrop) {
+  const Matcher matcher({test::synthetic_catalog(true)}, MatchOptions{});
+  const MatchResult result = matcher.match(true_mixture({{&kBlack, 2.0 / 11}}));
+  const Recipe& best = result.recipes.front();
+  ASSERT_EQ(best.ratio, "2:9");
+  const double up = ciede2000(best.predicted, matcher.predict({{"black", 3}}, 9));
+  const double down = ciede2000(best.predicted, matcher.predict({{"black", 1}}, 9));
+  EXPECT_NEAR(best.robustness_de00, std::max(up, down), 1e-9);
+  EXPECT_GT(best.robustness_de00, 1.0);
+  // In a 0.2 ml cup a drop (0.05 ml) is more than a part (0.018 ml): a slip of 2.75 parts.
+  MatchOptions small;
+  small.cup_ml = 0.2;
+  const Matcher tiny({test::synthetic_catalog(true)}, small);
+  const MatchResult in_tiny = tiny.match(true_mixture({{&kBlack, 2.0 / 11}}));
+  ASSERT_EQ(in_tiny.recipes.front().ratio, "2:9");
+  EXPECT_GT(in_tiny.recipes.front().robustness_de00, best.robustness_de00);
+  // Undiluted ink cannot be spoiled: more of it is still undiluted ink.
+  const MatchResult pure = matcher.match(true_mixture({{&kBlack, 1.0}}));
+  EXPECT_EQ(pure.recipes.front().ratio, "1:0");
+  EXPECT_EQ(pure.recipes.front().robustness_de00, 0.0);
 }
 
 }  // namespace

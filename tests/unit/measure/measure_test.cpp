@@ -409,6 +409,41 @@ TEST(MeasureProfiles, AProvidersPhotoIsMeasuredAsTheFileWouldBe) {
   EXPECT_EQ(calls, 4);
 }
 
+TEST(MeasurePhotoProfile, AChartThatFillsThePhotoLeavesNothingToMeasure) {
+  test::ScalpScene bare;  // 1200 x 900 of skin
+  bare.coverage = 0, bare.shine_spots = 0;
+  test::write_png(temp("all-chart.png"), test::paint_scalp(bare));
+  // The card's outline, as the chart provider gives it: beyond the photo on every side, or
+  // leaving a margin of one pixel (0.4% of the photo).
+  for (double margin : {-4.0, 1.0}) {
+    MeasureOptions options;
+    options.photo_profile = [&](const Image& photo, const std::string&) {
+      const double w = photo.width(), h = photo.height();
+      return PhotoProfile{
+          Profile::srgb(),
+          "chart",
+          {{margin, margin}, {w - margin, margin}, {w - margin, h - margin}, {margin, h - margin}},
+          {},
+          {},
+          {}};
+    };
+    try {
+      measure(temp("all-chart.png"), options);
+      ADD_FAILURE() << "measured with the chart filling the photo, margin " << margin;
+    } catch (const InputError& e) {
+      EXPECT_EQ(e.message().rfind("the chart fills the photo (its card covers ", 0), 0u)
+          << e.message();
+      EXPECT_NE(e.message().find("nothing beside the chart is left to measure"), std::string::npos);
+      EXPECT_EQ(e.message().find("region 'image'"), std::string::npos) << e.message();
+    }
+    // What the user names is measured, chart or not.
+    options.regions = {parse_region("skin=100,100,200,200")};
+    const auto m = measure(temp("all-chart.png"), options);
+    ASSERT_EQ(m.records.size(), 1u);
+    EXPECT_LT(ciede2000(m.records[0].lab, test::srgb_lab(bare.skin)), 0.1);
+  }
+}
+
 std::string region_error(const std::string& path, const std::string& spec) {
   MeasureOptions options;
   options.regions = {parse_region(spec)};
@@ -609,24 +644,87 @@ TEST(MeasureSplit, HairAndScalpOfAShavedScalpPhoto) {
   }
 }
 
-TEST(MeasureSplit, HalfResolutionChromaIsWarnedAbout) {
-  // A 4:2:0 JPEG stores colour in 2 × 2 blocks: a 7-pixel hair takes the skin's a* and b*.
-  const test::ScalpScene scene;
-  test::write_jpeg(temp("scalp420.jpg"), test::paint_scalp(scene));
+// Painted stubble written as 4:2:0 and 4:2:2 JPEGs (quality 90): the stored chroma averages
+// each block's hair and skin, and --split unmixes it. The scalp meets issue 16's bar (1.0
+// ΔE00); the hair's bounds are what the unmixing reaches today (before it, on data/samples,
+// 7–12 ΔE00), short of the bar of 1.5 for dots under 3.5 pixels in radius and for grey hair,
+// where most of what is left is lightness: the split's hair core takes in pixels the JPEG's
+// luma blurred.
+struct StubbleCase {
+  const char* name;
+  std::array<int, 3> skin, hair;
+  double hair_bound[2];  // radius 2.5, 3.5
+};
+const StubbleCase kStubble[] = {
+    {"brown-on-light", {196, 150, 128}, {52, 40, 34}, {1.5, 1.0}},
+    {"black-on-light", {214, 160, 130}, {38, 36, 36}, {2.7, 1.7}},
+    {"grey-on-light", {200, 158, 136}, {128, 124, 120}, {4.3, 3.1}},
+    {"black-on-brown", {130, 92, 70}, {34, 32, 32}, {5.0, 2.0}},
+};
+
+TEST(MeasureSplit, SubsampledChromaIsUnmixed) {
   MeasureOptions options;
   options.split = true;
-  const auto m = measure(temp("scalp420.jpg"), options);
-  const Lab hair = test::srgb_lab(scene.hair);
-  EXPECT_NEAR(m.records[0].lab.l, hair.l, 1.0);  // lightness is stored at full resolution
-  EXPECT_GT(ciede2000(m.records[0].lab, hair), 1.0);
-  const auto& w = m.records[0].warnings;
-  EXPECT_TRUE(std::any_of(w.begin(), w.end(), [](const std::string& s) {
-    return s.rfind("4:2:0 JPEG: colour is stored at lower resolution", 0) == 0;
-  })) << "no 4:2:0 warning";
-  const auto& scalp = m.records[1].warnings;
-  EXPECT_TRUE(std::none_of(scalp.begin(), scalp.end(), [](const std::string& s) {
-    return s.find("4:2:0") != std::string::npos;
-  }));
+  for (const StubbleCase& c : kStubble) {
+    for (int r = 0; r < 2; ++r) {
+      for (bool horizontal_only : {false, true}) {
+        test::ScalpScene scene;
+        scene.width = 600, scene.height = 450;
+        scene.skin = c.skin, scene.hair = c.hair, scene.dot_radius = r == 0 ? 2.5 : 3.5;
+        WriteOptions write;
+        write.quality = 90;
+        write.horizontal_only = horizontal_only;
+        const std::string file = temp(std::string("stubble-") + c.name + ".jpg");
+        test::write_jpeg(file, test::paint_scalp(scene), write);
+        const char* sampling = horizontal_only ? "4:2:2" : "4:2:0";
+        SCOPED_TRACE(std::string(c.name) + " radius " + std::to_string(scene.dot_radius) + " " +
+                     sampling);
+        const auto m = measure(file, options);
+        ASSERT_EQ(m.records.size(), 2u);
+        const Lab hair = test::srgb_lab(scene.hair), skin = test::srgb_lab(scene.skin);
+        const double de_hair = ciede2000(m.records[0].lab, hair);
+        const double de_scalp = ciede2000(m.records[1].lab, skin);
+        EXPECT_LT(de_hair, c.hair_bound[r]) << text(m.records[0].lab) << " vs " << text(hair);
+        EXPECT_LT(de_scalp, 1.0) << text(m.records[1].lab) << " vs painted " << text(skin);
+        for (const RegionMeasurement& record : m.records) {
+          EXPECT_EQ(record.chroma, std::string("unmixed from ") + sampling);
+          EXPECT_TRUE(std::none_of(record.warnings.begin(), record.warnings.end(),
+                                   [](const std::string& w) {
+                                     return w.find("lower resolution") != std::string::npos;
+                                   }));
+        }
+        std::printf("  %s r %.1f %s: hair dE00 %.2f, scalp dE00 %.2f\n", c.name, scene.dot_radius,
+                    sampling, de_hair, de_scalp);
+      }
+    }
+  }
+}
+
+TEST(MeasureSplit, UnmixingChangesNothingWithoutSplitOr444) {
+  const test::ScalpScene scene;
+  test::write_jpeg(temp("scalp420.jpg"), test::paint_scalp(scene));
+  // Without --split the region's statistics are today's: every pixel as decoded.
+  MeasureOptions classes;
+  classes.keep_pixel_classes = true;
+  const auto streamed = measure(temp("scalp420.jpg"), {});
+  const auto kept = measure(temp("scalp420.jpg"), classes);
+  EXPECT_EQ(streamed.records[0].lab, kept.records[0].lab);
+  EXPECT_TRUE(streamed.records[0].chroma.empty());
+  // A 4:4:4 JPEG has nothing to unmix.
+  WriteOptions full_chroma;
+  full_chroma.subsample = false;
+  test::write_jpeg(temp("scalp444.jpg"), test::paint_scalp(scene), full_chroma);
+  MeasureOptions split;
+  split.split = true;
+  const auto m = measure(temp("scalp444.jpg"), split);
+  EXPECT_TRUE(m.records[0].chroma.empty());
+  // Threads change nothing.
+  const auto one = measure(temp("scalp420.jpg"), split, 1);
+  const auto two = measure(temp("scalp420.jpg"), split, 2);
+  for (std::size_t i = 0; i < 2; ++i) {
+    EXPECT_EQ(one.records[i].lab, two.records[i].lab);
+    EXPECT_EQ(one.records[i].median, two.records[i].median);
+  }
 }
 
 TEST(MeasureSplit, OnePopulationIsSaidToBeOne) {

@@ -7,6 +7,7 @@
 // that need displayed coordinates map them (see stored_from_displayed below) rather than
 // rotating the pixels, which would cost a copy of the whole image.
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
@@ -61,6 +62,39 @@ std::unique_ptr<ImageDecoder> open_png(const unsigned char* data, std::size_t si
                                        const std::string& name, std::uint64_t max_pixels);
 std::unique_ptr<ImageDecoder> open_tiff(const unsigned char* data, std::size_t size,
                                         const std::string& name, std::uint64_t max_pixels);
+
+/// The planes of a YCbCr JPEG as stored: luma at full resolution, chroma at its own lower
+/// resolution, before libjpeg-turbo upsamples and converts them (raw_data_out). Chroma sample
+/// (i, j) is the encoder's average over the luma pixels [i·block_w, (i+1)·block_w) ×
+/// [j·block_h, (j+1)·block_h), as JPEG encoders downsample (ITU-T T.81 A.1.1; libjpeg's
+/// h2v2_downsample), give or take the quantisation.
+struct JpegPlanes {
+  int width = 0, height = 0;     // luma: the stored image size
+  int block_w = 1, block_h = 1;  // luma pixels per chroma sample: 2, 2 for 4:2:0; 2, 1 for 4:2:2
+  int chroma_width = 0, chroma_height = 0;
+  std::vector<std::uint8_t> y, cb, cr;  // row-major, width or chroma_width samples a row
+  // The chroma as the file holds it: per 8 × 8 block of chroma samples (blocks_w across,
+  // row-major) its 64 dequantised DCT coefficients in natural order (vertical frequency × 8 +
+  // horizontal), and each component's quantisation steps. Quantisation, coarse at high
+  // frequencies, is most of what the stored chroma differs from the encoder's averages by.
+  int blocks_w = 0, blocks_h = 0;
+  std::vector<std::int32_t> cb_coefficients, cr_coefficients;
+  std::array<std::uint16_t, 64> cb_steps{}, cr_steps{};
+  std::uint8_t luma(int x, int yy) const {
+    return y[static_cast<std::size_t>(yy) * static_cast<std::size_t>(width) +
+             static_cast<std::size_t>(x)];
+  }
+  std::size_t chroma_index(int x, int yy) const {
+    return static_cast<std::size_t>(yy / block_h) * static_cast<std::size_t>(chroma_width) +
+           static_cast<std::size_t>(x / block_w);
+  }
+};
+
+/// The stored planes of a JPEG whose chroma is subsampled (4:2:0, 4:2:2, 4:4:0, 4:1:1): three
+/// YCbCr components, both chroma components sampled alike. Empty (width 0) for any other JPEG.
+/// Throws InputError naming `name` as open_jpeg() does.
+JpegPlanes read_jpeg_planes(const unsigned char* data, std::size_t size, const std::string& name,
+                            std::uint64_t max_pixels);
 
 /// Throws InputError when width × height is over `max_pixels` (or either is not positive).
 void check_pixel_limit(std::uint64_t width, std::uint64_t height, std::uint64_t max_pixels,

@@ -111,6 +111,16 @@ std::string compact_number(double v) {
   return dump(Json(rounded(v)));
 }
 
+// A text cell as spreadsheets may open it: one starting with =, +, - or @ (or a tab or carriage
+// return) is a formula to Excel and LibreOffice, so it gets a leading ' (OWASP, "CSV
+// Injection"). Only text fields pass through here; numbers are written as they are.
+std::string spreadsheet_text(std::string text) {
+  if (!text.empty() && std::string_view("=+-@\t\r").find(text.front()) != std::string_view::npos) {
+    text.insert(text.begin(), '\'');
+  }
+  return text;
+}
+
 // A field as flat columns (name, text) for CSV/TSV.
 void flatten(const Field& field, std::vector<std::pair<std::string, std::string>>& out) {
   std::visit(
@@ -125,7 +135,7 @@ void flatten(const Field& field, std::vector<std::pair<std::string, std::string>
         } else if constexpr (std::is_same_v<T, double>) {
           out.emplace_back(field.key, compact_number(v));
         } else if constexpr (std::is_same_v<T, std::string>) {
-          out.emplace_back(field.key, v);
+          out.emplace_back(field.key, spreadsheet_text(v));
         } else if constexpr (std::is_same_v<T, std::vector<double>>) {
           static const char* const kLabSuffixes[] = {"_L", "_a", "_b"};
           static const char* const kRgbSuffixes[] = {"_R", "_G", "_B"};
@@ -138,7 +148,7 @@ void flatten(const Field& field, std::vector<std::pair<std::string, std::string>
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           std::string joined;
           for (const auto& s : v) joined += (joined.empty() ? "" : "; ") + s;
-          out.emplace_back(field.key, joined);
+          out.emplace_back(field.key, spreadsheet_text(joined));
         } else {
           out.emplace_back(field.key, dump(to_json(field.value)));
         }
@@ -528,6 +538,56 @@ Pairing pair_records(const std::vector<LabEntry>& reference, const std::vector<L
     }
   }
   return result;
+}
+
+namespace {
+
+Record record_from_json(const detail::Json& object);
+
+FieldValue field_from_json(const detail::Json& v) {
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number_integer()) return v.get<std::int64_t>();
+  if (v.is_number()) return v.get<double>();
+  if (v.is_string()) return v.get<std::string>();
+  if (v.is_object()) return std::vector<Record>{record_from_json(v)};
+  if (v.is_array() && !v.empty()) {
+    if (std::all_of(v.begin(), v.end(), [](const detail::Json& e) { return e.is_number(); })) {
+      std::vector<double> numbers;
+      for (const detail::Json& e : v) numbers.push_back(e.get<double>());
+      return numbers;
+    }
+    if (std::all_of(v.begin(), v.end(), [](const detail::Json& e) { return e.is_string(); })) {
+      std::vector<std::string> texts;
+      for (const detail::Json& e : v) texts.push_back(e.get<std::string>());
+      return texts;
+    }
+    if (std::all_of(v.begin(), v.end(), [](const detail::Json& e) { return e.is_object(); })) {
+      std::vector<Record> records;
+      for (const detail::Json& e : v) records.push_back(record_from_json(e));
+      return records;
+    }
+  }
+  if (v.is_array()) return std::vector<std::string>{};
+  return std::monostate{};
+}
+
+Record record_from_json(const detail::Json& object) {
+  Record record;
+  for (const auto& [key, value] : object.items())
+    record.fields.push_back({key, field_from_json(value)});
+  return record;
+}
+
+}  // namespace
+
+std::optional<Record> parse_record_line(std::string_view line, const Location& where) {
+  const auto first = line.find_first_not_of(" \t\r");
+  if (first == std::string_view::npos || line[first] != '{') return std::nullopt;
+  if (line.size() > LabRecordReader::kMaxLineBytes) {
+    throw InputError("line longer than 1 MiB", where);
+  }
+  const detail::Json json = detail::parse_record_object(line, where);
+  return record_from_json(json);
 }
 
 }  // namespace smpshade

@@ -128,6 +128,36 @@ TEST(RecordWriter, CsvFlattensLabAndQuotes) {
             "\"[{\"\"id\"\":\"\"exp-jet\"\",\"\"parts\"\":2}]\"\n");
 }
 
+// OWASP's CSV injection: text a spreadsheet would run as a formula gets a leading ', numbers
+// (negative ones too) are written as they are.
+TEST(RecordWriter, CsvNeutralisesFormulasInTextOnly) {
+  std::ostringstream out;
+  {
+    RecordWriter writer(out, Format::Csv);
+    Record r;
+    r.set("id", "=HYPERLINK(\"http://x\")")
+        .set("source", "+1.jpg")
+        .set("region", "-crown")
+        .set("profile", "@SUM(A1)")
+        .set("note", "plain")
+        .set("lab", Lab{24.1, -2.3, -3.9})
+        .set("de00", -0.5)
+        .set("rank", -1)
+        .set("warnings", std::vector<std::string>{"=1+1", "ok"});
+    writer.write(r);
+  }
+  EXPECT_EQ(out.str(),
+            "id,source,region,profile,note,lab_L,lab_a,lab_b,de00,rank,warnings\n"
+            "\"'=HYPERLINK(\"\"http://x\"\")\",'+1.jpg,'-crown,'@SUM(A1),plain,24.1,-2.3,-3.9,"
+            "-0.5,-1,'=1+1; ok\n");
+  std::ostringstream tsv;
+  {
+    RecordWriter writer(tsv, Format::Tsv);
+    writer.write(Record{}.set("id", "=cmd|' /C calc'!A0").set("de00", -1.25));
+  }
+  EXPECT_EQ(tsv.str(), "id\tde00\n'=cmd|' /C calc'!A0\t-1.25\n");
+}
+
 TEST(RecordWriter, TsvUsesGivenColumns) {
   std::ostringstream out;
   RecordWriter writer(out, Format::Tsv, {"id", "de00", "missing"});
