@@ -19,6 +19,7 @@
 #include "core/read_text.hpp"
 #include "formats/yaml/yaml_tree.hpp"
 #include "smpshade/difference.hpp"
+#include "smpshade/suggest.hpp"
 
 namespace smpshade::detail {
 
@@ -106,26 +107,6 @@ std::string describe(const YamlNode& node) {
       return "a map";
   }
   return "?";
-}
-
-// Optimal string alignment distance: edits, counting a swap of neighbours as one.
-std::size_t edit_distance(std::string_view a, std::string_view b) {
-  std::vector<std::vector<std::size_t>> d(a.size() + 1, std::vector<std::size_t>(b.size() + 1));
-  for (std::size_t i = 0; i <= a.size(); ++i) d[i][0] = i;
-  for (std::size_t j = 0; j <= b.size(); ++j) d[0][j] = j;
-  for (std::size_t i = 1; i <= a.size(); ++i) {
-    for (std::size_t j = 1; j <= b.size(); ++j) {
-      const std::size_t cost = std::tolower(static_cast<unsigned char>(a[i - 1])) ==
-                                       std::tolower(static_cast<unsigned char>(b[j - 1]))
-                                   ? 0
-                                   : 1;
-      d[i][j] = std::min({d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + cost});
-      if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1]) {
-        d[i][j] = std::min(d[i][j], d[i - 2][j - 2] + 1);
-      }
-    }
-  }
-  return d[a.size()][b.size()];
 }
 
 // The allowed key nearest to `key`, when it is near enough to be a typo.

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <set>
 
+#include "core/linalg.hpp"
 #include "smpshade/difference.hpp"
 #include "smpshade/heal.hpp"
 
@@ -68,29 +69,16 @@ std::vector<double> theta_from(const HealingParameters& p, const Layout& layout)
   return theta;
 }
 
-// Solves the small symmetric positive definite system a x = b (Cholesky); false if singular.
-bool solve_spd(std::vector<std::vector<double>> a, std::vector<double>& b) {
+// Solves the small system a x = b (b becomes x) with the library's one solver; false if it is
+// singular.
+bool solve_small(const std::vector<std::vector<double>>& a, std::vector<double>& b) {
   const std::size_t n = b.size();
-  for (std::size_t j = 0; j < n; ++j) {
-    double d = a[j][j];
-    for (std::size_t k = 0; k < j; ++k) d -= a[j][k] * a[j][k];
-    if (!(d > 0)) return false;
-    a[j][j] = std::sqrt(d);
-    for (std::size_t i = j + 1; i < n; ++i) {
-      double s = a[i][j];
-      for (std::size_t k = 0; k < j; ++k) s -= a[i][k] * a[j][k];
-      a[i][j] = s / a[j][j];
-    }
+  std::vector<double> flat;
+  flat.reserve(n * n);
+  for (const auto& row : a) {
+    flat.insert(flat.end(), row.begin(), row.begin() + static_cast<std::ptrdiff_t>(n));
   }
-  for (std::size_t i = 0; i < n; ++i) {
-    for (std::size_t k = 0; k < i; ++k) b[i] -= a[i][k] * b[k];
-    b[i] /= a[i][i];
-  }
-  for (std::size_t i = n; i-- > 0;) {
-    for (std::size_t k = i + 1; k < n; ++k) b[i] -= a[k][i] * b[k];
-    b[i] /= a[i][i];
-  }
-  return true;
+  return detail::solve_linear_in_place(flat.data(), b.data(), n);
 }
 
 using Residuals = std::function<std::vector<double>(const std::vector<double>&)>;
@@ -135,7 +123,7 @@ LeastSquares levenberg_marquardt(std::vector<double> theta, const Residuals& res
       for (std::size_t a = 0; a < p; ++a) system[a][a] += mu * (jtj[a][a] + 1e-9);
       std::vector<double> step(p);
       for (std::size_t a = 0; a < p; ++a) step[a] = -jtr[a];
-      if (!solve_spd(system, step)) {
+      if (!solve_small(system, step)) {
         mu *= 10;
         continue;
       }
@@ -346,7 +334,7 @@ HealingFit fit_healing_model(const std::vector<Outcome>& all, const Matcher& mat
   for (std::size_t j = 0; j < 3; ++j) {
     std::vector<double> unit(p, 0.0);
     unit[j] = 1.0;
-    if (solve_spd(best.jtj, unit)) se_ln[j] = std::sqrt(std::max(0.0, unit[j] * s2));
+    if (solve_small(best.jtj, unit)) se_ln[j] = std::sqrt(std::max(0.0, unit[j] * s2));
   }
   model.standard_error = {model.parameters.retention * se_ln[0],
                           model.parameters.depth_mm * se_ln[1], model.parameters.filter * se_ln[2]};
