@@ -82,7 +82,9 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"expired", 21, 14, Severity::Warning, "expired on 2025-01-31"},
         RuleCase{"few-steps", 49, 7, Severity::Warning, "2 steps"},
         RuleCase{"reach-annex-xvii", 46, 24, Severity::Warning, "REACH Annex XVII entry 75"},
-        RuleCase{"illustrative", 4, 15, Severity::Warning, "illustrative"}),
+        RuleCase{"illustrative", 4, 15, Severity::Warning, "illustrative"},
+        RuleCase{"supplier", 2, 1, Severity::Error, "has no 'supplier'"},
+        RuleCase{"no-pigments", 14, 3, Severity::Warning, "diluents but no pigments"}),
     [](const testing::TestParamInfo<RuleCase>& param) {
       std::string name = param.param.rule;
       for (char& c : name) c = c == '-' ? '_' : c;
@@ -116,7 +118,9 @@ TEST(Lint, EveryRuleIdIsListedAndTested) {
                                         "expired",
                                         "few-steps",
                                         "reach-annex-xvii",
-                                        "illustrative"};
+                                        "illustrative",
+                                        "supplier",
+                                        "no-pigments"};
   EXPECT_EQ(listed, tested);
 }
 
