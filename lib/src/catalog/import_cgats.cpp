@@ -602,7 +602,10 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
     report_replicates(reader, groups, options.report);
   }
   if (catalog.supplier.empty()) {
-    throw ArgumentError("a catalogue says whose it is: give its supplier", "supplier");
+    throw ArgumentError(
+        "a catalogue says whose it is: give --supplier NAME, or import --into the catalogue the "
+        "ink joins",
+        "supplier");
   }
   check_imported(catalog_to_yaml(catalog), name, options);
   return catalog;

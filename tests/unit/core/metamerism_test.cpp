@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "smpshade/difference.hpp"
+#include "smpshade/error.hpp"
 
 namespace smpshade {
 namespace {
