@@ -1,4 +1,5 @@
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <stdlib.h>
 
 #include <filesystem>
@@ -339,8 +340,10 @@ TEST(CgatsInto, EachInstrumentShapeGivesTheBundledLadderBack) {
     const CatalogAddition added = add_cgats_to_catalog(instrument(file), path, options);
     EXPECT_FALSE(added.reformatted) << added.why_reformatted;
     const Catalog c = load_catalog_text(added.yaml, path);
-    const Pigment* p = find_pigment({c}, "new-jet");
-    ASSERT_NE(p, nullptr);
+    const auto found = std::find_if(c.pigments.begin(), c.pigments.end(),
+                                    [](const Pigment& q) { return q.id == "new-jet"; });
+    ASSERT_NE(found, c.pigments.end());
+    const Pigment* p = &*found;
     ASSERT_EQ(p->ladder.size(), jet.ladder.size());
     for (std::size_t i = 0; i < jet.ladder.size(); ++i) {
       const Spectrum& got = *p->ladder[i].colour.spectrum;
@@ -352,9 +355,14 @@ TEST(CgatsInto, EachInstrumentShapeGivesTheBundledLadderBack) {
       for (std::size_t k = 0; k < want.values.size(); ++k) {
         EXPECT_NEAR(got.values[k], want.values[k], 2e-5) << i << " " << k;
       }
-      // Lab: as given (i1Profiler, nm5), else from XYZ (ArgyllCMS).
+      // Lab: as given (i1Profiler, nm5), else from XYZ relative to the ICC D50 white
+      // (ArgyllCMS; QPcard_202.cie checks that convention to 1e-4). The generator summed the
+      // .ti3's XYZ over 400–700 nm at 10 nm, whose white is not quite the ICC one: 0.2 ΔE00.
       ASSERT_TRUE(p->ladder[i].colour.lab);
-      EXPECT_LT(ciede2000(*p->ladder[i].colour.lab, *jet.ladder[i].colour.lab), 0.02) << i;
+      const bool from_xyz = std::string(file) == "argyll.ti3";
+      EXPECT_LT(ciede2000(*p->ladder[i].colour.lab, *jet.ladder[i].colour.lab),
+                from_xyz ? 0.2 : 0.02)
+          << i;
     }
     // The catalogue's measurement, not the file's.
     EXPECT_EQ(c.measurement.substrate.name, "white card");
