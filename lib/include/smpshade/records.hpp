@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "smpshade/colour.hpp"
+#include "smpshade/spectrum.hpp"
 #include "smpshade/error.hpp"
 #include "smpshade/export.hpp"
 
@@ -91,6 +92,10 @@ struct LabEntry {
   std::string region;  ///< `region` when given
   /// `coverage` when given: a hair record's share of its region's area (smp-measure --split).
   std::optional<double> coverage;
+  /// `spectrum` (reflectance 0..1) at `spectrum_start` + i·`spectrum_step` nm, when given
+  /// (smp-catalog export --spectra), with `observer` (2 or 10; default 2).
+  std::optional<Spectrum> spectrum;
+  Observer observer = Observer::Cie1931_2deg;
   Location where;      ///< file and line it came from
 };
 
