@@ -73,14 +73,13 @@ int main(int argc, char** argv) {
     }
     if (tool.format() == Format::Table) {
       std::string models;
-      for (const auto& [kind, mean] : calibration.held_out_by_model) {
-        models +=
-            fmt::format("{}{} {:.2f}", models.empty() ? "" : ", ", camera_model_name(kind), mean);
+      for (const auto& [label, mean] : calibration.held_out_by_model) {
+        models += fmt::format("{}{} {:.2f}", models.empty() ? "" : ", ", label, mean);
       }
       fmt::print(
           "\nmodel {}: mean ΔE00 {:.2f}, max {:.2f}, held out {:.2f} (leave-one-out: {}); "
           "chart {:.1f}% of the frame\n",
-          camera_model_name(calibration.model.kind), calibration.mean_delta_e,
+          camera_model_label(calibration.model), calibration.mean_delta_e,
           calibration.max_delta_e, calibration.held_out_mean, models,
           100 * calibration.chart_share);
       fmt::print("profile: {}\n", output.empty() ? "not written (no -o)" : output);

@@ -83,20 +83,50 @@ SMPSHADE_API std::string_view camera_model_name(CameraModelKind kind);
 /// Parses "matrix" or "rootpoly"; throws ArgumentError otherwise.
 SMPSHADE_API CameraModelKind parse_camera_model(std::string_view name);
 
-/// A fitted camera model: linear camera RGB (0..1 of the code range) → XYZ (D50, Y of the
-/// perfect white 1).
+/// A fitted camera model: camera RGB, linearised by the photo's encoding (0..1 of the code
+/// range), → XYZ (D50, Y of the perfect white 1). Phone JPEGs are not linear after their own
+/// profile's curves, and light is rarely even over a chart, so a model may also carry tone
+/// curves of its own (written into the profile) and the illumination gradient it saw across the
+/// chart (fitted with it so as not to bend the colour fit, and not written: light elsewhere in
+/// a photo is unknown).
 struct CameraModel {
   CameraModelKind kind = CameraModelKind::Matrix;
   /// Three rows (X, Y, Z) of as many coefficients as the model has terms (3 or 6).
   std::vector<double> coefficients;
+  /// Tone curves fitted over the encoding's: channel c's value v becomes
+  /// (max(v − offset[c], 0) / (1 − offset[c]))^gamma[c] before the matrix or polynomial.
+  bool tone_curves = false;
+  std::array<double, 3> gamma{1, 1, 1};
+  std::array<double, 3> offset{0, 0, 0};
+  /// The light on the chart relative to its centre: patch cell (u, v) (u 0..6 across from
+  /// dark skin's side, v 0..4 down) saw 1 + gradient[0]·(u − 3)/6 + gradient[1]·(v − 2)/4.
+  bool illumination_gradient = false;
+  std::array<double, 2> gradient{0, 0};
 
+  /// XYZ of linear camera RGB (after tone()), at the chart's centre light.
   SMPSHADE_API Xyz apply(const std::array<double, 3>& rgb) const;
+  /// The fitted tone curves on the encoding's linear values (identity without tone_curves).
+  SMPSHADE_API std::array<double, 3> tone(const std::array<double, 3>& rgb) const;
+  /// The light gain at chart cell coordinates (u, v) (1 without illumination_gradient).
+  SMPSHADE_API double light_gain(double u, double v) const;
+  /// How much more light the brightest corner of the patch area saw than the darkest, as a
+  /// fraction (0.25: 25 % more).
+  SMPSHADE_API double light_falloff() const;
 };
+
+/// The model's name in reports: "matrix" or "rootpoly", then "+curves" when it fits its own
+/// tone curves and "+gradient" when it fits the light across the chart.
+SMPSHADE_API std::string camera_model_label(const CameraModel& model);
 
 /// How a photo is calibrated.
 struct CalibrateOptions {
   ChartReference reference = builtin_chart_reference("colorchecker-2014");
   std::optional<CameraModelKind> model;  ///< none: the one that does better on held-out patches
+  /// Fit tone curves over the encoding's (true), keep the encoding's (false); none: whichever
+  /// does better on held-out patches.
+  std::optional<bool> tone_curves;
+  /// Fit an illumination gradient across the chart; none: as held-out patches say.
+  std::optional<bool> gradient;
   std::optional<ChartCorners> corners;   ///< none: found by the ChartLocator
   std::string description;               ///< the profile's description; "" for a default
   /// Inner share of each patch's cell that is sampled, per side (0.4: the central 40 %), so
@@ -109,10 +139,11 @@ struct PatchCalibration {
   int number = 0;  ///< 1..24
   std::string name;
   Lab reference;                   ///< the reference value
-  Lab measured;                    ///< the photo's patch through the fitted model
+  Lab measured;  ///< the photo's patch through the profile written, at its place's light
   double delta_e = 0;              ///< CIEDE2000 of the two
   std::optional<double> held_out;  ///< ΔE00 when the model is fitted without this patch
-  std::array<double, 3> rgb{};     ///< mean linearised camera RGB of the sampled pixels
+  std::array<double, 3> rgb{};     ///< mean camera RGB of the sampled pixels, linearised by the
+                                   ///< photo's encoding
   std::uint64_t pixels = 0;        ///< pixels sampled
   double clipped = 0;              ///< share of them with a channel at the top code
   bool used = true;                ///< in the fit
@@ -127,9 +158,18 @@ struct Calibration {
   CameraModel model;          ///< the model written to the profile
   std::vector<PatchCalibration> patches;
   double mean_delta_e = 0, max_delta_e = 0;  ///< over the patches used
-  double held_out_mean = 0;                  ///< leave-one-out mean ΔE00 of the chosen model
-  /// Leave-one-out mean ΔE00 of each model that could be fitted, matrix then rootpoly.
-  std::vector<std::pair<CameraModelKind, double>> held_out_by_model;
+  /// Leave-one-out mean ΔE00 of the chosen model as written: each patch measured through the
+  /// profile (quantised as in the file) of the fit to the other patches, in linear light as
+  /// smp-measure averages, at the light the gradient gives its place on the chart.
+  double held_out_mean = 0;
+  /// Leave-one-out mean ΔE00 of each candidate model (camera_model_label()) that could be
+  /// fitted, before quantisation: how the model was chosen.
+  std::vector<std::pair<std::string, double>> held_out_by_model;
+  /// How much more light one corner of the chart saw than another (CameraModel::light_falloff()
+  /// of a fit with tone curves and gradient): the "uneven light" statistic.
+  double light_falloff = 0;
+  /// The neutral patches' linear R:G:B, largest 1: the "colour cast" statistic.
+  std::array<double, 3> grey_balance{1, 1, 1};
   ChartCorners corners{};    ///< where the patches were sampled
   bool chart_found = false;  ///< corners from the ChartLocator (else given)
   double chart_share = 0;    ///< share of the frame the chart's patch area covers

@@ -2,7 +2,8 @@
 //
 // The profile is ICC v2.4, input class, media white D50: the version every colour-managed
 // program reads. A matrix model is written as colorant and TRC tags with PCS XYZ (the
-// encoding's own curves, then the fitted matrix: exactly the model). A root-polynomial model,
+// encoding's own curves, then the fitted matrix: exactly the model). A model with tone curves
+// of its own has TRCs that tabulate the encoding's curve followed by them (4096 entries). A root-polynomial model,
 // which no matrix holds, is written as an AToB0 LUT with PCS Lab: input curves take each code
 // to the L* scale of its linear value (the encoding's curve, then CIE's lightness function),
 // and a 33-node grid over that scale holds the model's Lab. Along the neutral axis the grid's
@@ -77,6 +78,33 @@ cmsInt32Number sample_model(const cmsUInt16Number in[], cmsUInt16Number out[], v
 
 constexpr int kLutNodes = 33;
 constexpr int kInputCurvePoints = 4096;
+
+// The linear value the model sees for code `code` (0..1) of channel k: the encoding's curve,
+// then the model's own.
+double model_linear(const CameraModel& model, const cmsToneCurve* encoding, std::size_t k,
+                    double code) {
+  const double v = cmsEvalToneCurveFloat(encoding, static_cast<cmsFloat32Number>(code));
+  if (!model.tone_curves) return v;
+  Rgb rgb{v, v, v};
+  return model.tone(rgb)[k];
+}
+
+struct ToneCurveDeleter {
+  void operator()(cmsToneCurve* curve) const { cmsFreeToneCurve(curve); }
+};
+using ToneCurveHandle = std::unique_ptr<cmsToneCurve, ToneCurveDeleter>;
+
+// The TRC of channel k for a matrix/TRC profile: the encoding's own curve when the model has
+// none of its own (kept as it is, parametric or not), else both tabulated.
+ToneCurveHandle trc_of(const CameraModel& model, const cmsToneCurve* encoding, std::size_t k) {
+  if (!model.tone_curves) return ToneCurveHandle(cmsDupToneCurve(encoding));
+  std::vector<cmsFloat32Number> values(kInputCurvePoints);
+  for (int i = 0; i < kInputCurvePoints; ++i) {
+    values[static_cast<std::size_t>(i)] = static_cast<cmsFloat32Number>(
+        model_linear(model, encoding, k, static_cast<double>(i) / (kInputCurvePoints - 1)));
+  }
+  return ToneCurveHandle(cmsBuildTabulatedToneCurveFloat(nullptr, kInputCurvePoints, values.data()));
+}
 
 }  // namespace
 
@@ -153,8 +181,9 @@ std::vector<unsigned char> camera_profile(const CameraModel& model,
       // Column k of the matrix: the XYZ of a unit of channel k.
       const cmsCIEXYZ xyz{model.coefficients[k], model.coefficients[3 + k],
                           model.coefficients[6 + k]};
-      ok = ok && cmsWriteTag(profile, colorants[k], &xyz);
-      ok = ok && cmsWriteTag(profile, trcs[k], curves.curve[k]);
+      const ToneCurveHandle trc = trc_of(model, curves.curve[k], k);
+      ok = ok && trc && cmsWriteTag(profile, colorants[k], &xyz);
+      ok = ok && cmsWriteTag(profile, trcs[k], trc.get());
     }
   } else {
     std::unique_ptr<cmsPipeline, PipelineDeleter> lut(cmsPipelineAlloc(nullptr, 3, 3));
@@ -186,8 +215,7 @@ std::vector<unsigned char> camera_profile(const CameraModel& model,
       return stage;
     };
     append(curves_stage([&](std::size_t k, double code) {
-             return lightness(
-                 cmsEvalToneCurveFloat(curves.curve[k], static_cast<cmsFloat32Number>(code)));
+             return lightness(model_linear(model, curves.curve[k], k, code));
            }),
            true);
     cmsStage* clut = cmsStageAllocCLut16bit(nullptr, kLutNodes, 3, 3, nullptr);
@@ -209,6 +237,39 @@ std::vector<unsigned char> camera_profile(const CameraModel& model,
   }
   bytes.resize(size);
   return bytes;
+}
+
+struct WrittenProfile::Impl {
+  Profile profile;
+  RgbToLab to_lab;
+  int bits;
+};
+
+WrittenProfile::WrittenProfile(const std::vector<unsigned char>& icc, int bits) {
+  Profile profile = Profile::from_memory(icc.data(), icc.size(), "the camera profile written");
+  RgbToLab to_lab(profile, bits == 16 ? SampleType::U16 : SampleType::U8);
+  impl_ = std::make_unique<Impl>(Impl{std::move(profile), std::move(to_lab), bits});
+}
+
+WrittenProfile::~WrittenProfile() = default;
+
+Xyz WrittenProfile::mean_xyz(const std::vector<std::uint16_t>& codes) const {
+  const std::size_t count = codes.size() / 3;
+  std::vector<Lab> lab(count);
+  if (impl_->bits == 16) {
+    impl_->to_lab.convert(codes.data(), lab.data(), count);
+  } else {
+    std::vector<std::uint8_t> bytes(codes.size());
+    for (std::size_t i = 0; i < codes.size(); ++i) bytes[i] = static_cast<std::uint8_t>(codes[i]);
+    impl_->to_lab.convert(bytes.data(), lab.data(), count);
+  }
+  Xyz sum{0, 0, 0};
+  for (const Lab& l : lab) {
+    const Xyz xyz = xyz_from_lab(l, kD50);
+    sum.x += xyz.x, sum.y += xyz.y, sum.z += xyz.z;
+  }
+  const double n = static_cast<double>(std::max<std::size_t>(count, 1));
+  return {sum.x / n, sum.y / n, sum.z / n};
 }
 
 }  // namespace smpshade::detail

@@ -17,7 +17,7 @@ PhotoProfileProvider chart_profile_provider(CalibrateOptions options) {
     const Calibration chart = calibrate(photo, source, options, locate);
     PhotoProfile result{
         Profile::from_memory(chart.icc.data(), chart.icc.size(), source + " (chart profile)"),
-        "chart: " + std::string(camera_model_name(chart.model.kind)) +
+        "chart: " + camera_model_label(chart.model) +
             " fitted to the ColorChecker in the photo",
         chart.card_outline(),
         {},

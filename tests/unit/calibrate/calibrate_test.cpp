@@ -36,7 +36,17 @@ constexpr ChartCorners kCorners{{{kLeft, kTop},
                                  {kLeft + 6 * kPitch, kTop + 4 * kPitch},
                                  {kLeft, kTop + 4 * kPitch}}};
 
-Image chart_photo(double exposure = 0.85) {
+// What the painted camera does beyond the test camera: a tone curve per channel (the linear
+// value v is encoded as v^(1/gamma), so a model's curve must raise it to gamma) and light
+// 1 + gradient_u (u − 3)/6 + gradient_v (v − 2)/4 at chart cell coordinates (u, v).
+struct PaintedCamera {
+  double exposure = 0.85;
+  Rgb gamma{1, 1, 1};
+  double gradient_u = 0, gradient_v = 0;
+};
+
+Image chart_photo(const PaintedCamera& camera) {
+  const double exposure = camera.exposure;
   const ChartReference reference = builtin_chart_reference("colorchecker-2014");
   ImageInfo info;
   info.format = ImageFormat::Png;
@@ -54,15 +64,24 @@ Image chart_photo(double exposure = 0.85) {
         rgb = test_camera_rgb(reference.patches[static_cast<std::size_t>(row * 6 + col)].lab,
                               exposure);
       }
+      const double light = 1 + camera.gradient_u * ((x + 0.5 - kLeft) / kPitch - 3) / 6 +
+                           camera.gradient_v * ((y + 0.5 - kTop) / kPitch - 2) / 4;
       for (std::size_t k = 0; k < 3; ++k) {
+        const double lin = std::pow(std::max(rgb[k] * light, 0.0), 1 / camera.gamma[k]);
         samples[(static_cast<std::size_t>(y) * info.width + x) * 3 + k] =
-            static_cast<std::uint16_t>(std::lround(encode_srgb(rgb[k]) * 65535));
+            static_cast<std::uint16_t>(std::lround(std::min(encode_srgb(lin), 1.0) * 65535));
       }
     }
   }
   std::vector<unsigned char> bytes(samples.size() * 2);
   std::memcpy(bytes.data(), samples.data(), bytes.size());
   return Image(info, std::move(bytes));
+}
+
+Image chart_photo(double exposure = 0.85) {
+  PaintedCamera camera;
+  camera.exposure = exposure;
+  return chart_photo(camera);
 }
 
 TEST(Calibrate, ParsesCorners) {
@@ -177,6 +196,127 @@ TEST(Calibrate, ProfilesReproduceTheModel) {
     EXPECT_LT(worst, tolerance) << camera_model_name(kind);
     EXPECT_GT(compared, 100) << camera_model_name(kind);
   }
+}
+
+// A camera whose tone curves are not its encoding's: the fitted curves recover each channel's
+// gamma, and the model with them predicts held-out patches as well as on a linear camera.
+TEST(Calibrate, ToneCurvesRecoverAKnownGamma) {
+  PaintedCamera camera;
+  camera.gamma = {1.3, 1.2, 1.1};
+  const Image photo = chart_photo(camera);
+  CalibrateOptions options;
+  options.corners = kCorners;
+  options.model = CameraModelKind::Matrix;
+  options.gradient = false;
+  options.tone_curves = true;
+  const Calibration c = calibrate(photo, "gamma.png", options);
+  ASSERT_TRUE(c.model.tone_curves);
+  for (std::size_t k = 0; k < 3; ++k) {
+    EXPECT_NEAR(c.model.gamma[k], camera.gamma[k], 0.02) << "channel " << k;
+    EXPECT_NEAR(c.model.offset[k], 0, 0.005) << "channel " << k;
+  }
+  EXPECT_LT(c.held_out_mean, 0.1);
+  EXPECT_LT(c.mean_delta_e, 0.1);
+  // The encoding's curves alone cannot: the choice by held-out patches takes the curves.
+  options.tone_curves.reset();
+  const Calibration chosen = calibrate(photo, "gamma.png", options);
+  EXPECT_TRUE(chosen.model.tone_curves);
+  ASSERT_EQ(chosen.held_out_by_model.size(), 2u);
+  EXPECT_EQ(chosen.held_out_by_model[0].first, "matrix");
+  EXPECT_GT(chosen.held_out_by_model[0].second, 1.0);  // the encoding's curve is far off
+  EXPECT_EQ(camera_model_label(chosen.model), "matrix+curves");
+  // The profile carries the curves: a root-polynomial's LUT as well as a matrix/TRC.
+  for (const CameraModelKind kind : {CameraModelKind::Matrix, CameraModelKind::RootPolynomial}) {
+    options.model = kind;
+    options.tone_curves = true;
+    const Calibration k = calibrate(photo, "gamma.png", options);
+    EXPECT_LT(k.mean_delta_e, 0.15) << camera_model_name(kind);
+    EXPECT_LT(k.held_out_mean, 0.2) << camera_model_name(kind);
+  }
+}
+
+// Light falling off across the chart: the fitted gradient is the painted one, the model under
+// it is the linear camera's, and the warning names it; an evenly lit chart has no gradient.
+TEST(Calibrate, GradientRecoveredOnAPaintedChart) {
+  PaintedCamera camera;
+  camera.gradient_u = 0.4;
+  camera.gradient_v = -0.2;
+  const Image photo = chart_photo(camera);
+  CalibrateOptions options;
+  options.corners = kCorners;
+  options.model = CameraModelKind::Matrix;
+  options.tone_curves = false;
+  options.gradient = true;
+  const Calibration c = calibrate(photo, "gradient.png", options);
+  EXPECT_NEAR(c.model.gradient[0], 0.4, 0.01);
+  EXPECT_NEAR(c.model.gradient[1], -0.2, 0.01);
+  EXPECT_LT(c.held_out_mean, 0.05);
+  // Brightest corner 1 + 0.2 + 0.1, darkest 1 − 0.3.
+  EXPECT_NEAR(c.light_falloff, 1.3 / 0.7 - 1, 0.03);
+  const auto uneven = std::find_if(c.warnings.begin(), c.warnings.end(), [](const std::string& w) {
+    return w.find("uneven light") != std::string::npos;
+  });
+  EXPECT_NE(uneven, c.warnings.end());
+  // Without the gradient the same photo fits worse: the choice takes it.
+  options.gradient.reset();
+  options.tone_curves.reset();
+  const Calibration chosen = calibrate(photo, "gradient.png", options);
+  EXPECT_TRUE(chosen.model.illumination_gradient);
+  const Calibration even = calibrate(chart_photo(), "even.png", options);
+  EXPECT_LT(even.light_falloff, 0.01);
+}
+
+// A real phone photo (tests/data/real), as taken and with light painted in linear light to fall
+// to half across the chart, or with a colour cast: the warnings fire on the painted ones only.
+TEST(Calibrate, WarningsSeparateUnevenLightAndCastsOnARealPhoto) {
+  const Image photo = read_image(test::source_path("tests/data/real/jtvd_color_checker_1.jpg"));
+  // Where the chart is (found by the detector on this photo: tests/cli/real_photos.sh).
+  const ChartCorners corners{{{415.66, 1441.67}, {363.95, 308.16}, {1115.19, 258.65},
+                              {1210.31, 1419.52}}};
+  CalibrateOptions options;
+  options.corners = corners;
+  auto warned = [](const Calibration& c, const std::string& what) {
+    return std::any_of(c.warnings.begin(), c.warnings.end(), [&](const std::string& w) {
+      return w.find(what) != std::string::npos;
+    });
+  };
+  // Each pixel's light: `gain(x, y)` per channel, applied to its sRGB-decoded value.
+  auto painted = [&](auto gain) {
+    std::vector<unsigned char> bytes(static_cast<std::size_t>(photo.width()) * photo.height() * 3);
+    for (int y = 0; y < photo.height(); ++y) {
+      for (int x = 0; x < photo.width(); ++x) {
+        const auto codes = photo.pixel(x, y);
+        const Rgb g = gain(x, y);
+        for (std::size_t k = 0; k < 3; ++k) {
+          const double v = decode_srgb(codes[k] / 255.0) * g[k];
+          bytes[(static_cast<std::size_t>(y) * photo.width() + x) * 3 + k] =
+              static_cast<unsigned char>(std::lround(std::clamp(encode_srgb(v), 0.0, 1.0) * 255));
+        }
+      }
+    }
+    return Image(photo.info(), std::move(bytes));
+  };
+  const Calibration original = calibrate(photo, "jtvd_1.jpg", options);
+  EXPECT_LT(original.light_falloff, 0.1);
+  EXPECT_FALSE(warned(original, "uneven light"));
+  EXPECT_FALSE(warned(original, "colour cast"));
+  // Light falling from 1 at dark skin's side of the chart to 0.5 at its far side (along the
+  // first edge, dark skin's corner to bluish green's).
+  const ImagePoint a = corners[0], b = corners[1];
+  const double dx = b.x - a.x, dy = b.y - a.y, length2 = dx * dx + dy * dy;
+  const Calibration uneven = calibrate(painted([&](int x, int y) {
+                                         const double t = std::clamp(
+                                             ((x - a.x) * dx + (y - a.y) * dy) / length2, 0.0, 1.0);
+                                         const double g = 1 - 0.5 * t;
+                                         return Rgb{g, g, g};
+                                       }),
+                                       "jtvd_1_uneven.jpg", options);
+  EXPECT_GT(uneven.light_falloff, 0.7);
+  EXPECT_TRUE(warned(uneven, "uneven light"));
+  const Calibration cast =
+      calibrate(painted([](int, int) { return Rgb{1, 0.75, 0.5}; }), "jtvd_1_cast.jpg", options);
+  EXPECT_TRUE(warned(cast, "strong colour cast"));
+  EXPECT_FALSE(warned(cast, "uneven light"));
 }
 
 TEST(Calibrate, ReadsTheChartWhicheverCornerComesFirst) {
