@@ -37,20 +37,9 @@ struct Linearisation::Curves {
 
 namespace {
 
-struct MluDeleter {
-  void operator()(cmsMLU* mlu) const { cmsMLUfree(mlu); }
-};
 struct PipelineDeleter {
   void operator()(cmsPipeline* pipeline) const { cmsPipelineFree(pipeline); }
 };
-
-void write_text_tag(cmsHPROFILE profile, cmsTagSignature tag, const std::string& text) {
-  std::unique_ptr<cmsMLU, MluDeleter> mlu(cmsMLUalloc(nullptr, 1));
-  if (!mlu || !cmsMLUsetASCII(mlu.get(), "en", "US", text.c_str()) ||
-      !cmsWriteTag(profile, tag, mlu.get())) {
-    throw ColourManagementError("cannot write a text tag of the camera profile");
-  }
-}
 
 // CIE lightness of a relative luminance, on 0..1, and back (CIE 15:2004, exact constants).
 constexpr double kEpsilon = 216.0 / 24389.0, kKappa = 24389.0 / 27.0;
@@ -88,11 +77,6 @@ double model_linear(const CameraModel& model, const cmsToneCurve* encoding, std:
   Rgb rgb{v, v, v};
   return model.tone(rgb)[k];
 }
-
-struct ToneCurveDeleter {
-  void operator()(cmsToneCurve* curve) const { cmsFreeToneCurve(curve); }
-};
-using ToneCurveHandle = std::unique_ptr<cmsToneCurve, ToneCurveDeleter>;
 
 // The TRC of channel k for a matrix/TRC profile: the encoding's own curve when the model has
 // none of its own (kept as it is, parametric or not), else both tabulated.
@@ -227,16 +211,7 @@ std::vector<unsigned char> camera_profile(const CameraModel& model,
   if (!ok) {
     throw ColourManagementError("cannot write the camera profile's tags: " + last_lcms_error());
   }
-  cmsUInt32Number size = 0;
-  if (!cmsSaveProfileToMem(profile, nullptr, &size) || size == 0) {
-    throw ColourManagementError("cannot serialise the camera profile: " + last_lcms_error());
-  }
-  std::vector<unsigned char> bytes(size);
-  if (!cmsSaveProfileToMem(profile, bytes.data(), &size)) {
-    throw ColourManagementError("cannot serialise the camera profile: " + last_lcms_error());
-  }
-  bytes.resize(size);
-  return bytes;
+  return save_profile(profile, "the camera profile");
 }
 
 struct WrittenProfile::Impl {

@@ -40,15 +40,15 @@ ProfileHandle lab_d50_profile() {
   return ProfileHandle(check_lcms(cmsCreateLab4Profile(nullptr), "cannot create a Lab profile"));
 }
 
-void set_profile_description(void* profile, const std::string& text) {
+void write_text_tag(void* profile, cmsTagSignature tag, const std::string& text) {
   begin_lcms_call();
   struct MluDeleter {
     void operator()(cmsMLU* mlu) const { cmsMLUfree(mlu); }
   };
   std::unique_ptr<cmsMLU, MluDeleter> mlu(cmsMLUalloc(nullptr, 1));
   if (!mlu || !cmsMLUsetASCII(mlu.get(), "en", "US", text.c_str()) ||
-      !cmsWriteTag(profile, cmsSigProfileDescriptionTag, mlu.get())) {
-    throw ColourManagementError("cannot set a profile's description: " + last_lcms_error());
+      !cmsWriteTag(profile, tag, mlu.get())) {
+    throw ColourManagementError("cannot write a profile's text tag: " + last_lcms_error());
   }
 }
 

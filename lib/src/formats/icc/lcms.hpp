@@ -35,9 +35,9 @@ void* check_lcms(void* handle, const std::string& what);
 /// A profile handle for the CIELAB D50 PCS (LittleCMS's built-in v4 Lab).
 ProfileHandle lab_d50_profile();
 
-/// Sets a profile's description tag (what `Profile::description()` and ICC tools show).
-/// Throws ColourManagementError when LittleCMS cannot.
-void set_profile_description(void* profile, const std::string& text);
+/// Writes a text tag (cmsSigProfileDescriptionTag: what `Profile::description()` and ICC tools
+/// show; cmsSigCopyrightTag) as en-US text. Throws ColourManagementError when LittleCMS cannot.
+void write_text_tag(void* profile, cmsTagSignature tag, const std::string& text);
 
 /// A profile's bytes as an ICC file holds them. Throws ColourManagementError("cannot
 /// serialise `what`: ...").

@@ -221,7 +221,7 @@ std::vector<unsigned char> profile_from_nclx(const heif_color_profile_nclx& nclx
     std::snprintf(description, sizeof description,
                   "nclx: primaries unspecified, BT.709 (sRGB) assumed, %s", transfer_name.c_str());
   }
-  set_profile_description(profile.get(), description);
+  write_text_tag(profile.get(), cmsSigProfileDescriptionTag, description);
   return save_profile(profile.get(), "profile for the nclx colour box");
 }
 
