@@ -319,6 +319,34 @@ TEST(Calibrate, WarningsSeparateUnevenLightAndCastsOnARealPhoto) {
   EXPECT_FALSE(warned(cast, "uneven light"));
 }
 
+// An industrial camera: linear output (no tone curve) and no white balance, read as sRGB (it
+// has no profile). Judged on the sRGB-linearised values alone, this chart's colours were 10.7
+// ΔE00 from the reference after a matrix, and it was refused as "not a ColorChecker"; the
+// common power the judgement now tries takes it to 3.8, and the tone curves of the fit to ~3.
+TEST(Calibrate, ALinearCameraWithoutWhiteBalanceIsStillAChart) {
+  const Image photo = read_image(test::source_path("tests/data/real/jtvd_color_checker_3.jpg"));
+  std::vector<unsigned char> bytes(static_cast<std::size_t>(photo.width()) * photo.height() * 3);
+  const Rgb gains{0.8, 1.0, 1.3};
+  for (int y = 0; y < photo.height(); ++y) {
+    for (int x = 0; x < photo.width(); ++x) {
+      const auto codes = photo.pixel(x, y);
+      for (std::size_t k = 0; k < 3; ++k) {
+        const double linear = std::min(1.0, decode_srgb(codes[k] / 255.0) * gains[k]);
+        bytes[(static_cast<std::size_t>(y) * photo.width() + x) * 3 + k] =
+            static_cast<unsigned char>(std::lround(linear * 255));
+      }
+    }
+  }
+  ImageInfo info = photo.info();
+  info.icc_profile.clear();
+  CalibrateOptions options;
+  // Where the detector finds the chart in the original photo.
+  options.corners = ChartCorners{{{578, 1539}, {567, 448}, {1268, 503}, {1230, 1498}}};
+  const Calibration c = calibrate(Image(info, std::move(bytes)), "linear.png", options);
+  EXPECT_LT(c.held_out_mean, 4.5);
+  EXPECT_NE(c.detection.find("corners given"), std::string::npos) << c.detection;
+}
+
 TEST(Calibrate, ReadsTheChartWhicheverCornerComesFirst) {
   const Image photo = chart_photo();
   // Black's corner first, and the mirror image's order: both are recognised from the colours.
