@@ -1,13 +1,40 @@
 // smp-diff: colour differences between two streams of Lab records, joined by id.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <fstream>
 #include <iostream>
 #include <optional>
 
 #include "app.hpp"
 #include "smpshade/difference.hpp"
+#include "smpshade/records.hpp"
 
 using namespace smpshade;
+
+namespace {
+
+// Records, or the samples of a CGATS.17 measurement file (Lab or XYZ fields), told apart by the
+// file's first bytes; a CGATS file that does not read is one failed input (exit 1).
+std::vector<LabEntry> read_records(app::Tool& tool, const std::string& path) {
+  if (path != "-") {
+    std::ifstream in(path, std::ios::binary);
+    std::string head(64 * 1024, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    if (looks_like_cgats(head)) {
+      try {
+        return read_cgats_lab_records(path);
+      } catch (const InputError& e) {
+        tool.error(e);
+        return {};
+      }
+    }
+  }
+  return app::read_lab_records(tool, path);
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   app::Tool tool("smp-diff",
@@ -37,14 +64,14 @@ int main(int argc, char** argv) {
     }
     const Metric metric = parse_metric(metric_name);
     const White white = parse_white(white_name);
-    const auto reference = app::read_lab_records(tool, reference_path);
-    const auto sample = app::read_lab_records(tool, sample_path);
+    const auto reference = read_records(tool, reference_path);
+    const auto sample = read_records(tool, sample_path);
     const Pairing pairing = pair_records(reference, sample);
     for (const auto& problem : pairing.problems) tool.error(problem);
 
     RecordWriter writer(std::cout, tool.format());
     std::vector<double> values;
-    std::size_t over = 0;
+    std::vector<std::pair<std::string, double>> over;  // the pairs past --max
     for (const auto& [i, j] : pairing.pairs) {
       const Lab a = adapt_lab(reference[i].lab, reference[i].white, white);
       const Lab b = adapt_lab(sample[j].lab, sample[j].white, white);
@@ -63,7 +90,7 @@ int main(int argc, char** argv) {
           .set("decmc", c.decmc);
       writer.write(record);
       values.push_back(c.value(metric));
-      if (max && values.back() > *max) ++over;
+      if (max && values.back() > *max) over.emplace_back(reference[i].id, values.back());
     }
     writer.finish();
 
@@ -75,8 +102,18 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "{}: {} pairs, {} mean {:.2f}, max {:.2f}, 95th percentile {:.2f}\n",
                  tool.name(), s.count, name, s.mean, s.max, s.p95);
     }
-    if (max && over > 0) {
-      fmt::print(stderr, "{}: {} of {} pairs over {} {}\n", tool.name(), over, s.count, name, *max);
+    if (max && !over.empty()) {
+      // Named, worst first, so that QC knows which samples to measure again.
+      std::stable_sort(over.begin(), over.end(),
+                       [](const auto& a, const auto& b) { return a.second > b.second; });
+      constexpr std::size_t kNamed = 10;
+      std::string named;
+      for (std::size_t k = 0; k < std::min(kNamed, over.size()); ++k) {
+        named += fmt::format("{}{} ({:.2f})", k ? ", " : "", over[k].first, over[k].second);
+      }
+      if (over.size() > kNamed) named += fmt::format(" and {} more", over.size() - kNamed);
+      fmt::print(stderr, "{}: {} of {} pairs over {} {}: {}\n", tool.name(), over.size(), s.count,
+                 name, *max, named);
       tool.fail();
     }
   });

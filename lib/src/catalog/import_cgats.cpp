@@ -1,6 +1,7 @@
 // Dilution ladders from a spectrophotometer's CGATS.17 / IT8 export (ANSI CGATS.17-2009), read
 // as a table by formats/cgats, into a catalogue that passes the catalogue's own checks.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <optional>
 
@@ -302,6 +303,7 @@ Pigment ladder_pigment(const It8Table& table, const LadderColumns& columns,
   pigment.ci = options.ci;
   pigment.cas = options.cas;
   pigment.lot = options.lot;
+  pigment.expires = options.expires;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Group& g = *steps[i];
     if (i > 0) {
@@ -368,6 +370,10 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
   catalog.supplier = options.supplier;
   catalog.measurement = measurement;
   catalog.measurement.substrate = ladder_substrate(table, columns, measurement, groups);
+  std::string diluent_name = options.diluent;
+  std::replace(diluent_name.begin(), diluent_name.end(), '-', ' ');
+  if (!diluent_name.empty()) diluent_name[0] = static_cast<char>(std::toupper(diluent_name[0]));
+  catalog.diluents.push_back({options.diluent, diluent_name, {}});
   catalog.pigments.push_back(ladder_pigment(table, columns, measurement, groups, options));
   check_imported(catalog, name, options);
   return catalog;
