@@ -2,6 +2,7 @@
 #include <fmt/core.h>
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <optional>
@@ -17,7 +18,9 @@ namespace {
 // Records, or the samples of a CGATS.17 measurement file (Lab or XYZ fields), told apart by the
 // file's first bytes; a CGATS file that does not read is one failed input (exit 1).
 std::vector<LabEntry> read_records(app::Tool& tool, const std::string& path) {
-  if (path != "-") {
+  // Only a regular file is looked at first: a pipe read twice would lose what was looked at.
+  std::error_code ignored;
+  if (path != "-" && std::filesystem::is_regular_file(path, ignored)) {
     std::ifstream in(path, std::ios::binary);
     std::string head(64 * 1024, '\0');
     in.read(head.data(), static_cast<std::streamsize>(head.size()));

@@ -151,7 +151,7 @@ expect_status 1 "measure --chart, one photo without a chart"
 expect_stderr "nochart.jpg: no ColorChecker found" "measure --chart: names the photo"
 expect_lines 1 "measure --chart: the photo with a chart is still measured"
 # The way on is named, and the options it names are smp-measure's own.
-expect_stderr "give its corners with --corners" "measure --chart, no chart: --corners"
+expect_stderr "give --corners if a chart is there" "measure --chart, no chart: --corners"
 expect_stderr "or measure uncalibrated: leave out --chart" "measure --chart, no chart: uncalibrated"
 run smp-measure --help
 expect_stdout "--corners" "smp-measure has --corners"

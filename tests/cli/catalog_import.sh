@@ -79,12 +79,12 @@ expect_status 2 "import without --id"
 
 # The imported file names the diluent the ladder was drawn with (default distilled water) and
 # the lot's expiry; a recipe from it names that diluent.
-expect_stdout "  - id: distilled-water" "import writes the default diluent"
+grep -qx "  - id: distilled-water" "$WORK/imported.yaml" || fail "import writes the default diluent"
 run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --diluent glycerin-mix --expires 2027-06-30
 expect_status 0 "import --diluent --expires"
 cp "$WORK/out" "$WORK/glycerin.yaml"
 expect_stdout "  - id: glycerin-mix" "import --diluent"
-expect_stdout "    name: Glycerin mix" "import --diluent name"
+expect_stdout '    name: "Glycerin mix"' "import --diluent name"
 expect_stdout "    expires: 2027-06-30" "import --expires"
 run smp-match --catalog "$WORK/glycerin.yaml" --format jsonl <<< "hair 45 0 -1"
 expect_status 0 "match with the imported diluent"

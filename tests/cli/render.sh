@@ -96,7 +96,7 @@ expect_status 0 "--ladder --skin"
 check_swatches "$WORK/healed-ladder.png" "$WORK/healed-layout.jsonl" "healed ladder"
 grep -q '"id":"skin","kind":"ladder","rank":0,"lab":\[70.0,9.0,16.0\]' "$WORK/healed-layout.jsonl" ||
   fail "the healed ladder ends with the skin"
-healed=$(smp-heal predict --skin 70,9,16 --recipe ill-jet-black:1,distilled-water:6 | sed 's/.*"predicted":\[\([^]]*\)\].*/\1/')
+healed=$(smp-heal predict --skin 70,9,16 --recipe ill-jet-black:1,distilled-water:6 | sed 's/.*"healed":\[\([^]]*\)\].*/\1/')
 [ -n "$healed" ] || fail "smp-heal predict gave no prediction"
 grep -qF "\"id\":\"1:6\",\"kind\":\"ladder\",\"rank\":0,\"lab\":[$healed]" "$WORK/healed-layout.jsonl" ||
   fail "the healed 1:6 step is smp-heal's prediction [$healed]: $(grep '"1:6"' "$WORK/healed-layout.jsonl")"
@@ -110,7 +110,7 @@ expect_status 2 "--skin without --ladder"
 
 # 8. The pipe carries what it knows: smp-match's --coverage is the picture's share of dots
 # (unless smp-render is given its own), and the measurement's warnings reach the picture.
-smp-match --coverage 0.4 "$SRC/docs/examples/client42.jsonl" > "$WORK/match40.jsonl" 2> /dev/null
+echo "hair 45 3 5" | smp-match --skin 70,9,16 --coverage 0.4 > "$WORK/match40.jsonl" 2> /dev/null
 smp-render -o "$WORK/m40.png" --layout "$WORK/m40.jsonl" "$WORK/match40.jsonl" || fail "render coverage 0.4"
 grep -q '"kind":"scalp","rank":1,.*"coverage":0.4' "$WORK/m40.jsonl" || fail "the scalp patch has 40% in dots"
 smp-render --coverage 0.1 -o "$WORK/m10.png" --layout "$WORK/m10.jsonl" "$WORK/match40.jsonl" || fail "render --coverage 0.1"
