@@ -13,4 +13,8 @@ find_package(Threads REQUIRED)
 find_package(JPEG REQUIRED)
 find_package(PNG REQUIRED)
 find_package(TIFF 4.5 REQUIRED)
+# HEIF (iPhone HEIC): libheif's header at build time (libheif-dev, 1.15 or later); the library
+# itself is loaded on the first HEIF photo (dlopen, lib/src/formats/image/image_heif.cpp), so
+# that its codecs do not slow every tool's start. The tests link it to write HEIF files.
+pkg_check_modules(HEIF REQUIRED IMPORTED_TARGET libheif>=1.15)
 include(opencv_modules)

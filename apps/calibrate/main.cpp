@@ -19,7 +19,7 @@ int main(int argc, char** argv) {
   std::string description;
   std::uint64_t max_pixels = kDefaultMaxPixels;
   auto& cli = tool.cli();
-  cli.add_option("PHOTO", input, "Photo of the chart: JPEG, PNG or TIFF (default: stdin)");
+  cli.add_option("PHOTO", input, "Photo of the chart: JPEG, PNG, TIFF or HEIF/HEIC (default: stdin)");
   cli.add_option("-o,--output", output, "Write the ICC profile here (whole or not at all)")
       ->option_text("OUT.icc");
   cli.add_option("--reference", reference_text,

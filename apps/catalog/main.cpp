@@ -7,6 +7,7 @@
 #include "app.hpp"
 #include "smpshade/catalog_io.hpp"
 #include "smpshade/catalog_lint.hpp"
+#include "smpshade/files.hpp"
 
 using namespace smpshade;
 
@@ -98,10 +99,18 @@ int main(int argc, char** argv) {
   import->add_option("--diluent", import_options.diluent, "The diluent the ladder was drawn with")
       ->option_text("ID")
       ->capture_default_str();
+  std::string into_path;
+  import->add_option("--into", into_path,
+                     "Add the ink to this catalogue file (its substrate, illuminant and observer "
+                     "are used), written whole or not at all")
+      ->option_text("CATALOG.yaml");
 
   auto* export_ = cli.add_subcommand("export", "Ladder steps as Lab records (for smp-diff)");
   std::vector<std::string> export_ids;
   export_->add_option("ID", export_ids, "Pigment ids (default: all)");
+  bool export_spectra = false;
+  export_->add_flag("--spectra", export_spectra,
+                    "Add each step's reflectance spectrum (for smp-diff's metamerism index)");
 
   return tool.run(argc, argv, [&] {
     if (*lint) {
@@ -121,8 +130,28 @@ int main(int argc, char** argv) {
     }
     if (*import) {
       import_options.limits = limits;
-      const Catalog catalog = import_cgats(cgats_path, import_options);
-      std::cout << catalog_to_yaml(catalog, "Imported by smp-catalog from " + cgats_path);
+      CgatsImportReport report;
+      import_options.report = &report;
+      auto say = [&] {
+        for (const auto& note : report.notes) fmt::print(stderr, "{}: {}: {}\n", tool.name(), cgats_path, note);
+        for (const auto& warning : report.warnings) tool.warning(warning, Location{cgats_path});
+      };
+      if (into_path.empty()) {
+        const Catalog catalog = import_cgats(cgats_path, import_options);
+        say();
+        std::cout << catalog_to_yaml(catalog, "Imported by smp-catalog from " + cgats_path);
+        return;
+      }
+      OutputFile out(into_path);  // a folder that cannot be written fails before any work
+      const CatalogAddition addition = add_cgats_to_catalog(cgats_path, into_path, import_options);
+      say();
+      out.commit(addition.yaml);
+      if (addition.reformatted) {
+        tool.warning("rewritten whole, its comments dropped: " + addition.why_reformatted,
+                     Location{into_path});
+      }
+      fmt::print(stderr, "{}: {}: added '{}'{}\n", tool.name(), into_path, import_options.id,
+                 addition.reformatted ? "" : " at the end, the rest of the file as it was");
       return;
     }
     const auto catalogs = load_all(
@@ -132,6 +161,10 @@ int main(int argc, char** argv) {
     if (*list) {
       for (const auto& c : catalogs) {
         for (const auto& p : c.pigments) writer.write(pigment_record(c, p));
+        if (c.illustrative && !c.pigments.empty()) {
+          tool.warning("illustrative values, not measurements: do not match clients with them",
+                       Location{c.file});
+        }
       }
     } else if (*show) {
       const Catalog* catalog = nullptr;
@@ -156,7 +189,7 @@ int main(int argc, char** argv) {
           const bool wanted = export_ids.empty() || std::find(export_ids.begin(), export_ids.end(),
                                                               p.id) != export_ids.end();
           for (std::size_t i = 0; wanted && i < p.ladder.size(); ++i) {
-            writer.write(ladder_step_record(c, p, i));
+            writer.write(ladder_step_record(c, p, i, export_spectra));
           }
         }
       }

@@ -10,6 +10,7 @@
 #include "app.hpp"
 #include "smpshade/difference.hpp"
 #include "smpshade/records.hpp"
+#include "smpshade/metamerism.hpp"
 
 using namespace smpshade;
 
@@ -37,6 +38,52 @@ std::vector<LabEntry> read_records(app::Tool& tool, const std::string& path) {
   return app::read_lab_records(tool, path);
 }
 
+
+// A pair's metamerism indices, one per test illuminant, or why there are none.
+struct MetamerismRow {
+  std::vector<double> index;
+  double max = 0;
+  Illuminant worst = Illuminant::A;
+  std::string why_not;
+};
+
+MetamerismRow metamerism_row(const LabEntry& reference, const LabEntry& sample) {
+  MetamerismRow row;
+  if (!reference.spectrum || !sample.spectrum) {
+    row.why_not = "no spectrum in the " + std::string(reference.spectrum ? "sample" : "reference") +
+                  " (smp-catalog export --spectra writes them)";
+    return row;
+  }
+  if (reference.observer != sample.observer) {
+    row.why_not = "the reference and sample are for different observers";
+    return row;
+  }
+  try {
+    for (Illuminant test : metamerism_test_illuminants()) {
+      row.index.push_back(metamerism_index(*reference.spectrum, *sample.spectrum, test,
+                                           Illuminant::D50, reference.observer));
+      if (row.index.back() >= row.max) row.max = row.index.back(), row.worst = test;
+    }
+  } catch (const ArgumentError& e) {
+    row.index.clear();
+    row.why_not = e.message();
+  }
+  return row;
+}
+
+// "A", "F11", "LED_B3": the illuminant as part of a field name.
+std::string field_name(Illuminant illuminant) {
+  std::string name(illuminant_name(illuminant));
+  for (char& c : name) c = c == '-' ? '_' : c;
+  return name;
+}
+
+struct MetamerismSummary {
+  std::size_t count = 0, over = 0;
+  double max = 0;
+  std::string id, light;
+};
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -56,6 +103,12 @@ int main(int argc, char** argv) {
   cli.add_option("--max", max, "Exit 1 when any pair's metric is over X")
       ->check(CLI::NonNegativeNumber)
       ->option_text("X");
+  std::optional<double> max_metamerism;
+  cli.add_option("--max-metamerism", max_metamerism,
+                 "Exit 1 when any pair's metamerism index (ISO 18314-4, D50 to A, F11 or "
+                 "LED-B3) is over X, or a pair has no spectra")
+      ->check(CLI::NonNegativeNumber)
+      ->option_text("X");
   cli.add_option("--white", white_name, "White of the output Lab: D50 or D65 (inputs are adapted)")
       ->check(CLI::IsMember({"D50", "D65"}))
       ->capture_default_str();
@@ -73,6 +126,7 @@ int main(int argc, char** argv) {
     for (const auto& problem : pairing.problems) tool.error(problem);
 
     RecordWriter writer(std::cout, tool.format());
+    MetamerismSummary metamerism;
     std::vector<double> values;
     std::vector<std::pair<std::string, double>> over;  // the pairs past --max
     for (const auto& [i, j] : pairing.pairs) {
@@ -91,6 +145,24 @@ int main(int argc, char** argv) {
           .set("de76", c.de76)
           .set("de94", c.de94)
           .set("decmc", c.decmc);
+      const MetamerismRow mi = metamerism_row(reference[i], sample[j]);
+      for (std::size_t k = 0; k < mi.index.size(); ++k) {
+        record.set("mi_" + field_name(metamerism_test_illuminants()[k]), mi.index[k]);
+      }
+      if (!mi.index.empty()) {
+        record.set("mi_max", mi.max);
+        ++metamerism.count;
+        if (mi.max >= metamerism.max) {
+          metamerism.max = mi.max;
+          metamerism.id = reference[i].id;
+          metamerism.light = std::string(illuminant_name(mi.worst));
+        }
+        if (max_metamerism && mi.max > *max_metamerism) ++metamerism.over;
+      } else if (max_metamerism) {
+        tool.error("pair '" + reference[i].id + "': " + mi.why_not +
+                       ": no metamerism index for --max-metamerism",
+                   sample[j].where);
+      }
       writer.write(record);
       values.push_back(c.value(metric));
       if (max && values.back() > *max) over.emplace_back(reference[i].id, values.back());
@@ -117,6 +189,19 @@ int main(int argc, char** argv) {
       if (over.size() > kNamed) named += fmt::format(" and {} more", over.size() - kNamed);
       fmt::print(stderr, "{}: {} of {} pairs over {} {}: {}\n", tool.name(), over.size(), s.count,
                  name, *max, named);
+    if (metamerism.count > 0) {
+      fmt::print(stderr,
+                 "{}: metamerism index (ISO 18314-4, D50 to A, F11, LED-B3) of {} pairs: max "
+                 "{:.2f} ('{}' under {})\n",
+                 tool.name(), metamerism.count, metamerism.max, metamerism.id, metamerism.light);
+    }
+    if (max_metamerism && metamerism.over > 0) {
+      fmt::print(stderr, "{}: {} of {} pairs over metamerism index {}\n", tool.name(),
+                 metamerism.over, metamerism.count, *max_metamerism);
+      tool.fail();
+    }
+    if (max && over > 0) {
+      fmt::print(stderr, "{}: {} of {} pairs over {} {}\n", tool.name(), over, s.count, name, *max);
       tool.fail();
     }
   });

@@ -49,7 +49,7 @@ int main(int argc, char** argv) {
   std::string chart_reference = "colorchecker-2014";
   int jobs = 0;
   auto& cli = tool.cli();
-  cli.add_option("FILE", inputs, "Photos: JPEG, PNG or TIFF, 8 or 16 bit (default: stdin)");
+  cli.add_option("FILE", inputs, "Photos: JPEG, PNG, TIFF or HEIF/HEIC, 8 or 16 bit (default: stdin)");
   cli.add_option("--region", region_texts,
                  "Region to measure (repeatable): NAME=x,y,w,h (pixels or %), "
                  "NAME=poly:x1,y1,x2,y2,..., NAME=mask:FILE.png; default the whole image")

@@ -71,7 +71,7 @@ run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --max-file-size
 expect_status 1 "CGATS over --max-file-size 2k"
 expect_stderr "smp-catalog: error: $data/ladder.cgats: the file is over 2 KiB: not a spectrophotometer export" "CGATS --max-file-size"
 expect_stdout_empty "CGATS over --max-file-size 2k"
-run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --max-file-size 4k
+run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --supplier Test --max-file-size 4k
 expect_status 0 "CGATS under --max-file-size 4k"
 
 # Out-of-range limits are usage errors.

@@ -42,7 +42,7 @@ check_bad() {
 }
 check_bad bad-sets.cgats "not a readable CGATS.17 file: Line 18, Count mismatch. NUMBER_OF_SETS was 9, found 7"
 check_bad truncated.cgats "no END_DATA after BEGIN_DATA: the file is truncated"
-check_bad no-colour.cgats "no LAB_L/LAB_A/LAB_B and no spectral fields"
+check_bad no-colour.cgats "no LAB_L/LAB_A/LAB_B, no XYZ_X/XYZ_Y/XYZ_Z and no spectral fields"
 check_bad no-parts.cgats "row 1 (sample 'card'): no ink and diluent parts"
 check_bad no-substrate.cgats "no substrate: measure the bare card"
 check_bad bad-number.cgats "row 6 (sample 'Jet'): SPECTRAL_410 is 'n/a', not a number"

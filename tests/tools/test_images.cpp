@@ -2,6 +2,7 @@
 
 #include <png.h>
 #include <tiffio.h>
+#include <libheif/heif.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -208,8 +209,89 @@ void write_tiff(const std::string& path, const Pixels& p, const WriteOptions& o)
   TIFFClose(tif);
 }
 
+// HEIF through libheif's HEVC encoder (x265): 8-bit pixels as 4:2:0 (as phones save them) or
+// 4:4:4, 16-bit ones as 10-bit; the ICC profile or nclx box, an irot/imir orientation and an
+// EXIF block with the camera.
+void write_heif(const std::string& path, const Pixels& pixels, const WriteOptions& o) {
+  auto ok = [&](heif_error e, const char* what) {
+    if (e.code != heif_error_Ok) {
+      throw std::runtime_error(std::string("write_heif: ") + what + ": " + e.message);
+    }
+  };
+  heif_context* context = heif_context_alloc();
+  heif_encoder* encoder = nullptr;
+  ok(heif_context_get_encoder_for_format(context, heif_compression_HEVC, &encoder), "encoder");
+  heif_encoder_set_lossy_quality(encoder, o.quality);
+  if (!o.subsample) heif_encoder_set_parameter_string(encoder, "chroma", "444");
+  heif_image* image = nullptr;
+  const bool wide = pixels.bits == 16;
+  ok(heif_image_create(pixels.width, pixels.height, heif_colorspace_RGB,
+                       wide ? heif_chroma_interleaved_RRGGBB_LE : heif_chroma_interleaved_RGB,
+                       &image),
+     "image");
+  ok(heif_image_add_plane(image, heif_channel_interleaved, pixels.width, pixels.height,
+                          wide ? 10 : 8),
+     "plane");
+  int stride = 0;
+  std::uint8_t* plane = heif_image_get_plane(image, heif_channel_interleaved, &stride);
+  for (int y = 0; y < pixels.height; ++y) {
+    for (int x = 0; x < pixels.width; ++x) {
+      for (int c = 0; c < 3; ++c) {
+        const unsigned v = pixels.at(x, y)[c];
+        if (wide) {
+          const unsigned ten = (v * 1023u + 32767u) / 65535u;
+          plane[y * stride + (x * 3 + c) * 2] = static_cast<std::uint8_t>(ten & 0xff);
+          plane[y * stride + (x * 3 + c) * 2 + 1] = static_cast<std::uint8_t>(ten >> 8);
+        } else {
+          plane[y * stride + x * 3 + c] = static_cast<std::uint8_t>(v);
+        }
+      }
+    }
+  }
+  if (!o.icc.empty()) {
+    ok(heif_image_set_raw_color_profile(image, "prof", o.icc.data(), o.icc.size()), "icc");
+  }
+  heif_color_profile_nclx* nclx = nullptr;
+  if (o.icc.empty() && o.nclx_primaries) {
+    nclx = heif_nclx_color_profile_alloc();
+    heif_nclx_color_profile_set_color_primaries(nclx, std::uint16_t(o.nclx_primaries));
+    heif_nclx_color_profile_set_transfer_characteristics(nclx, std::uint16_t(o.nclx_transfer));
+    heif_nclx_color_profile_set_matrix_coefficients(nclx, 6);
+    nclx->full_range_flag = 1;
+    ok(heif_image_set_nclx_color_profile(image, nclx), "nclx");
+  }
+  heif_encoding_options* options = heif_encoding_options_alloc();
+  // libheif leaves the nclx box out by default (macOS once misread it); phones write it.
+  if (nclx) {
+    options->macOS_compatibility_workaround_no_nclx_profile = 0;
+    options->output_nclx_profile = nclx;
+  }
+  // libheif writes irot/imir boxes for an EXIF-numbered orientation (heif_orientation).
+  options->image_orientation = static_cast<heif_orientation>(o.orientation ? o.orientation : 1);
+  heif_image_handle* handle = nullptr;
+  ok(heif_context_encode_image(context, image, encoder, options, &handle), "encode");
+  if (!o.make.empty() || !o.model.empty()) {
+    WriteOptions camera_only;
+    camera_only.make = o.make;
+    camera_only.model = o.model;
+    const std::vector<unsigned char> exif = exif_block(camera_only);
+    // HEIF's Exif item starts with the offset of the TIFF header (ISO/IEC 23008-12 A.2.1).
+    std::vector<unsigned char> item = {0, 0, 0, 0};
+    item.insert(item.end(), exif.begin(), exif.end());
+    ok(heif_context_add_exif_metadata(context, handle, item.data(), int(item.size())), "exif");
+  }
+  heif_image_handle_release(handle);
+  heif_encoding_options_free(options);
+  if (nclx) heif_nclx_color_profile_free(nclx);
+  heif_image_release(image);
+  heif_encoder_release(encoder);
+  ok(heif_context_write_to_file(context, path.c_str()), "write");
+  heif_context_free(context);
+}
+
 void write_image(const std::string& path, const Pixels& pixels, const WriteOptions& options) {
   const std::string ext = path.substr(path.find_last_of('.') + 1);
+  if (ext == "heic" || ext == "heif") return write_heif(path, pixels, options);
   if (ext == "jpg" || ext == "jpeg") return write_jpeg(path, pixels, options);
   if (ext == "png") return write_png(path, pixels, options);
   if (ext == "tif" || ext == "tiff") return write_tiff(path, pixels, options);

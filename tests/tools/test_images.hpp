@@ -38,12 +38,16 @@ struct WriteOptions {
   bool planar = false;             ///< TIFF separate planes
   bool compress = false;           ///< TIFF deflate
   bool interlace = false;          ///< PNG Adam7
+  int nclx_primaries = 0;          ///< HEIF nclx box instead of ICC: H.273 primaries (0: none)
+  int nclx_transfer = 13;          ///< and transfer characteristics (13: sRGB)
 };
 
 void write_jpeg(const std::string& path, const Pixels& pixels, const WriteOptions& options = {});
 void write_png(const std::string& path, const Pixels& pixels, const WriteOptions& options = {});
 void write_tiff(const std::string& path, const Pixels& pixels, const WriteOptions& options = {});
-/// By extension: .jpg/.jpeg, .png, .tif/.tiff.
+/// HEIF (HEVC): orientation as irot/imir boxes, quality as x265's, subsample 4:2:0 or 4:4:4.
+void write_heif(const std::string& path, const Pixels& pixels, const WriteOptions& options = {});
+/// By extension: .jpg/.jpeg, .png, .tif/.tiff, .heic/.heif.
 void write_image(const std::string& path, const Pixels& pixels, const WriteOptions& options = {});
 
 /// A PNG whose IHDR claims `width` × `height` but that holds almost no data.

@@ -1,8 +1,9 @@
 #pragma once
 /// @file image.hpp
-/// Photos as smp-measure reads them: JPEG, PNG and TIFF, 8 and 16 bits per sample, with their
-/// embedded ICC profile and EXIF orientation. Decoded by libjpeg-turbo, libpng and libtiff
-/// behind the library's wall; none of their types cross this header.
+/// Photos as smp-measure reads them: JPEG, PNG, TIFF and HEIF (HEIC, AVIF), 8 and 16 bits per
+/// sample, with their embedded ICC profile (or HEIF's nclx colour box) and orientation. Decoded
+/// by libjpeg-turbo, libpng, libtiff and libheif behind the library's wall; none of their types
+/// cross this header.
 
 #include <array>
 #include <cstddef>
@@ -17,13 +18,13 @@
 namespace smpshade {
 
 /// The image file formats smpshade reads.
-enum class ImageFormat { Jpeg, Png, Tiff };
+enum class ImageFormat { Jpeg, Png, Tiff, Heif };
 
-/// "JPEG", "PNG" or "TIFF".
+/// "JPEG", "PNG", "TIFF" or "HEIF".
 SMPSHADE_API std::string_view image_format_name(ImageFormat format);
 
 /// The format announced by a file's first bytes (its magic number), whatever its name says;
-/// nothing when they are not those of a JPEG, PNG or TIFF file.
+/// nothing when they are not those of a JPEG, PNG, TIFF or HEIF file.
 SMPSHADE_API std::optional<ImageFormat> sniff_image_format(const void* data, std::size_t size);
 
 /// Photos with more pixels than this (100 megapixels) are refused before decoding.

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include "smpshade/colour.hpp"
+#include "smpshade/spectrum.hpp"
 #include "smpshade/error.hpp"
 #include "smpshade/export.hpp"
 
@@ -94,6 +95,10 @@ struct LabEntry {
   /// `warnings` when given: what the measurement doubted (no profile, 4:2:0 chroma, ...), for
   /// the tools after it in the pipe to carry on.
   std::vector<std::string> warnings;
+  /// `spectrum` (reflectance 0..1) at `spectrum_start` + i·`spectrum_step` nm, when given
+  /// (smp-catalog export --spectra), with `observer` (2 or 10; default 2).
+  std::optional<Spectrum> spectrum;
+  Observer observer = Observer::Cie1931_2deg;
   Location where;      ///< file and line it came from
 };
 

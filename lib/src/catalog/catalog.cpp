@@ -297,6 +297,8 @@ const std::vector<LintRule>& lint_rules() {
       {"reach-annex-xvii", Severity::Warning,
        "PB15 family or PG7: restricted in EU tattoo/PMU inks (REACH Annex XVII entry 75)"},
       {"illustrative", Severity::Warning, "'illustrative: true': example values, not measurements"},
+      {"supplier", Severity::Error, "no 'supplier', or an empty one: whose catalogue it is"},
+      {"no-pigments", Severity::Warning, "diluents but no pigments: a file that matches nothing"},
   };
   return rules;
 }

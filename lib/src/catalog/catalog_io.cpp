@@ -27,7 +27,8 @@ Record pigment_record(const Catalog& catalog, const Pigment& pigment) {
   return record;
 }
 
-Record ladder_step_record(const Catalog& catalog, const Pigment& pigment, std::size_t index) {
+Record ladder_step_record(const Catalog& catalog, const Pigment& pigment, std::size_t index,
+                          bool with_spectrum) {
   const LadderStep& step = pigment.ladder.at(index);
   const std::string ratio = parts_ratio(step.ink_parts, step.diluent_parts);
   Record record;
@@ -41,6 +42,13 @@ Record ladder_step_record(const Catalog& catalog, const Pigment& pigment, std::s
       .set("white", std::string(white_name(catalog.measurement.illuminant)))
       .set("source", catalog.file)
       .set("line", step.where.line);
+  if (with_spectrum && step.colour.spectrum) {
+    const Spectrum& s = *step.colour.spectrum;
+    record.set("spectrum", s.values)
+        .set("spectrum_start", s.start_nm)
+        .set("spectrum_step", s.step_nm)
+        .set("observer", observer_degrees(catalog.measurement.observer));
+  }
   return record;
 }
 
@@ -160,18 +168,23 @@ std::string catalog_to_yaml(const Catalog& catalog, std::string_view comment) {
     }
   }
   if (!catalog.pigments.empty()) out << "pigments:\n";
-  for (const Pigment& p : catalog.pigments) {
-    out << "  - id: " << scalar(p.id) << '\n' << "    name: " << scalar(p.name) << '\n';
-    if (!p.ci.empty()) out << "    ci: " << text_list(p.ci) << '\n';
-    if (!p.cas.empty()) out << "    cas: " << text_list(p.cas) << '\n';
-    if (!p.lot.empty()) out << "    lot: " << scalar(p.lot) << '\n';
-    if (!p.expires.empty()) out << "    expires: " << scalar(p.expires) << '\n';
-    out << "    ladder:\n";
-    for (const LadderStep& step : p.ladder) {
-      out << "      - ink: " << number(step.ink_parts, 4) << '\n'
-          << "        diluent: " << number(step.diluent_parts, 4) << '\n';
-      write_colour(out, step.colour, "        ");
-    }
+  for (const Pigment& p : catalog.pigments) out << pigment_to_yaml(p);
+  return out.str();
+}
+
+std::string pigment_to_yaml(const Pigment& p, std::string_view indent) {
+  std::ostringstream out;
+  const std::string in(indent);
+  out << in << "- id: " << scalar(p.id) << '\n' << in << "  name: " << scalar(p.name) << '\n';
+  if (!p.ci.empty()) out << in << "  ci: " << text_list(p.ci) << '\n';
+  if (!p.cas.empty()) out << in << "  cas: " << text_list(p.cas) << '\n';
+  if (!p.lot.empty()) out << in << "  lot: " << scalar(p.lot) << '\n';
+  if (!p.expires.empty()) out << in << "  expires: " << scalar(p.expires) << '\n';
+  out << in << "  ladder:\n";
+  for (const LadderStep& step : p.ladder) {
+    out << in << "    - ink: " << number(step.ink_parts, 4) << '\n'
+        << in << "      diluent: " << number(step.diluent_parts, 4) << '\n';
+    write_colour(out, step.colour, in + "      ");
   }
   return out.str();
 }

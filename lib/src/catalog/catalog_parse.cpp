@@ -356,8 +356,16 @@ class Checker {
         }
       }
     }
+    // A catalogue goes out to clinics: it must say whose it is.
     if (const YamlNode* supplier = top->get("supplier")) {
-      if (auto s = text(*supplier, "supplier")) catalog_.supplier = *s;
+      if (auto s = text(*supplier, "supplier")) {
+        catalog_.supplier = *s;
+        if (detail::trim(*s).empty()) {
+          error(*supplier, "supplier", "'supplier' is empty: say whose catalogue this is");
+        }
+      }
+    } else {
+      error(*root, "supplier", "the catalogue has no 'supplier': say whose catalogue this is");
     }
     if (const YamlNode* illustrative = top->get("illustrative")) {
       if (auto b = boolean(*illustrative, "illustrative")) {
@@ -381,6 +389,13 @@ class Checker {
       error(*pigment_list, "no-diluent",
             "the catalogue has pigments but no 'diluents' to mix them with: add one, e.g. "
             "'diluents: [{id: distilled-water, name: Distilled water}]'");
+    }
+    if (diluent_list && !catalog_.diluents.empty() && catalog_.pigments.empty() &&
+        (pigment_list == nullptr ||
+         (pigment_list->kind == Kind::Sequence && pigment_list->children.empty()))) {
+      warning(*diluent_list, "no-pigments",
+              "the catalogue has diluents but no pigments: a file of diluents alone matches "
+              "nothing (was its 'pigments' list left out?)");
     }
     return std::move(catalog_);
   }

@@ -27,5 +27,8 @@ const TabulatedSpectra& cie1931_2deg_cmf();   // CIE 018:2019, 360–830 nm at 1
 const TabulatedSpectra& cie1964_10deg_cmf();  // CIE 018:2019, 360–830 nm at 1 nm
 const TabulatedSpectra& illuminant_d50();     // CIE 015:2018, 300–830 nm at 5 nm
 const TabulatedSpectra& illuminant_d65();     // CIE 015:2018, 300–830 nm at 5 nm
+const TabulatedSpectra& illuminant_a();       // CIE 015:2018, 300–830 nm at 5 nm
+const TabulatedSpectra& illuminant_fl11();    // CIE 015:2018, 380–780 nm at 5 nm
+const TabulatedSpectra& illuminant_led_b3();  // CIE 015:2018 Table 10, 380–780 nm at 5 nm
 
 }  // namespace smpshade::detail

@@ -197,6 +197,9 @@ struct SamplePixel {
   std::uint8_t w_bin = 0;
 };
 
+/// A region's sample: some 300,000 pixels of a large photo, in memory for a photo's size.
+using SampleGrid = std::vector<SamplePixel, HugePageAllocator<SamplePixel>>;
+
 /// The specular-highlight rule of a population: a pixel is a highlight when it is at least
 /// `min_l_bin` light and `min_w_bin` white: lighter and less saturated than the population, as
 /// the dichromatic reflection model says a specular reflection (the light's own colour, white
@@ -324,7 +327,7 @@ struct SplitRule {
 
 /// 2-means in Lab from lightness-quantile seeds, then the cores and each cluster's highlight
 /// rule, refined together; deterministic.
-SplitRule split_rule(const std::vector<SamplePixel>& sample, bool exclude_highlights);
+SplitRule split_rule(const SampleGrid& sample, bool exclude_highlights);
 
 // ---------------------------------------------------------------------------------------------
 // Chroma unmixing (--split on a JPEG whose chroma is subsampled)
@@ -406,7 +409,7 @@ class OrderStatistics {
 
 /// The statistics of the sample pixels `keep` accepts; `histograms` are those pixels'.
 template <typename Keep>
-SampleStats sample_stats(const std::vector<SamplePixel>& sample, const SampleHistograms& histograms,
+SampleStats sample_stats(const SampleGrid& sample, const SampleHistograms& histograms,
                          Keep keep) {
   OrderStatistics statistics(histograms);
   for (const SamplePixel& p : sample) {

@@ -69,7 +69,7 @@ struct RegionWork {
   PassOnePart parts[2];  // [0]: the calling thread, [1]: the decoding thread when it helps
   // The sample grid's pixels in row order: each band writes its own stretch (clipped pixels
   // marked kNoSample and dropped when the image is done), so either thread can take any band.
-  std::vector<SamplePixel> sample;
+  SampleGrid sample;
   std::vector<std::size_t> band_start;
   SampleHistograms histograms;  // of the sample
   // The candidate gate: every pixel goes into the grid until an eighth of the sample is known,
@@ -309,7 +309,7 @@ void classify_row(RegionWork& work, PassTwoSums& sums, const PixelColour& colour
 
 // Where the bands of rows go: a ring of kRingBands bands, or the whole image when it is kept.
 struct BandStore {
-  std::vector<unsigned char>& storage;
+  LargeBytes& storage;
   std::size_t stride;
   int height;
   bool keep_image;
@@ -398,7 +398,7 @@ void decode_bands_shared(ImageDecoder& decoder, const BandStore& store, int band
 // on one thread or, with `threads` of two or more, shared with the decoding thread.
 template <typename Process>
 void decode_bands(ImageDecoder& decoder, int threads, bool keep_image,
-                  std::vector<unsigned char>& storage, std::size_t& stride, Process process) {
+                  LargeBytes& storage, std::size_t& stride, Process process) {
   const int height = decoder.header().stored_height;
   const int bands = (height + kBandRows - 1) / kBandRows;
   stride = (decoder.row_bytes() + 63) / 64 * 64;
@@ -438,6 +438,9 @@ bool extension_matches(const std::string& extension, ImageFormat format) {
       return extension == "png";
     case ImageFormat::Tiff:
       return extension == "tif" || extension == "tiff";
+    case ImageFormat::Heif:
+      return extension == "heic" || extension == "heif" || extension == "hif" ||
+             extension == "avif";
   }
   return false;
 }
@@ -479,7 +482,7 @@ struct ChosenProfile {
 
 // A kept image (pass one with --split or pixel classes): every stored row, `stride` bytes apart.
 struct KeptRows {
-  std::vector<unsigned char> storage;
+  LargeBytes storage;
   std::size_t stride = 0;
 };
 
@@ -654,7 +657,7 @@ std::vector<PassTwoSums> pass_two(std::vector<RegionWork>& work, const PixelColo
 // Pass one again for a region whose chroma is unmixed: its sample from the unmixed rows.
 void resample_unmixed(RegionWork& w, const PixelColour& colour, const KeptRows& kept,
                       const JpegPlanes& planes) {
-  std::vector<SamplePixel> sample(w.band_start.back());
+  SampleGrid sample(w.band_start.back());
   SamplePixel* next = sample.data();
   PassOnePart part;
   std::vector<unsigned char> unmixed(kept.stride);
@@ -899,7 +902,7 @@ Measurer& Measurer::operator=(Measurer&&) noexcept = default;
 const MeasureOptions& Measurer::options() const { return impl_->options; }
 
 PhotoMeasurement Measurer::measure_file(const std::string& path, int threads) const {
-  const std::vector<unsigned char> bytes = read_file_bytes(path);
+  const LargeBytes bytes = read_file_large(path);
   return impl_->measure_photo(bytes.data(), bytes.size(), path, threads);
 }
 

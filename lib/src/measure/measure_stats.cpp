@@ -233,7 +233,7 @@ constexpr float kMinCore = 0.005f;   // and never narrower than half a percent o
 
 }  // namespace
 
-SplitRule split_rule(const std::vector<SamplePixel>& full_sample, bool exclude_highlights) {
+SplitRule split_rule(const SampleGrid& full_sample, bool exclude_highlights) {
   SplitRule rule;
   if (full_sample.empty()) {
     rule.distinct = false;

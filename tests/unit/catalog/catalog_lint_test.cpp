@@ -82,7 +82,9 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"expired", 21, 14, Severity::Warning, "expired on 2025-01-31"},
         RuleCase{"few-steps", 49, 7, Severity::Warning, "2 steps"},
         RuleCase{"reach-annex-xvii", 46, 24, Severity::Warning, "REACH Annex XVII entry 75"},
-        RuleCase{"illustrative", 4, 15, Severity::Warning, "illustrative"}),
+        RuleCase{"illustrative", 4, 15, Severity::Warning, "illustrative"},
+        RuleCase{"supplier", 2, 1, Severity::Error, "has no 'supplier'"},
+        RuleCase{"no-pigments", 14, 3, Severity::Warning, "diluents but no pigments"}),
     [](const testing::TestParamInfo<RuleCase>& param) {
       std::string name = param.param.rule;
       for (char& c : name) c = c == '-' ? '_' : c;
@@ -117,6 +119,8 @@ TEST(Lint, EveryRuleIdIsListedAndTested) {
                                         "few-steps",
                                         "reach-annex-xvii",
                                         "illustrative",
+                                        "supplier",
+                                        "no-pigments",
                                         "no-diluent"};  // PigmentsWithNoDiluentAreAnError
   EXPECT_EQ(listed, tested);
 }
@@ -197,7 +201,7 @@ TEST(Lint, PigmentsWithNoDiluentAreAnError) {
 TEST(Lint, MalformedDatesAreErrors) {
   for (const char* date : {"2027-02-29", "2027-13-01", "30/06/2027", "soon"}) {
     std::string text =
-        "catalog: 1\nmeasurement: {substrate: {name: c, lab: [95, 0, 2]}}\n"
+        "catalog: 1\nsupplier: T\nmeasurement: {substrate: {name: c, lab: [95, 0, 2]}}\n"
         "pigments: [{id: p, name: P, expires: " +
         std::string(date) +
         ", ladder: [{ink: 1, diluent: 0, lab: [20, 0, 0]}, {ink: 1, diluent: 1, "
@@ -211,7 +215,7 @@ TEST(Lint, MalformedDatesAreErrors) {
 // The same snippet with one value swapped in, linted: the rules and messages it yields.
 LintResult lint_with(const std::string& key, const std::string& value) {
   const std::string text =
-      "catalog: 1\nmeasurement:\n  substrate: {name: c, lab: [95, 0, 2]}\npigments:\n  - id: p\n"
+      "catalog: 1\nsupplier: T\nmeasurement:\n  substrate: {name: c, lab: [95, 0, 2]}\npigments:\n  - id: p\n"
       "    name: P\n    " +
       key + ": " + value +
       "\n    ladder: [{ink: 1, diluent: 0, lab: [20, 0, 0]}, {ink: 1, diluent: 1, lab: [30, 0, 0]},"
@@ -267,7 +271,7 @@ TEST(Lint, ReachAnnexXviiByNameOrCas) {
   }
   // Named twice (CI name and CAS number): one warning.
   const std::string text =
-      "catalog: 1\nmeasurement: {substrate: {name: c, lab: [95, 0, 2]}}\npigments:\n"
+      "catalog: 1\nsupplier: T\nmeasurement: {substrate: {name: c, lab: [95, 0, 2]}}\npigments:\n"
       "  - {id: p, name: P, ci: [PG7], cas: [1328-53-6], ladder: [{ink: 1, diluent: 0, lab: [20, "
       "0, 0]}, {ink: 1, diluent: 1, lab: [30, 0, 0]}, {ink: 1, diluent: 3, lab: [40, 0, 0]}]}\n"
       "diluents: [{id: w, name: W}]\n";
@@ -279,7 +283,7 @@ TEST(Lint, PercentSpectraGetAHint) {
   std::string values;
   for (int i = 0; i < 31; ++i) values += (i ? ", " : "") + std::to_string(40 + i);
   const std::string text =
-      "catalog: 1\nmeasurement:\n  substrate:\n    name: c\n    spectrum: {start: 400, step: 10, "
+      "catalog: 1\nsupplier: T\nmeasurement:\n  substrate:\n    name: c\n    spectrum: {start: 400, step: 10, "
       "values: [" +
       values + "]}\npigments: []\n";
   const LintResult r = lint_catalog_text(text, "p.yaml", kOptions);
@@ -302,14 +306,14 @@ TEST(Lint, LabSpectrumMismatchSaysWhenAnotherIlluminantFits) {
   char lab[96];
   std::snprintf(lab, sizeof lab, "[%.2f, %.2f, %.2f]", d65.l, d65.a, d65.b);
   const std::string text =
-      "catalog: 1\nmeasurement:\n  illuminant: D50\n  substrate:\n"
+      "catalog: 1\nsupplier: T\nmeasurement:\n  illuminant: D50\n  substrate:\n"
       "    name: yellow card\n    lab: " +
       std::string(lab) + "\n    spectrum: {start: 400, step: 10, values: [" + values +
       "]}\npigments: []\n";
   const LintResult r = lint_catalog_text(text, "yellow.yaml", kOptions);
   ASSERT_EQ(r.diagnostics.size(), 1u);
   EXPECT_EQ(r.diagnostics[0].rule, "lab-spectrum-mismatch");
-  EXPECT_EQ(r.diagnostics[0].where.line, 6u);
+  EXPECT_EQ(r.diagnostics[0].where.line, 7u);
   EXPECT_NE(r.diagnostics[0].message.find("it matches under D65"), std::string::npos)
       << r.diagnostics[0].message;
 }

@@ -147,11 +147,12 @@ TEST(CatalogLoader, ThrowsTheFirstErrorAtFileLineColumn) {
 TEST(CatalogLoader, FirstErrorIsTheEarliestInTheFile) {
   const std::string text =
       "catalog: 1\n"
+      "supplier: T\n"
       "measurement: {substrate: {name: card, lab: [95, 0, 2]}, illuminant: D55}\n"
       "pigments:\n"
       "  - {id: Bad_Id, name: x, ladder: [{ink: 1, diluent: 0, lab: [20, 0, 0]}]}\n";
   const InputError e = thrown_input_error([&] { load_catalog_text(text, "t.yaml"); });
-  EXPECT_EQ(e.where().line, 2u);
+  EXPECT_EQ(e.where().line, 3u);
   EXPECT_NE(e.message().find("illuminant"), std::string::npos);
 }
 
@@ -171,7 +172,7 @@ TEST(CatalogLoader, FoldersAreReadInNameOrderAndIdsMustBeUniqueAcrossFiles) {
   std::filesystem::create_directories(dir);
   std::filesystem::copy_file(data("good.yaml"), dir + "/b.yaml");
   std::string other =
-      "catalog: 1\nmeasurement: {substrate: {name: card, lab: [95, 0, 2]}}\n"
+      "catalog: 1\nsupplier: T\nmeasurement: {substrate: {name: card, lab: [95, 0, 2]}}\n"
       "pigments:\n  - {id: other, name: O, ladder: [{ink: 1, diluent: 0, "
       "lab: [20, 0, 0]}]}\ndiluents: [{id: w, name: W}]\n";
   std::ofstream(dir + "/a.yml") << other;
@@ -257,6 +258,7 @@ TEST(CatalogDefences, AliasBombIsRefused) {
   // Aliases used modestly are fine: one substrate spectrum shared by two catalogue values.
   const std::string modest =
       "catalog: 1\n"
+      "supplier: T\n"
       "measurement: {substrate: {name: card, lab: &white [95, 0, 2]}}\n"
       "pigments:\n"
       "  - {id: p, name: P, ladder: [{ink: 1, diluent: 0, lab: [20, 0, 0]}, {ink: 1, diluent: 3, "
@@ -385,7 +387,7 @@ TEST(CatalogDefences, HugeValuesAreCheckedWithoutRecursion) {
   // Checks that recursed per character (as std::regex does) would overflow the stack here.
   const std::string huge(4'000'000, '7');
   const std::string text =
-      "catalog: 1\nmeasurement: {substrate: {name: c, lab: [95, 0, 2]}}\npigments:\n"
+      "catalog: 1\nsupplier: T\nmeasurement: {substrate: {name: c, lab: [95, 0, 2]}}\npigments:\n"
       "  - {id: p, name: P, ci: [PBk" +
       huge + "], cas: [1" + huge +
       "-86-4], ladder: "
@@ -414,7 +416,7 @@ TEST(CatalogDefences, EmptyAndNonMapDocuments) {
 
 TEST(CatalogDefences, NonFiniteAndMalformedNumbers) {
   const std::string base =
-      "catalog: 1\nmeasurement: {substrate: {name: card, lab: [95, 0, 2]}}\n"
+      "catalog: 1\nsupplier: T\nmeasurement: {substrate: {name: card, lab: [95, 0, 2]}}\n"
       "pigments: [{id: p, name: P, ladder: [{ink: 1, diluent: 0, lab: [LVALUE, 0, 0]}]}]\n";
   for (const char* bad : {".nan", ".inf", "-.Inf", "1e999", "nan", "0x10", "2,5", "\"20\""}) {
     std::string text = base;

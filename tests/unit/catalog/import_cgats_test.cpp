@@ -1,11 +1,14 @@
 #include <gtest/gtest.h>
+#include <algorithm>
 #include <stdlib.h>
 
+#include <filesystem>
 #include <fstream>
 #include <sstream>
 
 #include "smpshade/catalog_io.hpp"
 #include "smpshade/catalog_lint.hpp"
+#include "smpshade/difference.hpp"
 #include "test_data.hpp"
 
 namespace smpshade {
@@ -25,6 +28,7 @@ CgatsImportOptions jet_options() {
   options.id = "exp-jet";
   options.ci = {"PBk7"};
   options.cas = {"1333-86-4"};
+  options.supplier = "Example Pigment Co.";
   return options;
 }
 
@@ -158,7 +162,7 @@ INSTANTIATE_TEST_SUITE_P(
     Files, CgatsBadFile,
     testing::Values(BadFile{"bad-sets.cgats", "NUMBER_OF_SETS was 9, found 7"},
                     BadFile{"truncated.cgats", "the file is truncated"},
-                    BadFile{"no-colour.cgats", "no LAB_L/LAB_A/LAB_B and no spectral fields"},
+                    BadFile{"no-colour.cgats", "no XYZ_X/XYZ_Y/XYZ_Z and no spectral fields"},
                     BadFile{"no-parts.cgats", "row 1 (sample 'card'): no ink and diluent parts"},
                     BadFile{"no-substrate.cgats", "no substrate"},
                     BadFile{"bad-number.cgats", "row 6 (sample 'Jet'): SPECTRAL_410 is 'n/a'"},
@@ -200,12 +204,22 @@ TEST(CgatsImport, FractionsInSpectralFieldsAreRefused) {
     if (line == "BEGIN_DATA") in_data = true;
     out += line + "\n";
   }
-  try {
-    import_cgats_text(out, "fractions.cgats", jet_options());
-    FAIL() << "imported";
-  } catch (const InputError& e) {
-    EXPECT_NE(e.message().find("look like fractions"), std::string::npos) << e.message();
+  // Fractions of 1 are recognised (no value over 2, no SPECTRAL_NORM): the same pigment.
+  CgatsImportOptions options = jet_options();
+  options.supplier = "Test";
+  CgatsImportReport report;
+  options.report = &report;
+  const Catalog fractions = import_cgats_text(out, "fractions.cgats", options);
+  options.report = nullptr;
+  const Catalog percent = import_cgats(data("ladder-parts.cgats"), options);
+  ASSERT_EQ(fractions.pigments[0].ladder.size(), percent.pigments[0].ladder.size());
+  for (std::size_t i = 0; i < percent.pigments[0].ladder.size(); ++i) {
+    const auto& a = fractions.pigments[0].ladder[i].colour.spectrum->values;
+    const auto& b = percent.pigments[0].ladder[i].colour.spectrum->values;
+    for (std::size_t k = 0; k < a.size(); ++k) EXPECT_NEAR(a[k], b[k], 1e-6);
   }
+  ASSERT_FALSE(report.notes.empty());
+  EXPECT_NE(report.notes[0].find("read as fractions"), std::string::npos) << report.notes[0];
 }
 
 TEST(CgatsImport, NeedsAnId) {
@@ -288,6 +302,159 @@ TEST(CgatsIsolation, FileSizeLimitIsTheCallers) {
   EXPECT_THROW(import_cgats_text(read(data("ladder.cgats")), "x.cgats", options), InputError);
   options.limits.max_file_bytes = 4096;
   EXPECT_EQ(import_cgats(data("ladder.cgats"), options).pigments.size(), 1u);
+}
+
+
+// ---------------------------------------------------------------------------------------------
+// Instrument shapes and --into: tests/data/catalog/instruments/ holds the bundled Jet Black
+// ladder as four instruments export it (make-instrument-files there says how), without a bare
+// card: added to a copy of the bundled blacks under a new id, each must give the bundled ladder.
+
+std::string instrument(const std::string& name) { return data("instruments/" + name); }
+
+// A copy of the bundled blacks catalogue in a scratch folder.
+std::string blacks_copy(const std::string& name) {
+  const std::string dir = ::testing::TempDir() + "smpshade_into/";
+  std::filesystem::create_directories(dir);
+  const std::string path = dir + name;
+  std::filesystem::copy_file(source_path("pigments/illustrative-blacks.yaml"), path,
+                             std::filesystem::copy_options::overwrite_existing);
+  return path;
+}
+
+CgatsImportOptions new_jet() {
+  CgatsImportOptions options;
+  options.id = "new-jet";
+  options.ci = {"PBk7"};
+  return options;
+}
+
+TEST(CgatsInto, EachInstrumentShapeGivesTheBundledLadderBack) {
+  const Pigment& jet = bundled_blacks().pigments[0];
+  for (const char* file : {"argyll.ti3", "i1profiler.txt", "nm5.txt"}) {
+    SCOPED_TRACE(file);
+    const std::string path = blacks_copy("shapes.yaml");
+    CgatsImportReport report;
+    CgatsImportOptions options = new_jet();
+    options.report = &report;
+    const CatalogAddition added = add_cgats_to_catalog(instrument(file), path, options);
+    EXPECT_FALSE(added.reformatted) << added.why_reformatted;
+    const Catalog c = load_catalog_text(added.yaml, path);
+    const auto found = std::find_if(c.pigments.begin(), c.pigments.end(),
+                                    [](const Pigment& q) { return q.id == "new-jet"; });
+    ASSERT_NE(found, c.pigments.end());
+    const Pigment* p = &*found;
+    ASSERT_EQ(p->ladder.size(), jet.ladder.size());
+    for (std::size_t i = 0; i < jet.ladder.size(); ++i) {
+      const Spectrum& got = *p->ladder[i].colour.spectrum;
+      const Spectrum& want = *jet.ladder[i].colour.spectrum;
+      // Resampled onto the catalogue's grid, 400–700 nm at 10 nm, whatever the file's.
+      EXPECT_EQ(got.start_nm, 400);
+      EXPECT_EQ(got.step_nm, 10);
+      ASSERT_EQ(got.values.size(), want.values.size());
+      for (std::size_t k = 0; k < want.values.size(); ++k) {
+        EXPECT_NEAR(got.values[k], want.values[k], 2e-5) << i << " " << k;
+      }
+      // Lab: as given (i1Profiler, nm5), else from XYZ relative to the ICC D50 white
+      // (ArgyllCMS; QPcard_202.cie checks that convention to 1e-4). The generator summed the
+      // .ti3's XYZ over 400–700 nm at 10 nm, whose white is not quite the ICC one: 0.2 ΔE00.
+      ASSERT_TRUE(p->ladder[i].colour.lab);
+      const bool from_xyz = std::string(file) == "argyll.ti3";
+      EXPECT_LT(ciede2000(*p->ladder[i].colour.lab, *jet.ladder[i].colour.lab),
+                from_xyz ? 0.2 : 0.02)
+          << i;
+    }
+    // The catalogue's measurement, not the file's.
+    EXPECT_EQ(c.measurement.substrate.name, "white card");
+    EXPECT_EQ(c.supplier, "smpshade (illustrative)");
+  }
+}
+
+TEST(CgatsInto, KeepsTheFileAsWrittenAndAppendsThePigment) {
+  const std::string path = blacks_copy("keep.yaml");
+  const std::string before = read(path);
+  const CatalogAddition added = add_cgats_to_catalog(instrument("i1profiler.txt"), path, new_jet());
+  ASSERT_FALSE(added.reformatted);
+  ASSERT_EQ(added.yaml.compare(0, before.size(), before), 0) << "the original text changed";
+  EXPECT_EQ(added.yaml.substr(before.size(), 16), "  - id: new-jet\n");
+  EXPECT_EQ(read(path), before) << "add_cgats_to_catalog writes nothing itself";
+  const LintResult lint = lint_catalog_text(added.yaml, path);
+  EXPECT_EQ(lint.errors(), 0u);
+}
+
+TEST(CgatsInto, ReplicatesAreAveragedAndTheirSpreadReported) {
+  CgatsImportReport report;
+  CgatsImportOptions options = new_jet();
+  options.report = &report;
+  add_cgats_to_catalog(instrument("nm5.txt"), blacks_copy("reps.yaml"), options);
+  ASSERT_EQ(report.replicates.size(), 1u);
+  EXPECT_EQ(report.replicates[0].count, 3);
+  EXPECT_EQ(report.replicates[0].diluent_parts, 3);
+  EXPECT_GT(report.replicates[0].spread, 0.01);
+  EXPECT_LT(report.replicates[0].spread, kReplicateTolerance);
+  EXPECT_TRUE(report.warnings.empty());
+
+  CgatsImportReport bad;
+  options.report = &bad;
+  add_cgats_to_catalog(instrument("replicates.txt"), blacks_copy("reps2.yaml"), options);
+  ASSERT_EQ(bad.replicates.size(), 1u);
+  EXPECT_GT(bad.replicates[0].spread, kReplicateTolerance);
+  ASSERT_EQ(bad.warnings.size(), 1u);
+  EXPECT_NE(bad.warnings[0].find("1:3: 2 replicates (rows 3, 4) averaged, spread ΔE00"),
+            std::string::npos)
+      << bad.warnings[0];
+}
+
+TEST(CgatsInto, RefusesWhatDoesNotFit) {
+  struct Case {
+    std::string cgats, text;
+  };
+  const std::string path = blacks_copy("refuse.yaml");
+  const std::string before = read(path);
+  std::string d65 = read(instrument("i1profiler.txt"));
+  d65.replace(d65.find("\"D50\""), 5, "\"D65\"");
+  const std::string d65_path = ::testing::TempDir() + "smpshade_into/d65.txt";
+  std::ofstream(d65_path) << d65;
+  for (const Case& c : {Case{instrument("short-range.txt"),
+                             "the spectral fields cover 410–700 nm; the catalogue's spectra need "
+                             "400–700 nm"},
+                        Case{d65_path, "measured for D65, 2° but " + path +
+                                           " is measured for D50, 2°"}}) {
+    try {
+      add_cgats_to_catalog(c.cgats, path, new_jet());
+      FAIL() << c.cgats;
+    } catch (const InputError& e) {
+      EXPECT_NE(e.message().find(c.text), std::string::npos) << e.message();
+    }
+  }
+  CgatsImportOptions taken = new_jet();
+  taken.id = "ill-jet-black";
+  try {
+    add_cgats_to_catalog(instrument("nm5.txt"), path, taken);
+    FAIL() << "added twice";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("already has a pigment 'ill-jet-black'"), std::string::npos)
+        << e.message();
+  }
+  EXPECT_EQ(read(path), before);
+}
+
+TEST(CgatsInto, ACatalogueWhosePigmentsAreNotLastIsRewrittenAndSaysSo) {
+  const std::string path = blacks_copy("order.yaml");
+  std::string text = read(path);
+  const std::size_t diluents = text.find("diluents:\n");
+  const std::size_t pigments = text.find("pigments:\n");
+  const std::string block = text.substr(diluents, pigments - diluents);
+  text.erase(diluents, block.size());
+  text += block;  // diluents after pigments
+  std::ofstream(path, std::ios::trunc) << text;
+  const CatalogAddition added = add_cgats_to_catalog(instrument("nm5.txt"), path, new_jet());
+  EXPECT_TRUE(added.reformatted);
+  EXPECT_NE(added.why_reformatted.find("'pigments' is not the file's last top-level key"),
+            std::string::npos);
+  const Catalog c = load_catalog_text(added.yaml, path);
+  EXPECT_EQ(c.pigments.size(), bundled_blacks().pigments.size() + 1);
+  EXPECT_EQ(c.diluents.size(), bundled_blacks().diluents.size());
 }
 
 }  // namespace

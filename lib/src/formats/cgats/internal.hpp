@@ -31,8 +31,9 @@ struct It8Data {
 using CgatsColumns = std::function<bool(const std::string& field)>;
 
 /// The header keywords copied into It8Data::properties.
-inline constexpr const char* kIt8Properties[] = {"NUMBER_OF_SETS", "ILLUMINATION_NAME",
-                                                 "OBSERVER_ANGLE", "INSTRUMENTATION"};
+inline constexpr const char* kIt8Properties[] = {
+    "NUMBER_OF_SETS",   "ILLUMINATION_NAME", "OBSERVER_ANGLE",   "INSTRUMENTATION",
+    "SPECTRAL_NORM",    "SPECTRAL_BANDS",    "SPECTRAL_START_NM", "SPECTRAL_END_NM"};
 
 // ---------------------------------------------------------------------------------------------
 // sandbox.cpp
@@ -54,7 +55,8 @@ std::optional<double> cgats_number(std::string_view text);
 /// `text` in upper case (ASCII).
 std::string upper(std::string_view text);
 
-/// The wavelength of a spectral field: SPECTRAL_NM400, SPECTRAL_400 or SPEC_400.
+/// The wavelength of a spectral field: SPECTRAL_NM400, SPECTRAL_NM_400, SPECTRAL_400, SPEC_400 or
+/// NM400.
 std::optional<double> spectral_field_nm(std::string_view field);
 
 /// At most `limit` bytes of a CGATS file; a larger one is refused before it is read whole.

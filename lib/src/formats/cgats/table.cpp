@@ -23,7 +23,9 @@ std::string upper(std::string_view s) {
 std::optional<double> cgats_number(std::string_view text) { return parse_number(trim(text)); }
 
 std::optional<double> spectral_field_nm(std::string_view field) {
-  for (std::string_view prefix : {"SPECTRAL_NM", "SPECTRAL_", "SPEC_"}) {
+  // CGATS.5's SPECTRAL_NM380 and SPECTRAL_380, i1Profiler's SPECTRAL_NM_380, ArgyllCMS's
+  // SPEC_380 and the nm380 of X-Rite's and Barbieri's exports (upper-cased by the reader).
+  for (std::string_view prefix : {"SPECTRAL_NM_", "SPECTRAL_NM", "SPECTRAL_", "SPEC_", "NM"}) {
     if (field.substr(0, prefix.size()) != prefix) continue;
     const std::string_view digits = field.substr(prefix.size());
     if (digits.size() < 3 || digits.size() > 4 ||

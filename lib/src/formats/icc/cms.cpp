@@ -40,6 +40,32 @@ ProfileHandle lab_d50_profile() {
   return ProfileHandle(check_lcms(cmsCreateLab4Profile(nullptr), "cannot create a Lab profile"));
 }
 
+void set_profile_description(void* profile, const std::string& text) {
+  begin_lcms_call();
+  struct MluDeleter {
+    void operator()(cmsMLU* mlu) const { cmsMLUfree(mlu); }
+  };
+  std::unique_ptr<cmsMLU, MluDeleter> mlu(cmsMLUalloc(nullptr, 1));
+  if (!mlu || !cmsMLUsetASCII(mlu.get(), "en", "US", text.c_str()) ||
+      !cmsWriteTag(profile, cmsSigProfileDescriptionTag, mlu.get())) {
+    throw ColourManagementError("cannot set a profile's description: " + last_lcms_error());
+  }
+}
+
+std::vector<unsigned char> save_profile(void* profile, const std::string& what) {
+  begin_lcms_call();
+  cmsUInt32Number size = 0;
+  if (!cmsSaveProfileToMem(profile, nullptr, &size) || size == 0) {
+    throw ColourManagementError("cannot serialise " + what + ": " + last_lcms_error());
+  }
+  std::vector<unsigned char> bytes(size);
+  if (!cmsSaveProfileToMem(profile, bytes.data(), &size)) {
+    throw ColourManagementError("cannot serialise " + what + ": " + last_lcms_error());
+  }
+  bytes.resize(size);
+  return bytes;
+}
+
 }  // namespace detail
 
 using detail::begin_lcms_call;

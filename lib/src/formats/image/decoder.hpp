@@ -1,5 +1,5 @@
 #pragma once
-// Row-by-row decoding of JPEG, PNG and TIFF behind the library's wall. Each format's decoder is
+// Row-by-row decoding of JPEG, PNG, TIFF and HEIF behind the library's wall. Each format's decoder is
 // the format's own library (libjpeg-turbo, libpng, libtiff); their error paths (longjmp for
 // libjpeg and libpng, handlers for libtiff) end in InputError naming the file, never in exit().
 //
@@ -14,6 +14,7 @@
 #include <string>
 #include <vector>
 
+#include "core/large_buffer.hpp"
 #include "smpshade/image.hpp"
 
 namespace smpshade::detail {
@@ -61,6 +62,8 @@ std::unique_ptr<ImageDecoder> open_jpeg(const unsigned char* data, std::size_t s
 std::unique_ptr<ImageDecoder> open_png(const unsigned char* data, std::size_t size,
                                        const std::string& name, std::uint64_t max_pixels);
 std::unique_ptr<ImageDecoder> open_tiff(const unsigned char* data, std::size_t size,
+                                        const std::string& name, std::uint64_t max_pixels);
+std::unique_ptr<ImageDecoder> open_heif(const unsigned char* data, std::size_t size,
                                         const std::string& name, std::uint64_t max_pixels);
 
 /// The planes of a YCbCr JPEG as stored: luma at full resolution, chroma at its own lower
@@ -129,5 +132,9 @@ ImagePoint stored_from_displayed(const ImagePoint& displayed, int orientation, i
 /// The displayed pixel that stored pixel (x, y) becomes.
 void displayed_pixel(int x, int y, int orientation, int stored_width, int stored_height, int& dx,
                      int& dy);
+
+/// read_file_bytes() into memory for a photo's size (core/large_buffer.hpp): the measuring
+/// path's copy, whose page faults are a visible part of measuring a large JPEG.
+LargeBytes read_file_large(const std::string& path);
 
 }  // namespace smpshade::detail

@@ -13,6 +13,7 @@
 #include <iostream>
 #include <iterator>
 
+#include "core/large_buffer.hpp"
 #include "core/parse.hpp"
 #include "formats/image/decoder.hpp"
 #include "smpshade/error.hpp"
@@ -27,6 +28,8 @@ std::string_view image_format_name(ImageFormat format) {
       return "PNG";
     case ImageFormat::Tiff:
       return "TIFF";
+    case ImageFormat::Heif:
+      return "HEIF";
   }
   return "?";
 }
@@ -37,6 +40,22 @@ bool starts_with(const unsigned char* data, std::size_t size, const char* magic,
   return size >= n && std::memcmp(data, magic, n) == 0;
 }
 
+// An ISO base media file's brand (four characters), unprintable bytes as '?'.
+std::string printable_brand(const unsigned char* brand) {
+  std::string text;
+  for (int i = 0; i < 4; ++i) text += brand[i] >= 0x20 && brand[i] < 0x7f ? char(brand[i]) : '?';
+  return text;
+}
+
+// HEIF's brands (ISO/IEC 23008-12 Annex B; AVIF: AV1 Image File Format §7): an image file,
+// where 'mp41' and the like are videos.
+bool heif_brand(const unsigned char* brand) {
+  static const char* const kBrands[] = {"heic", "heix", "heim", "heis", "hevc", "hevx",
+                                        "mif1", "msf1", "avif", "avis"};
+  return std::any_of(std::begin(kBrands), std::end(kBrands),
+                     [&](const char* b) { return std::memcmp(brand, b, 4) == 0; });
+}
+
 // What a file that is not one of ours probably is, so that the message can say so.
 std::string what_it_looks_like(const unsigned char* data, std::size_t size) {
   if (starts_with(data, size, "GIF8", 4)) return "a GIF image";
@@ -44,7 +63,9 @@ std::string what_it_looks_like(const unsigned char* data, std::size_t size) {
   if (size >= 12 && starts_with(data, size, "RIFF", 4) && std::memcmp(data + 8, "WEBP", 4) == 0) {
     return "a WebP image";
   }
-  if (size >= 12 && std::memcmp(data + 4, "ftyp", 4) == 0) return "an ISO media file (HEIC/AVIF?)";
+  if (size >= 12 && std::memcmp(data + 4, "ftyp", 4) == 0) {
+    return "an ISO media file of brand '" + printable_brand(data + 8) + "' (a video?)";
+  }
   if (starts_with(data, size, "%PDF", 4)) return "a PDF document";
   const std::size_t n = std::min<std::size_t>(size, 64);
   const bool text = std::all_of(data, data + n, [](unsigned char c) {
@@ -70,6 +91,9 @@ std::optional<ImageFormat> sniff_image_format(const void* bytes, std::size_t siz
   if (starts_with(data, size, "II*\0", 4) || starts_with(data, size, "MM\0*", 4) ||
       starts_with(data, size, "II+\0", 4) || starts_with(data, size, "MM\0+", 4)) {
     return ImageFormat::Tiff;
+  }
+  if (size >= 12 && std::memcmp(data + 4, "ftyp", 4) == 0 && heif_brand(data + 8)) {
+    return ImageFormat::Heif;
   }
   return std::nullopt;
 }
@@ -110,7 +134,7 @@ std::unique_ptr<ImageDecoder> open_image(const unsigned char* data, std::size_t 
   if (size == 0) throw InputError("empty file (0 bytes): not an image", Location{name});
   const auto format = sniff_image_format(data, size);
   if (!format) {
-    throw InputError("not a JPEG, PNG or TIFF file: " + what_it_looks_like(data, size),
+    throw InputError("not a JPEG, PNG, TIFF or HEIF file: " + what_it_looks_like(data, size),
                      Location{name});
   }
   switch (*format) {
@@ -120,6 +144,8 @@ std::unique_ptr<ImageDecoder> open_image(const unsigned char* data, std::size_t 
       return open_png(data, size, name, max_pixels);
     case ImageFormat::Tiff:
       return open_tiff(data, size, name, max_pixels);
+    case ImageFormat::Heif:
+      return open_heif(data, size, name, max_pixels);
   }
   throw InputError("unknown image format", Location{name});
 }
@@ -365,7 +391,12 @@ Image read_image(const std::string& path, std::uint64_t max_pixels) {
   return decode_image(bytes.data(), bytes.size(), path, max_pixels);
 }
 
-std::vector<unsigned char> read_file_bytes(const std::string& path) {
+namespace detail {
+
+// A whole file or standard input. A regular file is read straight into a buffer of its size
+// (no copy, no zero fill); anything else, or a file that grows while read, in chunks.
+template <typename Bytes>
+Bytes read_whole_file(const std::string& path) {
   // 2 GiB is far beyond any photo under the pixel limit (100 MP of 16-bit RGB is 600 MB).
   constexpr std::size_t kMaxBytes = std::size_t{2} << 30;
   const bool standard_input = path == "-";
@@ -386,22 +417,36 @@ std::vector<unsigned char> read_file_bytes(const std::string& path) {
   if (S_ISREG(st.st_mode) && static_cast<std::uint64_t>(st.st_size) > kMaxBytes) {
     throw IoError("file is over 2 GiB: refused", Location{path});
   }
-  std::vector<unsigned char> bytes;
-  if (S_ISREG(st.st_mode)) bytes.reserve(static_cast<std::size_t>(st.st_size));
-  unsigned char chunk[1 << 16];
+  Bytes bytes;
+  std::size_t used = 0;
+  // Room for the whole of a regular file and one byte more, which tells its end without a
+  // second read into a chunk.
+  std::size_t room = S_ISREG(st.st_mode) ? static_cast<std::size_t>(st.st_size) + 1 : 1 << 16;
   for (;;) {
-    const ssize_t n = ::read(fd, chunk, sizeof chunk);
+    if (used == bytes.size()) {
+      if (used >= kMaxBytes) throw IoError("input is over 2 GiB: refused", Location{path});
+      bytes.resize(std::min(kMaxBytes + 1, std::max(room, 2 * used)));
+      room = 0;
+    }
+    const ssize_t n = ::read(fd, bytes.data() + used, bytes.size() - used);
     if (n < 0) {
       if (errno == EINTR) continue;
       throw IoError(std::string("cannot read: ") + std::strerror(errno), Location{path});
     }
     if (n == 0) break;
-    if (bytes.size() + static_cast<std::size_t>(n) > kMaxBytes) {
-      throw IoError("input is over 2 GiB: refused", Location{path});
-    }
-    bytes.insert(bytes.end(), chunk, chunk + n);
+    used += static_cast<std::size_t>(n);
   }
+  if (used > kMaxBytes) throw IoError("input is over 2 GiB: refused", Location{path});
+  bytes.resize(used);
   return bytes;
+}
+
+LargeBytes read_file_large(const std::string& path) { return read_whole_file<LargeBytes>(path); }
+
+}  // namespace detail
+
+std::vector<unsigned char> read_file_bytes(const std::string& path) {
+  return detail::read_whole_file<std::vector<unsigned char>>(path);
 }
 
 }  // namespace smpshade

@@ -374,6 +374,42 @@ double text_number(const std::string& token, const Location& where, const char* 
   throw InputError(std::string(what) + ": '" + token + "' is not a number", where);
 }
 
+// `spectrum`, `spectrum_start`, `spectrum_step` and `observer`: a reflectance spectrum the
+// record carries (smp-catalog export --spectra), for smp-diff's metamerism index.
+void read_spectrum_fields(const detail::Json& json, const Location& where, LabEntry& entry) {
+  const auto values = json.find("spectrum");
+  if (values == json.end() || values->is_null()) return;
+  const char* kShape =
+      "'spectrum' must be an array of reflectances 0..1.5 with numbers 'spectrum_start' and "
+      "'spectrum_step' (nm)";
+  if (!values->is_array() || values->size() < 2 || values->size() > 10000) {
+    throw InputError(kShape, where);
+  }
+  Spectrum s;
+  for (const auto& v : *values) {
+    if (!v.is_number() || !(v.get<double>() >= 0 && v.get<double>() <= 1.5)) {
+      throw InputError(kShape, where);
+    }
+    s.values.push_back(v.get<double>());
+  }
+  const auto start = json.find("spectrum_start"), step = json.find("spectrum_step");
+  if (start == json.end() || step == json.end() || !start->is_number() || !step->is_number() ||
+      !std::isfinite(start->get<double>()) || !(step->get<double>() > 0) ||
+      !(step->get<double>() <= 100)) {
+    throw InputError(kShape, where);
+  }
+  s.start_nm = start->get<double>();
+  s.step_nm = step->get<double>();
+  entry.spectrum = std::move(s);
+  if (const auto observer = json.find("observer"); observer != json.end() && !observer->is_null()) {
+    if (!observer->is_number_integer() ||
+        (observer->get<int>() != 2 && observer->get<int>() != 10)) {
+      throw InputError("'observer' must be 2 or 10", where);
+    }
+    entry.observer = observer_from_degrees(observer->get<int>());
+  }
+}
+
 void read_json_line(const std::string& text, const Location& where, LabEntry& entry) {
   using Json = detail::Json;
   const Json json = detail::parse_record_object(text, where);
@@ -415,6 +451,7 @@ void read_json_line(const std::string& text, const Location& where, LabEntry& en
     entry.coverage = coverage->get<double>();
   }
   entry.warnings = detail::text_list_field(json, "warnings", where);
+  read_spectrum_fields(json, where, entry);
   entry.id = text_field("id");
   entry.id_given = !entry.id.empty();
   if (!entry.id_given && !entry.source.empty() && !entry.region.empty()) {

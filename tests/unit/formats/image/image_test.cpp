@@ -191,9 +191,9 @@ TEST(Image, BrokenFilesAreRefusedWithTheirReason) {
   EXPECT_EQ(decode_error(temp("empty.jpg")), "empty file (0 bytes): not an image");
 
   test::write_bytes(temp("text.png"), {'h', 'e', 'l', 'l', 'o', '\n'});
-  EXPECT_EQ(decode_error(temp("text.png")), "not a JPEG, PNG or TIFF file: text");
+  EXPECT_EQ(decode_error(temp("text.png")), "not a JPEG, PNG, TIFF or HEIF file: text");
   test::write_bytes(temp("anim.jpg"), {'G', 'I', 'F', '8', '9', 'a', 1, 0, 1, 0});
-  EXPECT_EQ(decode_error(temp("anim.jpg")), "not a JPEG, PNG or TIFF file: a GIF image");
+  EXPECT_EQ(decode_error(temp("anim.jpg")), "not a JPEG, PNG, TIFF or HEIF file: a GIF image");
 
   for (const char* name : {"cut.jpg", "cut.png"}) {
     SCOPED_TRACE(name);
