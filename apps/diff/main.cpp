@@ -189,6 +189,8 @@ int main(int argc, char** argv) {
       if (over.size() > kNamed) named += fmt::format(" and {} more", over.size() - kNamed);
       fmt::print(stderr, "{}: {} of {} pairs over {} {}: {}\n", tool.name(), over.size(), s.count,
                  name, *max, named);
+      tool.fail();
+    }
     if (metamerism.count > 0) {
       fmt::print(stderr,
                  "{}: metamerism index (ISO 18314-4, D50 to A, F11, LED-B3) of {} pairs: max "
@@ -198,10 +200,6 @@ int main(int argc, char** argv) {
     if (max_metamerism && metamerism.over > 0) {
       fmt::print(stderr, "{}: {} of {} pairs over metamerism index {}\n", tool.name(),
                  metamerism.over, metamerism.count, *max_metamerism);
-      tool.fail();
-    }
-    if (max && over > 0) {
-      fmt::print(stderr, "{}: {} of {} pairs over {} {}\n", tool.name(), over, s.count, name, *max);
       tool.fail();
     }
   });

@@ -80,7 +80,7 @@ expect_status 2 "import without --id"
 # The imported file names the diluent the ladder was drawn with (default distilled water) and
 # the lot's expiry; a recipe from it names that diluent.
 grep -qx "  - id: distilled-water" "$WORK/imported.yaml" || fail "import writes the default diluent"
-run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --diluent glycerin-mix --expires 2027-06-30
+run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --supplier Test --diluent glycerin-mix --expires 2027-06-30
 expect_status 0 "import --diluent --expires"
 cp "$WORK/out" "$WORK/glycerin.yaml"
 expect_stdout "  - id: glycerin-mix" "import --diluent"
@@ -90,11 +90,11 @@ run smp-match --catalog "$WORK/glycerin.yaml" --format jsonl <<< "hair 45 0 -1"
 expect_status 0 "match with the imported diluent"
 expect_stdout '{"id":"glycerin-mix","kind":"diluent"' "recipe names the imported diluent"
 grep -q '"id":""' "$WORK/out" && fail "a recipe names an empty id"
-run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --expires 2027-13-40
+run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --supplier Test --expires 2027-13-40
 expect_status 1 "import --expires not a date"
 expect_stderr "'expires' must be a date as YYYY-MM-DD" "import --expires not a date"
 expect_stdout_empty "import --expires not a date"
-run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --diluent "Tap Water"
+run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --supplier Test --diluent "Tap Water"
 expect_status 1 "import --diluent not an id"
 expect_stdout_empty "import --diluent not an id"
 

@@ -96,6 +96,7 @@ expect_stderr "unknown-key.yaml:" "broken catalogue named"
 expect_stdout_empty "broken catalogue"
 cat > "$WORK/diluents-only.yaml" <<'YAML'
 catalog: 1
+supplier: Test
 measurement:
   illuminant: D50
   observer: 2

@@ -188,13 +188,13 @@ TEST(Lint, ExpiryComparesWithTheDateGiven) {
 
 TEST(Lint, PigmentsWithNoDiluentAreAnError) {
   const std::string pigments =
-      "catalog: 1\nmeasurement: {substrate: {name: c, lab: [95, 0, 2]}}\n"
+      "catalog: 1\nsupplier: X\nmeasurement: {substrate: {name: c, lab: [95, 0, 2]}}\n"
       "pigments: [{id: p, name: P, ladder: [{ink: 1, diluent: 0, lab: [20, 0, 0]}, {ink: 1, "
       "diluent: 1, lab: [30, 0, 0]}, {ink: 1, diluent: 3, lab: [40, 0, 0]}]}]\n";
   const LintResult bare = lint_catalog_text(pigments, "n.yaml", kOptions);
   ASSERT_EQ(bare.diagnostics.size(), 1u);
   EXPECT_EQ(bare.diagnostics[0].rule, "no-diluent");
-  EXPECT_EQ(bare.diagnostics[0].where.line, 3u);
+  EXPECT_EQ(bare.diagnostics[0].where.line, 4u);
   EXPECT_EQ(lint_catalog_text(pigments + "diluents: [{id: w, name: W}]\n", "n.yaml", kOptions).diagnostics.size(), 0u);
 }
 
