@@ -148,13 +148,17 @@ int main(int argc, char** argv) {
           writer.write(record);
         }
         if (static_cast<int>(result.recipes.size()) < options.top) {
-          tool.note(fmt::format("{}: {} distinct recipes, not the {} asked for: of the {} "
-                                   "whole-part recipes scored, the others look the same as a "
-                                   "better one (dE00 under 0.3, or under 1.0 with the same inks); "
-                                   "raise --max-parts or --max-inks for more",
-                                   e.id, result.recipes.size(), options.top,
-                                   result.recipes_scored),
-                       e.where);
+          const std::string why =
+              result.look_alikes == 0
+                  ? fmt::format("the search scored only {} whole-part recipes",
+                                result.recipes_scored)
+                  : fmt::format("the other {} of the {} whole-part recipes scored look the same "
+                                "as a better one (dE00 under 0.3, or under 1.0 with the same inks)",
+                                result.look_alikes, result.recipes_scored);
+          tool.note(fmt::format("{}: {} distinct recipes, not the {} asked for: {}; raise "
+                                "--max-parts or --max-inks for more",
+                                e.id, result.recipes.size(), options.top, why),
+                    e.where);
         }
         if (!result.reachable && !result.recipes.empty()) {
           tool.warning(fmt::format("{}: best recipe is dE00 {:.2f}, over the tolerance {:g}: not "

@@ -46,6 +46,10 @@ constexpr De2000Weights kLightnessFirst{1.0, 2.0, 2.0};
 // kSteadyCandidates alternatives are weighed per proposal.
 constexpr double kSteadyScore = 0.1;
 constexpr double kSteadierBy = 0.1;
+// Each ink's best dilution on its own is exact within this ΔE00 of the best recipe known (and
+// only then a candidate): wider than the steady-hand window, so rank 1 is never a single ink's
+// worse dilution; narrow enough that 200 inks far from the target cost little.
+constexpr double kSingleInkWindow = 0.5;
 constexpr std::size_t kSteadyCandidates = 16;
 // Skin optics kept for repeated skins (every target of a photo shares one).
 constexpr std::size_t kSkinCacheSize = 256;
@@ -470,6 +474,11 @@ void Matcher::Impl::add_best_single_dilutions(
     std::map<std::pair<std::vector<std::size_t>, std::vector<int>>, Scored>& recipes) const {
   const Lab& target = goal.target;
   const std::size_t n = dilutions.size();
+  // An ink whose dilutions are all over a ΔE00 above the best recipe known cannot be proposed
+  // first: its walk stops there, its best dilution seen so far still a candidate. This keeps
+  // the search over a 200-ink catalogue within its time budget.
+  double known_best = HUGE_VAL;
+  for (const auto& entry : recipes) known_best = std::min(known_best, entry.second.score.key);
   std::vector<Lab> healed_lab(s.healed ? n : 0);
   std::vector<char> known(s.healed ? n : 0);
   for (std::size_t p = 0; p < pigments.size(); ++p) {
@@ -498,7 +507,9 @@ void Matcher::Impl::add_best_single_dilutions(
     };
     auto visit = [&](std::size_t i) {
       const Lab& lab = lab_at(i);
-      if (bound(lab) > std::max(best[0], best[1])) return false;
+      if (bound(lab) > std::min(std::max(best[0], best[1]), known_best + kSingleInkWindow)) {
+        return false;
+      }
       const double keys[2] = {ciede2000(target, lab), ciede2000(target, lab, kLightnessFirst)};
       for (int w = 0; w < 2; ++w) {
         if (keys[w] < best[w]) {
@@ -510,8 +521,10 @@ void Matcher::Impl::add_best_single_dilutions(
     };
     for (std::size_t i = lo; i < n && visit(i); ++i) {}
     for (std::size_t i = lo; i-- > 0 && visit(i);) {}
-    for (const std::size_t i : best_index) {
-      if (i == n) continue;
+    known_best = std::min(known_best, best[0]);
+    for (int w = 0; w < 2; ++w) {
+      const std::size_t i = best_index[w];
+      if (i == n || best[w] > known_best + kSingleInkWindow) continue;
       const auto [ink, diluent] = dilutions[i];
       auto key = std::make_pair(std::vector<std::size_t>{p}, std::vector<int>{ink, diluent});
       if (recipes.count(key)) continue;
@@ -734,7 +747,11 @@ MatchResult Matcher::match(const MatchTarget& target) const {
     }
   }
 
-  if (!goal.overall) m.add_best_single_dilutions(s, goal, recipes);
+  // Exact for catalogues whose every ink is refined anyway; over 200 inks it would cost 5x the
+  // search (2.7 ms a target on card, 37 ms healed), so larger ones keep the screened singles.
+  if (!goal.overall && m.pigments.size() <= kRefineAllSinglesUpTo) {
+    m.add_best_single_dilutions(s, goal, recipes);
+  }
 
   std::vector<Scored*> ranked;
   for (auto& [key, scored] : recipes) ranked.push_back(&scored);
