@@ -94,6 +94,11 @@ int main(int argc, char** argv) {
   import->add_option("--cas", import_options.cas, "CAS registry number (repeatable)")
       ->allow_extra_args(false);
   import->add_option("--lot", import_options.lot, "Lot number");
+  import->add_option("--expires", import_options.expires, "The lot's expiry date")
+      ->option_text("YYYY-MM-DD");
+  import->add_option("--diluent", import_options.diluent, "The diluent the ladder was drawn with")
+      ->option_text("ID")
+      ->capture_default_str();
   std::string into_path;
   import->add_option("--into", into_path,
                      "Add the ink to this catalogue file (its substrate, illuminant and observer "

@@ -82,6 +82,11 @@ void Tool::warning(const std::string& message, const Location& where) {
   fmt::print(stderr, "{}: warning: {}\n", name_, Error(message, where).what());
 }
 
+void Tool::note(const std::string& message, const Location& where) {
+  std::fflush(stdout);
+  fmt::print(stderr, "{}: note: {}\n", name_, Error(message, where).what());
+}
+
 int Tool::run(int argc, char** argv, const std::function<void()>& body) {
   try {
     cli_.parse(argc, argv);

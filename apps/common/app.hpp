@@ -52,6 +52,8 @@ class Tool {
   void error(const std::string& message, const Location& where = {});
   /// "smp-NAME: warning: WHERE: WHAT" on stderr.
   void warning(const std::string& message, const Location& where = {});
+  /// A note on standard error: what the output leaves out and why (not a problem).
+  void note(const std::string& message, const Location& where = {});
   /// Marks the run as failed without a message of its own (e.g. a --max gate).
   void fail() { failed_ = true; }
   bool failed() const { return failed_; }

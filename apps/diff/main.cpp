@@ -1,16 +1,43 @@
 // smp-diff: colour differences between two streams of Lab records, joined by id.
 #include <fmt/core.h>
 
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <optional>
 
 #include "app.hpp"
 #include "smpshade/difference.hpp"
+#include "smpshade/records.hpp"
 #include "smpshade/metamerism.hpp"
 
 using namespace smpshade;
 
 namespace {
+
+// Records, or the samples of a CGATS.17 measurement file (Lab or XYZ fields), told apart by the
+// file's first bytes; a CGATS file that does not read is one failed input (exit 1).
+std::vector<LabEntry> read_records(app::Tool& tool, const std::string& path) {
+  // Only a regular file is looked at first: a pipe read twice would lose what was looked at.
+  std::error_code ignored;
+  if (path != "-" && std::filesystem::is_regular_file(path, ignored)) {
+    std::ifstream in(path, std::ios::binary);
+    std::string head(64 * 1024, '\0');
+    in.read(head.data(), static_cast<std::streamsize>(head.size()));
+    head.resize(static_cast<std::size_t>(in.gcount()));
+    if (looks_like_cgats(head)) {
+      try {
+        return read_cgats_lab_records(path);
+      } catch (const InputError& e) {
+        tool.error(e);
+        return {};
+      }
+    }
+  }
+  return app::read_lab_records(tool, path);
+}
+
 
 // A pair's metamerism indices, one per test illuminant, or why there are none.
 struct MetamerismRow {
@@ -93,15 +120,15 @@ int main(int argc, char** argv) {
     }
     const Metric metric = parse_metric(metric_name);
     const White white = parse_white(white_name);
-    const auto reference = app::read_lab_records(tool, reference_path);
-    const auto sample = app::read_lab_records(tool, sample_path);
+    const auto reference = read_records(tool, reference_path);
+    const auto sample = read_records(tool, sample_path);
     const Pairing pairing = pair_records(reference, sample);
     for (const auto& problem : pairing.problems) tool.error(problem);
 
     RecordWriter writer(std::cout, tool.format());
     MetamerismSummary metamerism;
     std::vector<double> values;
-    std::size_t over = 0;
+    std::vector<std::pair<std::string, double>> over;  // the pairs past --max
     for (const auto& [i, j] : pairing.pairs) {
       const Lab a = adapt_lab(reference[i].lab, reference[i].white, white);
       const Lab b = adapt_lab(sample[j].lab, sample[j].white, white);
@@ -138,7 +165,7 @@ int main(int argc, char** argv) {
       }
       writer.write(record);
       values.push_back(c.value(metric));
-      if (max && values.back() > *max) ++over;
+      if (max && values.back() > *max) over.emplace_back(reference[i].id, values.back());
     }
     writer.finish();
 
@@ -150,6 +177,20 @@ int main(int argc, char** argv) {
       fmt::print(stderr, "{}: {} pairs, {} mean {:.2f}, max {:.2f}, 95th percentile {:.2f}\n",
                  tool.name(), s.count, name, s.mean, s.max, s.p95);
     }
+    if (max && !over.empty()) {
+      // Named, worst first, so that QC knows which samples to measure again.
+      std::stable_sort(over.begin(), over.end(),
+                       [](const auto& a, const auto& b) { return a.second > b.second; });
+      constexpr std::size_t kNamed = 10;
+      std::string named;
+      for (std::size_t k = 0; k < std::min(kNamed, over.size()); ++k) {
+        named += fmt::format("{}{} ({:.2f})", k ? ", " : "", over[k].first, over[k].second);
+      }
+      if (over.size() > kNamed) named += fmt::format(" and {} more", over.size() - kNamed);
+      fmt::print(stderr, "{}: {} of {} pairs over {} {}: {}\n", tool.name(), over.size(), s.count,
+                 name, *max, named);
+      tool.fail();
+    }
     if (metamerism.count > 0) {
       fmt::print(stderr,
                  "{}: metamerism index (ISO 18314-4, D50 to A, F11, LED-B3) of {} pairs: max "
@@ -159,10 +200,6 @@ int main(int argc, char** argv) {
     if (max_metamerism && metamerism.over > 0) {
       fmt::print(stderr, "{}: {} of {} pairs over metamerism index {}\n", tool.name(),
                  metamerism.over, metamerism.count, *max_metamerism);
-      tool.fail();
-    }
-    if (max && over > 0) {
-      fmt::print(stderr, "{}: {} of {} pairs over {} {}\n", tool.name(), over, s.count, name, *max);
       tool.fail();
     }
   });

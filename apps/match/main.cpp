@@ -137,8 +137,28 @@ int main(int argc, char** argv) {
         if (skin && retention) target.healing->retention = *retention;
         const MatchResult result = matcher.match(target);
         for (int rank = 1; rank <= static_cast<int>(result.recipes.size()); ++rank) {
-          writer.write(table ? match_table_row(e.id, rank, result, options)
-                             : match_record(e.id, rank, result, options));
+          if (table) {
+            writer.write(match_table_row(e.id, rank, result, options));
+            continue;
+          }
+          // What the measurement knew travels on: its doubts, and the hair's share of its region.
+          Record record = match_record(e.id, rank, result, options);
+          if (e.coverage && !result.matches_overall) record.set("hair_coverage", *e.coverage);
+          if (!e.warnings.empty()) record.set("warnings", e.warnings);
+          writer.write(record);
+        }
+        if (static_cast<int>(result.recipes.size()) < options.top) {
+          const std::string why =
+              result.look_alikes == 0
+                  ? fmt::format("the search scored only {} whole-part recipes",
+                                result.recipes_scored)
+                  : fmt::format("the other {} of the {} whole-part recipes scored look the same "
+                                "as a better one (dE00 under 0.3, or under 1.0 with the same inks)",
+                                result.look_alikes, result.recipes_scored);
+          tool.note(fmt::format("{}: {} distinct recipes, not the {} asked for: {}; raise "
+                                "--max-parts or --max-inks for more",
+                                e.id, result.recipes.size(), options.top, why),
+                    e.where);
         }
         if (!result.reachable && !result.recipes.empty()) {
           tool.warning(fmt::format("{}: best recipe is dE00 {:.2f}, over the tolerance {:g}: not "

@@ -68,6 +68,11 @@ int main(int argc, char** argv) {
                  "chart's own values")
       ->capture_default_str()
       ->option_text("NAME|FILE");
+  std::string corners_text;
+  cli.add_option("--corners", corners_text,
+                 "With --chart: the chart's patch area, clockwise from dark skin's: "
+                 "x1,y1,x2,y2,x3,y3,x4,y4 (default: found by OpenCV's mcc detector)")
+      ->option_text("X1,Y1,...");
   cli.add_option("--white", white_text, "White of the Lab written: D50 or D65")
       ->check(CLI::IsMember({"D50", "D65"}))
       ->capture_default_str();
@@ -93,6 +98,9 @@ int main(int argc, char** argv) {
     if (!chart && cli.count("--chart-reference") > 0) {
       throw app::UsageError("--chart-reference is for --chart");
     }
+    if (!chart && !corners_text.empty()) {
+      throw app::UsageError("--corners places the chart for --chart: give both");
+    }
     std::optional<Measurer> measurer;
     tool.read_arguments([&] {
       for (const auto& text : region_texts) options.regions.push_back(parse_region(text));
@@ -101,6 +109,7 @@ int main(int argc, char** argv) {
       if (chart) {
         CalibrateOptions calibration;
         calibration.reference = smpshade::chart_reference(chart_reference);
+        if (!corners_text.empty()) calibration.corners = parse_chart_corners(corners_text);
         options.photo_profile = chart_profile_provider(std::move(calibration));
       }
       measurer.emplace(std::move(options));

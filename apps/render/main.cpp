@@ -1,6 +1,7 @@
 // smp-render: Lab or match records to a PNG of swatches and simulated scalp (SPEC 2.8).
 #include <fmt/core.h>
 
+#include <cmath>
 #include <iostream>
 #include <optional>
 #include <sstream>
@@ -8,9 +9,32 @@
 #include "app.hpp"
 #include "smpshade/catalog.hpp"
 #include "smpshade/files.hpp"
+#include "smpshade/match.hpp"
+#include "smpshade/suggest.hpp"
 #include "render.hpp"
 
 using namespace smpshade;
+
+namespace {
+
+// Each step of `pigment`'s ladder predicted healed in `skin` by the matcher's default healing
+// model, the one smp-match uses without --healing.
+render::HealedLadder healed_ladder(const Pigment& pigment, const std::vector<Catalog>& catalogs,
+                                   const std::vector<double>& skin_values) {
+  const Lab skin{skin_values[0], skin_values[1], skin_values[2]};
+  check_lab_range(skin, Location{"--skin"});
+  const Matcher matcher(catalogs, MatchOptions{});
+  render::HealedLadder healed{skin, {}};
+  for (const LadderStep& step : pigment.ladder) {
+    // Parts to a hundredth as whole numbers: 2:9.5 is 200:950.
+    const int ink = static_cast<int>(std::lround(step.ink_parts * 100));
+    const int diluent = static_cast<int>(std::lround(step.diluent_parts * 100));
+    healed.steps.push_back(matcher.predict({{pigment.id, ink}}, diluent, skin));
+  }
+  return healed;
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   app::Tool tool("smp-render", "Lab or match records to a PNG of swatches and simulated scalp");
@@ -28,6 +52,11 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   cli.add_option("--ladder", ladder, "Draw this catalogue pigment's dilution ladder instead")
       ->option_text("ID");
+  std::vector<double> skin_values;
+  cli.add_option("--skin", skin_values, "--ladder: predict the ladder healed in skin of this Lab")
+      ->delimiter(',')
+      ->expected(3)
+      ->option_text("L,a,b");
   tool.add_catalog_option(catalogs);
   CatalogLimits limits;
   tool.add_catalog_limit_options(limits);
@@ -43,6 +72,7 @@ int main(int argc, char** argv) {
     std::optional<OutputFile> layout_file;
     if (!layout.empty()) layout_file.emplace(layout);
     OutputFile png_file(output);
+    options.coverage_given = cli.count("--coverage") > 0;
     render::Picture picture;
     if (!ladder.empty()) {
       if (!inputs.empty()) throw app::UsageError("--ladder draws a catalogue pigment: no FILE");
@@ -54,9 +84,21 @@ int main(int argc, char** argv) {
       app::require_pigments(loaded);
       const Catalog* catalog = nullptr;
       const Pigment* pigment = find_pigment(loaded, ladder, &catalog);
-      if (!pigment) throw Error("no pigment '" + ladder + "' in the catalogue");
-      picture = render::render_ladder(*pigment, *catalog, options);
+      if (!pigment) {
+        std::vector<std::string> ids;
+        for (const Catalog& c : loaded) {
+          for (const Pigment& p : c.pigments) ids.push_back(p.id);
+        }
+        throw Error("no pigment '" + ladder + "' in the catalogue" + did_you_mean(ladder, ids) +
+                    " (smp-catalog list shows the ids)");
+      }
+      std::optional<render::HealedLadder> healed;
+      if (!skin_values.empty()) healed = healed_ladder(*pigment, loaded, skin_values);
+      picture = render::render_ladder(*pigment, *catalog, options, healed);
     } else {
+      if (!skin_values.empty()) {
+        throw app::UsageError("--skin is for --ladder; the records say each target's skin");
+      }
       if (inputs.empty()) inputs.push_back("-");
       std::vector<render::TargetView> targets;
       for (const auto& input : inputs) {

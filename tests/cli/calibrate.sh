@@ -150,6 +150,24 @@ run smp-measure --chart "$WORK/nochart.jpg" "$WORK/consult.jpg" --format jsonl
 expect_status 1 "measure --chart, one photo without a chart"
 expect_stderr "nochart.jpg: no ColorChecker found" "measure --chart: names the photo"
 expect_lines 1 "measure --chart: the photo with a chart is still measured"
+# The way on is named, and the options it names are smp-measure's own.
+expect_stderr "give --corners if a chart is there" "measure --chart, no chart: --corners"
+expect_stderr "or measure uncalibrated: leave out --chart" "measure --chart, no chart: uncalibrated"
+run smp-measure --help
+expect_stdout "--corners" "smp-measure has --corners"
+# smp-measure --corners places the chart as smp-calibrate's does: the same fit, so the same Lab.
+run smp-measure --chart --corners "$true_corners" --format jsonl "$WORK/consult.jpg"
+expect_status 0 "measure --chart --corners"
+cp "$WORK/out" "$WORK/by-corners.jsonl"
+smp-measure --chart --format jsonl "$WORK/consult.jpg" > "$WORK/by-detector.jsonl"
+smp-diff --max 0.2 "$WORK/by-detector.jsonl" "$WORK/by-corners.jsonl" > /dev/null 2> "$WORK/corners.diff" ||
+  fail "measure --corners and the detector disagree: $(cat "$WORK/corners.diff")"
+run smp-measure --corners "$true_corners" "$WORK/consult.jpg"
+expect_status 2 "--corners without --chart"
+expect_stderr "give both" "--corners without --chart"
+run smp-measure --chart --corners 1,2,3 "$WORK/consult.jpg"
+expect_status 2 "--corners with 3 numbers"
+expect_stderr "--corners takes 8 numbers" "--corners with 3 numbers: named as the option"
 
 # --- photos that calibrate, with warnings --------------------------------------------------------
 # warned NAME WHAT-IN-STDERR make_camera_photo options...

@@ -66,7 +66,7 @@ expect_stderr "NUMBER_OF_FIELDS appears twice: import reads files with one table
 sed 's/^NUMBER_OF_SETS.*/NUMBER_OF_SETS\t7/' "$data/ladder.cgats" > "$WORK/more-rows.cgats"
 run smp-catalog import --cgats "$WORK/more-rows.cgats" --id exp-jet
 expect_status 1 "more rows than sets"
-expect_stderr "more than NUMBER_OF_SETS × fields (7 × " "more rows than sets"
+expect_stderr "8 rows of 36 fields, NUMBER_OF_SETS says 7" "more rows than sets, in words"
 sed 's/^NUMBER_OF_FIELDS.*/NUMBER_OF_FIELDS\t5/' "$data/ladder.cgats" > "$WORK/fields.cgats"
 run smp-catalog import --cgats "$WORK/fields.cgats" --id exp-jet
 expect_status 1 "NUMBER_OF_FIELDS disagrees"
@@ -76,5 +76,37 @@ expect_status 1 "missing CGATS file"
 expect_stderr "$WORK/none.cgats: cannot open: No such file or directory" "missing CGATS file"
 run smp-catalog import --cgats "$data/ladder.cgats"
 expect_status 2 "import without --id"
+
+# The imported file names the diluent the ladder was drawn with (default distilled water) and
+# the lot's expiry; a recipe from it names that diluent.
+grep -qx "  - id: distilled-water" "$WORK/imported.yaml" || fail "import writes the default diluent"
+run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --supplier Test --diluent glycerin-mix --expires 2027-06-30
+expect_status 0 "import --diluent --expires"
+cp "$WORK/out" "$WORK/glycerin.yaml"
+expect_stdout "  - id: glycerin-mix" "import --diluent"
+expect_stdout '    name: "Glycerin mix"' "import --diluent name"
+expect_stdout "    expires: 2027-06-30" "import --expires"
+run smp-match --catalog "$WORK/glycerin.yaml" --format jsonl <<< "hair 45 0 -1"
+expect_status 0 "match with the imported diluent"
+expect_stdout '{"id":"glycerin-mix","kind":"diluent"' "recipe names the imported diluent"
+grep -q '"id":""' "$WORK/out" && fail "a recipe names an empty id"
+run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --supplier Test --expires 2027-13-40
+expect_status 1 "import --expires not a date"
+expect_stderr "'expires' must be a date as YYYY-MM-DD" "import --expires not a date"
+expect_stdout_empty "import --expires not a date"
+run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --supplier Test --diluent "Tap Water"
+expect_status 1 "import --diluent not an id"
+expect_stdout_empty "import --diluent not an id"
+
+# A catalogue without diluents: lint says so (an error), and smp-match refuses it rather than
+# proposing "7 parts" of nothing.
+awk '/^diluents:/ {skip = 1; next} /^pigments:/ {skip = 0} !skip' "$WORK/imported.yaml" > "$WORK/no-diluent.yaml"
+run smp-catalog lint "$WORK/no-diluent.yaml"
+expect_status 1 "lint: no diluent"
+expect_stderr "no 'diluents' to mix them with" "lint: no diluent"
+expect_stderr "[no-diluent]" "lint: no diluent rule"
+run smp-match --catalog "$WORK/no-diluent.yaml" --format jsonl <<< "hair 45 0 -1"
+expect_status 1 "match: no diluent"
+expect_stdout_empty "match: no diluent"
 
 finish

@@ -30,7 +30,7 @@ expect_stdout '{"id":"pair1","reference":[50.0,2.6772,-79.7751],"sample":[50.0,0
 # pair 17 the next (27.1492).
 run smp-diff --max 30 "$WORK/first.txt" "$WORK/second.txt"
 expect_status 1 "--max below the largest"
-expect_stderr "1 of 34 pairs over de00 30" "--max message"
+expect_stderr "1 of 34 pairs over de00 30: pair19 (31.90)" "--max names the pair"
 expect_stderr "max 31.90" "summary max"
 expect_lines 34 "--max still writes every pair"
 run smp-diff --max 31.91 "$WORK/first.txt" "$WORK/second.txt"
@@ -84,5 +84,44 @@ run smp-diff "$WORK/first.txt" "$WORK/nope.txt"
 expect_status 1 "missing file"
 expect_stderr "smp-diff: error: $WORK/nope.txt: cannot open: No such file or directory" "missing file"
 expect_stdout_empty "missing file"
+
+# --max names every pair over it, worst first.
+run smp-diff --max 27 "$WORK/first.txt" "$WORK/second.txt"
+expect_status 1 "--max 27"
+expect_stderr "2 of 34 pairs over de00 27: pair19 (31.90), pair17 (27.15)" "--max names the pairs, worst first"
+
+# Supplier QC: a spectrophotometer's CGATS file (Lab, or XYZ with white Y = 100) against records,
+# read through the checked parser smp-catalog import uses.
+cat > "$WORK/batch-lab.cgats" <<'CGATS'
+CGATS.17
+ILLUMINATION_NAME	"D50"
+NUMBER_OF_FIELDS	4
+BEGIN_DATA_FORMAT
+SAMPLE_NAME	LAB_L	LAB_A	LAB_B
+END_DATA_FORMAT
+NUMBER_OF_SETS	2
+BEGIN_DATA
+"grey"	50.00	0.00	0.00
+"dark"	27.41	0.00	0.00
+END_DATA
+CGATS
+sed -e 's/LAB_L\tLAB_A\tLAB_B/XYZ_X\tXYZ_Y\tXYZ_Z/' -e 's/50.00\t0.00\t0.00/17.760\t18.419\t15.194/' \
+  -e 's/27.41\t0.00\t0.00/5.0533\t5.2409\t4.3232/' "$WORK/batch-lab.cgats" > "$WORK/batch-xyz.cgats"
+printf '{"id":"dark","lab":[27.41,0,0]}\n{"id":"grey","lab":[50,0,0]}\n' > "$WORK/catalogue.jsonl"
+for kind in lab xyz; do
+  run smp-diff --max 0.01 "$WORK/catalogue.jsonl" "$WORK/batch-$kind.cgats"
+  expect_status 0 "CGATS $kind"
+  expect_lines 2 "CGATS $kind: two pairs, joined by sample name"
+  expect_stderr "smp-diff: 2 pairs, de00 mean 0.00, max 0.00" "CGATS $kind"
+done
+run smp-diff --max 0 "$SRC/tests/data/catalog/ladder.cgats" "$SRC/tests/data/catalog/ladder.cgats"
+expect_status 0 "an instrument's own ladder file against itself"
+expect_lines 8 "its 8 samples compared"
+sed 's/^NUMBER_OF_SETS.*/NUMBER_OF_SETS\t1/' "$WORK/batch-lab.cgats" > "$WORK/count.cgats"
+run smp-diff "$WORK/catalogue.jsonl" "$WORK/count.cgats"
+expect_status 1 "CGATS count error"
+expect_stderr "2 rows of 4 fields, NUMBER_OF_SETS says 1" "CGATS count error in words"
+expect_stdout_empty "CGATS count error"
+grep -q "found 1 fields" "$WORK/err" && fail "a CGATS file read as text lines"
 
 finish

@@ -109,4 +109,20 @@ expect_status 1 "no pigments"
 expect_stderr "no pigments" "no pigments"
 expect_stdout_empty "no pigments"
 
+# --top N: N distinct recipes when they exist, else a note saying how many and why.
+run sh -c 'echo "hair 40 2 3" | smp-match --card --top 100 --max-parts 4'
+expect_status 0 "--top 100"
+n=$(wc -l < "$WORK/out")
+[ "$n" -lt 100 ] || fail "--top 100: expected fewer than 100 distinct recipes, got $n"
+expect_stderr "smp-match: note: -:1: hair: $n distinct recipes, not the 100 asked for" "--top note counts them"
+run sh -c 'echo "hair 40 2 3" | smp-match --card --top 3'
+expect_lines 3 "--top 3"
+grep -q "note:" "$WORK/err" && fail "--top 3: no note when there are enough"
+# The table labels its numbers and reads dE00 in words.
+run sh -c 'echo "hair 27.5 0.1 0.3" | smp-match --card --format table --top 1'
+expect_stdout "pred L a b" "table: predicted labelled"
+expect_stdout "looks" "table: dE00 in words column"
+expect_stdout "undiluted" "table: 1:0 is undiluted"
+expect_stdout "not perceptible" "table: a near-exact match is not perceptible"
+
 finish

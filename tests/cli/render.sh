@@ -89,4 +89,45 @@ expect_status 1 "unknown pigment"
 expect_stderr "no pigment 'no-such-ink'" "names the pigment"
 [ ! -e "$WORK/ladder2.png" ] || fail "no PNG when the ladder cannot be drawn"
 
+# 7. The ladder healed in a skin: each step is what smp-heal predicts for it in that skin, the
+# skin closes the strip, and an ink given by its name gets the id it meant.
+run smp-render --ladder ill-jet-black --skin 70,9,16 -o "$WORK/healed-ladder.png" --layout "$WORK/healed-layout.jsonl"
+expect_status 0 "--ladder --skin"
+check_swatches "$WORK/healed-ladder.png" "$WORK/healed-layout.jsonl" "healed ladder"
+grep -q '"id":"skin","kind":"ladder","rank":0,"lab":\[70.0,9.0,16.0\]' "$WORK/healed-layout.jsonl" ||
+  fail "the healed ladder ends with the skin"
+healed=$(smp-heal predict --skin 70,9,16 --recipe ill-jet-black:1,distilled-water:6 | sed 's/.*"healed":\[\([^]]*\)\].*/\1/')
+[ -n "$healed" ] || fail "smp-heal predict gave no prediction"
+grep -qF "\"id\":\"1:6\",\"kind\":\"ladder\",\"rank\":0,\"lab\":[$healed]" "$WORK/healed-layout.jsonl" ||
+  fail "the healed 1:6 step is smp-heal's prediction [$healed]: $(grep '"1:6"' "$WORK/healed-layout.jsonl")"
+card=$(grep '"id":"1:6"' "$WORK/ladder-layout.jsonl" | head -n 1)
+grep -qF "$card" "$WORK/healed-layout.jsonl" && fail "the healed ladder is the card's"
+run smp-render --ladder "Jet Black" -o "$WORK/ladder3.png"
+expect_status 1 "ladder by name"
+expect_stderr "did you mean 'ill-jet-black'?" "ladder: did you mean"
+run smp-render --skin 70,9,16 -o "$WORK/ladder4.png" "$WORK/labs.jsonl"
+expect_status 2 "--skin without --ladder"
+
+# 8. The pipe carries what it knows: smp-match's --coverage is the picture's share of dots
+# (unless smp-render is given its own), and the measurement's warnings reach the picture.
+echo "hair 45 3 5" | smp-match --skin 70,9,16 --coverage 0.4 > "$WORK/match40.jsonl" 2> /dev/null
+smp-render -o "$WORK/m40.png" --layout "$WORK/m40.jsonl" "$WORK/match40.jsonl" || fail "render coverage 0.4"
+grep -q '"kind":"scalp","rank":1,.*"coverage":0.4' "$WORK/m40.jsonl" || fail "the scalp patch has 40% in dots"
+smp-render --coverage 0.1 -o "$WORK/m10.png" --layout "$WORK/m10.jsonl" "$WORK/match40.jsonl" || fail "render --coverage 0.1"
+grep -q '"kind":"scalp","rank":1,.*"coverage":0.1' "$WORK/m10.jsonl" || fail "--coverage overrides the record's"
+sed '1s/"coverage":0.22}/"coverage":0.22,"warnings":["no ICC profile: assumed sRGB","4:2:0 chroma: colour edges are blurred"]}/' \
+  "$SRC/docs/examples/client42.jsonl" > "$WORK/warned.jsonl"
+grep -q '"warnings"' "$WORK/warned.jsonl" || fail "test set-up: no warnings added"
+smp-match --coverage 0.25 "$WORK/warned.jsonl" > "$WORK/warned-match.jsonl" 2> /dev/null
+[ "$(grep -c '"warnings":\["no ICC profile: assumed sRGB","4:2:0 chroma' "$WORK/warned-match.jsonl")" -eq 3 ] ||
+  fail "smp-match carries the hair record's warnings into its 3 records"
+grep -q '"id":"client42/crown/hair",.*"hair_coverage":0.22' "$WORK/warned-match.jsonl" ||
+  fail "smp-match carries the hair's coverage"
+grep '"id":"client42/temple/hair"' "$WORK/warned-match.jsonl" | grep -q '"warnings"' &&
+  fail "a record without warnings gets none"
+smp-render -o "$WORK/warned.png" "$WORK/warned-match.jsonl" || fail "render with warnings"
+# Two warning lines of 20 pixels under the first target's header.
+[ "$("$swatch_lab" --size "$WORK/warned.png")" = "1200 1372" ] ||
+  fail "warned sheet size $("$swatch_lab" --size "$WORK/warned.png"), expected 1200 1372"
+
 finish

@@ -57,6 +57,10 @@ struct CgatsImportOptions {
   std::vector<std::string> ci;   ///< Colour Index names
   std::vector<std::string> cas;  ///< CAS registry numbers
   std::string lot;
+  std::string expires;  ///< the lot's expiry date, YYYY-MM-DD (checked as the loader checks it)
+  /// The diluent the ladder was drawn with, written as the catalogue's one diluent; its name is
+  /// the id in words ("distilled-water": "Distilled water").
+  std::string diluent = "distilled-water";
   /// max_file_bytes: larger CGATS files are refused before they are read.
   CatalogLimits limits;
   /// Parse with LittleCMS in a forked child process (POSIX), so that a crash or hang in its IT8

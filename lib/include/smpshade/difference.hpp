@@ -26,6 +26,13 @@ SMPSHADE_API De2000 ciede2000_breakdown(const Lab& reference, const Lab& sample,
                                         De2000Weights weights = {});
 /// CIEDE2000 colour difference (CIE 142-2001; Sharma, Wu and Dalal 2005).
 SMPSHADE_API double ciede2000(const Lab& reference, const Lab& sample, De2000Weights weights = {});
+/// A ΔE00 in words, on the scale of Mokrzycki and Tatol, "Colour difference ΔE: a survey",
+/// Machine Graphics & Vision 20(4), 383-411, 2011 (the common ΔE interpretation table): under 1
+/// "not perceptible", 1-2 "perceptible on close look", 2-3.5 "perceptible at a glance", 3.5-5
+/// "clear difference", 5 and over "different colours".
+SMPSHADE_API const char* de00_in_words(double de00);
+/// Below this ΔE00 two colours look the same to the eye (the scale's "not perceptible").
+inline constexpr double kJustNoticeableDe00 = 1.0;
 /// CIE 1976 ΔE*ab, the Euclidean distance in CIELAB.
 SMPSHADE_API double delta_e76(const Lab& reference, const Lab& sample);
 /// CIE 1994 ΔE*94 (CIE 116-1995), graphic-arts weights kL = 1, K1 = 0.045, K2 = 0.015.

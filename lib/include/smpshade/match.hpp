@@ -76,6 +76,11 @@ struct MatchResult {
   bool reachable = false;        ///< best ΔE00 (dot, or overall) within tolerance
   HealingParameters healing;     ///< the parameters the healed predictions used
   std::vector<Recipe> recipes;   ///< best first
+  /// Whole-part recipes the search scored, and how many of them were left out as look-alikes
+  /// of a better one (ΔE00 under 0.3, or under 1.0 with the same inks): why `recipes` may hold
+  /// fewer than `top`.
+  std::size_t recipes_scored = 0;
+  std::size_t look_alikes = 0;
 };
 
 /// The formulation engine over a set of catalogues: pigments fitted once, then any number of
@@ -149,6 +154,7 @@ struct MatchEntry {
   std::optional<double> cup_ml, drop_ml;  ///< the cup the record's ml and drops are for
   std::optional<double> robustness_de00;
   std::optional<double> overall_de00;
+  std::vector<std::string> warnings;  ///< the measurement's, carried through smp-match
   White white = White::D50;
   Location where;
 };

@@ -21,6 +21,10 @@ struct RecipePart {
 /// The recipe in words: "2 parts Jet + 9 parts distilled water".
 SMPSHADE_API std::string recipe_parts_in_words(const std::vector<RecipePart>& parts);
 
+/// The ratio as a technician reads it, inks in recipe order then the diluent: "1:6"; a recipe
+/// with no diluent is "undiluted" (one ink) or "2:1, undiluted" (several).
+SMPSHADE_API std::string ratio_in_words(const std::vector<RecipePart>& parts);
+
 /// Parses a recipe written on a command line, `ID:PARTS,ID:PARTS,...` (inks; a line whose id is
 /// `diluent` or the id of a diluent the caller resolves is the diluent). Throws ArgumentError
 /// naming the bad item.

@@ -92,6 +92,9 @@ struct LabEntry {
   std::string region;  ///< `region` when given
   /// `coverage` when given: a hair record's share of its region's area (smp-measure --split).
   std::optional<double> coverage;
+  /// `warnings` when given: what the measurement doubted (no profile, 4:2:0 chroma, ...), for
+  /// the tools after it in the pipe to carry on.
+  std::vector<std::string> warnings;
   /// `spectrum` (reflectance 0..1) at `spectrum_start` + i·`spectrum_step` nm, when given
   /// (smp-catalog export --spectra), with `observer` (2 or 10; default 2).
   std::optional<Spectrum> spectrum;
@@ -103,6 +106,15 @@ struct LabEntry {
 /// |a*|, |b*| ≤ 200. Throws InputError at `where` naming the field otherwise.
 SMPSHADE_API void check_lab_range(const Lab& lab, const Location& where,
                                   std::string_view field = "lab");
+
+/// True when `head` (the start of a file) is a CGATS.17 / IT8 file rather than records.
+SMPSHADE_API bool looks_like_cgats(std::string_view head);
+/// The samples of a CGATS.17 measurement file (LAB_L/A/B, else XYZ_X/Y/Z with white Y = 100;
+/// white from ILLUMINATION_NAME, D50 or D65) as Lab records named by SAMPLE_NAME, else
+/// SAMPLE_ID. Read through the same checked, sandboxed parser as `smp-catalog import`; throws
+/// InputError naming the file (and row) when it is not such a file.
+SMPSHADE_API std::vector<LabEntry> read_cgats_lab_records(const std::string& path,
+                                                          std::size_t max_bytes = 16u << 20);
 
 /// Reads Lab records from a stream of JSON Lines or text lines (`L a b` or `ID L a b`, split by
 /// spaces, tabs or commas), skipping blank lines and `#` comments.

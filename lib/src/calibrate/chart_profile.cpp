@@ -8,13 +8,23 @@
 #include <utility>
 
 #include "smpshade/calibrate.hpp"
+#include "smpshade/error.hpp"
 
 namespace smpshade {
 
 PhotoProfileProvider chart_profile_provider(CalibrateOptions options) {
   const ChartLocator locate = options.corners ? ChartLocator{} : chart_locator();
   return [options = std::move(options), locate](const Image& photo, const std::string& source) {
-    const Calibration chart = calibrate(photo, source, options, locate);
+    Calibration chart;
+    try {
+      chart = calibrate(photo, source, options, locate);
+    } catch (const InputError& e) {
+      // Measuring, there is always a way on without the chart.
+      throw InputError(e.message() +
+                           "; or measure uncalibrated: leave out --chart (the photo's embedded "
+                           "profile, else sRGB, is used)",
+                       e.where());
+    }
     PhotoProfile result{
         Profile::from_memory(chart.icc.data(), chart.icc.size(), source + " (chart profile)"),
         "chart: " + camera_model_label(chart.model) +

@@ -290,6 +290,8 @@ const std::vector<LintRule>& lint_rules() {
        "a CAS registry number that is malformed or fails its "
        "check digit"},
       {"ci-name", Severity::Error, "a malformed Colour Index generic name (PBk7, PR101, PB15:3)"},
+      {"no-diluent", Severity::Error,
+       "pigments with no 'diluents' to mix them with (recipes would name none)"},
       {"expired", Severity::Warning, "a lot past its 'expires' date"},
       {"few-steps", Severity::Warning, "a ladder of fewer than 3 steps"},
       {"reach-annex-xvii", Severity::Warning,

@@ -385,6 +385,11 @@ class Checker {
     }
     if (diluent_list) diluents(*diluent_list);
     if (pigment_list) pigments(*pigment_list);
+    if (pigment_list && !catalog_.pigments.empty() && catalog_.diluents.empty()) {
+      error(*pigment_list, "no-diluent",
+            "the catalogue has pigments but no 'diluents' to mix them with: add one, e.g. "
+            "'diluents: [{id: distilled-water, name: Distilled water}]'");
+    }
     if (diluent_list && !catalog_.diluents.empty() && catalog_.pigments.empty() &&
         (pigment_list == nullptr ||
          (pigment_list->kind == Kind::Sequence && pigment_list->children.empty()))) {

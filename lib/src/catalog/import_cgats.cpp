@@ -1,6 +1,7 @@
 // Dilution ladders from a spectrophotometer's CGATS.17 / IT8 export (ANSI CGATS.17-2009), read
 // as a table by formats/cgats, into a catalogue that passes the catalogue's own checks.
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <optional>
 
@@ -510,6 +511,7 @@ Pigment ladder_pigment(const RowReader& reader, const std::vector<Group>& groups
   pigment.ci = options.ci;
   pigment.cas = options.cas;
   pigment.lot = options.lot;
+  pigment.expires = options.expires;
   for (std::size_t i = 0; i < steps.size(); ++i) {
     const Group& g = *steps[i];
     if (i > 0) {
@@ -592,9 +594,17 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
       notes.push_back("the file's substrate ('" + own->name + "') differs from the catalogue's by ΔE00 " +
                       fixed(de, 2) + "; the catalogue's is used");
     }
+    catalog.diluents = options.into->diluents;
   } else {
     catalog.supplier = options.supplier;
     catalog.measurement.substrate = ladder_substrate(reader, groups);
+  }
+  if (catalog.diluents.empty()) {
+    // The diluent the ladder was drawn with: its name is the id in words.
+    std::string diluent_name = options.diluent;
+    std::replace(diluent_name.begin(), diluent_name.end(), '-', ' ');
+    if (!diluent_name.empty()) diluent_name[0] = static_cast<char>(std::toupper(diluent_name[0]));
+    catalog.diluents.push_back({options.diluent, diluent_name, {}});
   }
   catalog.pigments.push_back(ladder_pigment(reader, groups, options));
   if (options.report) {

@@ -80,6 +80,14 @@ double ciede2000(const Lab& reference, const Lab& sample, De2000Weights weights)
   return ciede2000_breakdown(reference, sample, weights).de00;
 }
 
+const char* de00_in_words(double de00) {
+  if (de00 < 1.0) return "not perceptible";
+  if (de00 < 2.0) return "perceptible on close look";
+  if (de00 < 3.5) return "perceptible at a glance";
+  if (de00 < 5.0) return "clear difference";
+  return "different colours";
+}
+
 double delta_e76(const Lab& reference, const Lab& sample) {
   const double dl = sample.l - reference.l;
   const double da = sample.a - reference.a;

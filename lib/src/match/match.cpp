@@ -46,6 +46,10 @@ constexpr De2000Weights kLightnessFirst{1.0, 2.0, 2.0};
 // kSteadyCandidates alternatives are weighed per proposal.
 constexpr double kSteadyScore = 0.1;
 constexpr double kSteadierBy = 0.1;
+// Each ink's best dilution on its own is exact within this ΔE00 of the best recipe known (and
+// only then a candidate): wider than the steady-hand window, so rank 1 is never a single ink's
+// worse dilution; narrow enough that 200 inks far from the target cost little.
+constexpr double kSingleInkWindow = 0.5;
 constexpr std::size_t kSteadyCandidates = 16;
 // Skin optics kept for repeated skins (every target of a photo shares one).
 constexpr std::size_t kSkinCacheSize = 256;
@@ -104,6 +108,10 @@ struct Matcher::Impl {
   Optics card;
   Saunderson saunderson;
   Bands visual_weight{};  // x̄² + ȳ² + z̄² per band: how much a reflectance change shows
+  // Every whole-part single-ink dilution within max_parts, reduced (ink, diluent), weakest
+  // first; and each pigment's colour on card at each (a pigment's L* falls as it strengthens).
+  std::vector<std::pair<int, int>> dilutions;
+  std::vector<std::vector<Lab>> card_dilution_lab;
 
   mutable std::mutex skin_cache_mutex;
   mutable std::map<std::array<double, 3>, std::shared_ptr<const SkinOptics>> skin_cache;
@@ -202,6 +210,10 @@ struct Matcher::Impl {
   double darkest_lightness(const Setup& s) const;
 
   std::vector<Candidate> screen(const Setup& s, const Lab& target) const;
+  // Each pigment's best whole-part dilution on its own, for plain and lightness-first ΔE00.
+  void add_best_single_dilutions(const Setup& s, const Goal& goal,
+                                 std::map<std::pair<std::vector<std::size_t>, std::vector<int>>,
+                                          Scored>& recipes) const;
   double slip_robustness(const Setup& s, const Scored& recipe) const;
   void prefer_steady_hands(const Setup& s, std::vector<const Scored*>& distinct,
                            const std::vector<Scored*>& ranked) const;
@@ -450,6 +462,81 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
   return chosen;
 }
 
+// Exact, not screened: whatever the screening keeps, every pigment's best whole-part dilution
+// alone is a candidate (issue 18: a black ink's 1:0 must never be missed for a K/S screening
+// that cannot see what the eye sees). A pigment's L* falls monotonically with its concentration,
+// so the dilution whose L* is nearest the target's is found by bisection, and the walk outwards
+// from it stops once |ΔL*|/SL alone (a lower bound of ΔE00, plain or lightness first, as the
+// chroma-hue part of CIEDE2000 is never negative) exceeds the best found. On card the colours
+// are tabled once per catalogue; healed, computed as needed.
+void Matcher::Impl::add_best_single_dilutions(
+    const Setup& s, const Goal& goal,
+    std::map<std::pair<std::vector<std::size_t>, std::vector<int>>, Scored>& recipes) const {
+  const Lab& target = goal.target;
+  const std::size_t n = dilutions.size();
+  // An ink whose dilutions are all over a ΔE00 above the best recipe known cannot be proposed
+  // first: its walk stops there, its best dilution seen so far still a candidate. This keeps
+  // the search over a 200-ink catalogue within its time budget.
+  double known_best = HUGE_VAL;
+  for (const auto& entry : recipes) known_best = std::min(known_best, entry.second.score.key);
+  std::vector<Lab> healed_lab(s.healed ? n : 0);
+  std::vector<char> known(s.healed ? n : 0);
+  for (std::size_t p = 0; p < pigments.size(); ++p) {
+    std::fill(known.begin(), known.end(), 0);
+    auto lab_at = [&](std::size_t i) -> const Lab& {
+      if (!s.healed) return card_dilution_lab[p][i];
+      if (!known[i]) {
+        const auto [ink, diluent] = dilutions[i];
+        healed_lab[i] = predict(s, {p}, {static_cast<double>(ink) / (ink + diluent)});
+        known[i] = 1;
+      }
+      return healed_lab[i];
+    };
+    // The first dilution (weakest first) at least as dark as the target.
+    std::size_t lo = 0, hi = n;
+    while (lo < hi) {
+      const std::size_t mid = (lo + hi) / 2;
+      if (lab_at(mid).l > target.l) lo = mid + 1; else hi = mid;
+    }
+    double best[2] = {HUGE_VAL, HUGE_VAL};
+    std::size_t best_index[2] = {n, n};
+    auto bound = [&](const Lab& lab) {
+      const double mean = (lab.l + target.l) / 2 - 50;
+      return std::fabs(lab.l - target.l) /
+             (1 + 0.015 * mean * mean / std::sqrt(20 + mean * mean));
+    };
+    auto visit = [&](std::size_t i) {
+      const Lab& lab = lab_at(i);
+      if (bound(lab) > std::min(std::max(best[0], best[1]), known_best + kSingleInkWindow)) {
+        return false;
+      }
+      const double keys[2] = {ciede2000(target, lab), ciede2000(target, lab, kLightnessFirst)};
+      for (int w = 0; w < 2; ++w) {
+        if (keys[w] < best[w]) {
+          best[w] = keys[w];
+          best_index[w] = i;
+        }
+      }
+      return true;
+    };
+    for (std::size_t i = lo; i < n && visit(i); ++i) {}
+    for (std::size_t i = lo; i-- > 0 && visit(i);) {}
+    known_best = std::min(known_best, best[0]);
+    for (int w = 0; w < 2; ++w) {
+      const std::size_t i = best_index[w];
+      if (i == n || best[w] > known_best + kSingleInkWindow) continue;
+      const auto [ink, diluent] = dilutions[i];
+      auto key = std::make_pair(std::vector<std::size_t>{p}, std::vector<int>{ink, diluent});
+      if (recipes.count(key)) continue;
+      Score score;
+      score.dot = lab_at(i);
+      score.dot_difference = ciede2000_breakdown(target, score.dot);
+      score.key = score.dot_difference.de00;
+      recipes.emplace(key, Scored{{p}, {ink}, diluent, score});
+    }
+  }
+}
+
 void Matcher::Impl::refine(const Setup& s, const Goal& goal, Candidate& candidate) const {
   // Levenberg–Marquardt over log concentrations (shares stay positive; the ink may not exceed
   // all parts, Σc ≤ 1) on the weighted CIEDE2000 terms (dL, dC, dH) of the dot, or, planning
@@ -576,6 +663,11 @@ Matcher::Matcher(const std::vector<Catalog>& catalogs, MatchOptions options)
     for (int i = 0; i < kBands; ++i) m.visual_weight[i] += weights[i] * weights[i];
   }
   for (const Catalog& catalog : catalogs) {
+    if (!catalog.pigments.empty() && catalog.diluents.empty()) {
+      throw InputError("the catalogue has pigments but no 'diluents' to mix them with: add one "
+                       "(smp-catalog lint says where)",
+                       Location{catalog.file});
+    }
     for (const Pigment& pigment : catalog.pigments)
       m.pigments.push_back(fit_pigment(pigment, catalog));
   }
@@ -584,6 +676,22 @@ Matcher::Matcher(const std::vector<Catalog>& catalogs, MatchOptions options)
                                        [](const Catalog& c) { return !c.pigments.empty(); });
   m.saunderson = first.measurement.saunderson;
   m.card = optics_for_substrate(substrate_reflectance(first), m.saunderson);
+  for (int total = 1; total <= options.max_parts; ++total) {
+    for (int ink = 1; ink <= total; ++ink) {
+      if (std::gcd(ink, total - ink) == 1) m.dilutions.emplace_back(ink, total - ink);
+    }
+  }
+  std::sort(m.dilutions.begin(), m.dilutions.end(), [](const auto& a, const auto& b) {
+    return a.first * (b.first + b.second) < b.first * (a.first + a.second);
+  });
+  const Impl::Setup card = m.setup(std::nullopt, options.healing);
+  m.card_dilution_lab.resize(m.pigments.size());
+  for (std::size_t p = 0; p < m.pigments.size(); ++p) {
+    for (const auto& [ink, diluent] : m.dilutions) {
+      m.card_dilution_lab[p].push_back(
+          m.predict(card, {p}, {static_cast<double>(ink) / (ink + diluent)}));
+    }
+  }
 }
 
 Matcher::~Matcher() = default;
@@ -639,6 +747,12 @@ MatchResult Matcher::match(const MatchTarget& target) const {
     }
   }
 
+  // Exact for catalogues whose every ink is refined anyway; over 200 inks it would cost 5x the
+  // search (2.7 ms a target on card, 37 ms healed), so larger ones keep the screened singles.
+  if (!goal.overall && m.pigments.size() <= kRefineAllSinglesUpTo) {
+    m.add_best_single_dilutions(s, goal, recipes);
+  }
+
   std::vector<Scored*> ranked;
   for (auto& [key, scored] : recipes) ranked.push_back(&scored);
   auto by_key = [](const Scored* a, const Scored* b) {
@@ -684,8 +798,13 @@ MatchResult Matcher::match(const MatchTarget& target) const {
       const double apart = ciede2000(kept->score.dot, candidate->score.dot);
       return apart < kSameLook || (kept->pigments == candidate->pigments && apart < kSameInksApart);
     });
-    if (!repeat) distinct.push_back(candidate);
+    if (!repeat) {
+      distinct.push_back(candidate);
+    } else {
+      ++result.look_alikes;
+    }
   }
+  result.recipes_scored = ranked.size();
   m.prefer_steady_hands(s, distinct, ranked);
   for (const Scored* chosen : distinct) {
     const Scored& r = *chosen;

@@ -4,6 +4,7 @@
 
 #include "core/fixed.hpp"
 #include "formats/records/internal.hpp"
+#include "smpshade/difference.hpp"
 #include "smpshade/match.hpp"
 
 namespace smpshade {
@@ -78,17 +79,18 @@ Record match_table_row(const std::string& id, int rank, const MatchResult& resul
   r.set("id", id)
       .set("rank", rank)
       .set("recipe", recipe_in_words(recipe))
-      .set("ratio", recipe.ratio)
+      .set("ratio", ratio_in_words(recipe.parts))
       .set("ml", ml)
       .set("drops", drops)
-      .set("predicted", recipe.predicted)
+      .set("pred L a b", recipe.predicted)
       .set("de00", recipe.difference.de00)
+      .set("looks", de00_in_words(recipe.difference.de00))
       .set("robustness_de00", recipe.robustness_de00);
   if (recipe.density) {
     r.set("density", *recipe.density).set("overall_de00", recipe.overall_difference->de00);
   }
   r.set("reachable", result.reachable);
-  if (recipe.overall) r.set("overall", *recipe.overall);
+  if (recipe.overall) r.set("overall L a b", *recipe.overall);
   return r;
 }
 
@@ -139,6 +141,7 @@ bool parse_match_record(std::string_view line, const Location& where, MatchEntry
   m.cup_ml = detail::number_field(json, "cup_ml", where, 1e-6, 1000, false);
   m.drop_ml = detail::number_field(json, "drop_ml", where, 1e-6, 1000, false);
   m.robustness_de00 = detail::number_field(json, "robustness_de00", where, 0, 1000, false);
+  m.warnings = detail::text_list_field(json, "warnings", where);
   return true;
 }
 

@@ -19,6 +19,21 @@ std::string recipe_parts_in_words(const std::vector<RecipePart>& parts) {
   return text;
 }
 
+std::string ratio_in_words(const std::vector<RecipePart>& parts) {
+  std::string inks;
+  int ink_lines = 0, diluent = 0;
+  for (const RecipePart& part : parts) {
+    if (part.is_diluent) {
+      diluent += part.parts;
+      continue;
+    }
+    inks += (inks.empty() ? "" : ":") + std::to_string(part.parts);
+    ++ink_lines;
+  }
+  if (diluent > 0) return inks + ":" + std::to_string(diluent);
+  return ink_lines == 1 ? "undiluted" : inks + ", undiluted";
+}
+
 std::vector<RecipePart> parse_recipe_text(std::string_view text) {
   std::vector<RecipePart> parts;
   std::size_t start = 0;

@@ -150,7 +150,7 @@ class Canvas {
 
   // A flat swatch, framed; out-of-gamut ones get a hatched top-right corner.
   Swatch swatch(std::string id, std::string kind, int rank, const Lab& lab, const Rect& r) {
-    Swatch s{std::move(id), std::move(kind), rank, lab, r, false};
+    Swatch s{std::move(id), std::move(kind), rank, lab, r, false, std::nullopt};
     fill(r, colour(lab, &s.out_of_gamut));
     frame(r, kRule);
     if (s.out_of_gamut) hatch_corner(r);
@@ -269,16 +269,25 @@ std::string parts_in_words(const RecipeView& recipe) {
   return recipe_in_words(r);
 }
 
-// The labels under a hair or skin swatch.
-void swatch_labels(Canvas& canvas, const Swatch& s, const std::string& title) {
+// The labels under a hair or skin swatch; the skin's tone category (ITA) under skin only, as
+// ITA describes skin, not hair.
+void swatch_labels(Canvas& canvas, const Swatch& s, const std::string& title, bool skin) {
   const int x = s.rect.x, y = s.rect.y + s.rect.h;
   canvas.text(x, y + 20, title + (s.out_of_gamut ? "  (out of gamut)" : ""), 15, kInk);
   canvas.text(x, y + 40, lab_text(s.lab), 15, kInk);
-  canvas.text(x, y + 60, ita_text(s.lab), 15, kGrey);
+  if (skin) canvas.text(x, y + 60, ita_text(s.lab), 15, kGrey);
+}
+
+// The measurement's warnings shown under a target's header: at most this many lines.
+constexpr std::size_t kMaxWarningLines = 4;
+constexpr int kWarningLine = 20;
+
+int warning_lines(const TargetView& t) {
+  return static_cast<int>(std::min(t.warnings.size(), kMaxWarningLines));
 }
 
 int section_height(const TargetView& t) {
-  return kHeaderHeight + kSwatch + kLabelHeight +
+  return kHeaderHeight + warning_lines(t) * kWarningLine + kSwatch + kLabelHeight +
          static_cast<int>(t.recipes.size()) * kRecipeHeight + kSectionGap;
 }
 
@@ -346,7 +355,6 @@ Picture render_targets(const std::vector<TargetView>& targets, const RenderOptio
               "smpshade consultation: " + std::to_string(targets.size()) +
                   (targets.size() == 1 ? " target" : " targets"),
               24, kInk);
-  const int coverage_percent = static_cast<int>(std::lround(options.coverage * 100));
   int y = kMargin + kTitleHeight;
   for (const TargetView& t : targets) {
     canvas.fill({kMargin, y, kWidth - 2 * kMargin, 1}, kRule);
@@ -356,13 +364,21 @@ Picture render_targets(const std::vector<TargetView>& targets, const RenderOptio
                         : healed          ? "   (recipes predicted healed in this skin)"
                                           : "   (recipes predicted on card)"),
                 18, kInk);
-    const int sy = y + kHeaderHeight;
+    for (int w = 0; w < warning_lines(t); ++w) {
+      const bool last = w + 1 == warning_lines(t) && t.warnings.size() > kMaxWarningLines;
+      canvas.text(kMargin, y + kHeaderHeight + w * kWarningLine + 14,
+                  last ? "measurement warning: ... and " +
+                             std::to_string(t.warnings.size() - kMaxWarningLines + 1) + " more"
+                       : "measurement warning: " + t.warnings[static_cast<std::size_t>(w)],
+                  14, Rgb8{170, 30, 30});
+    }
+    const int sy = y + kHeaderHeight + warning_lines(t) * kWarningLine;
     const Swatch hair = canvas.swatch(t.id, "hair", 0, t.target, {kMargin, sy, kSwatch, kSwatch});
-    swatch_labels(canvas, hair, "hair (target)");
+    swatch_labels(canvas, hair, "hair (target)", false);
     if (t.skin) {
       const Swatch skin =
           canvas.swatch(t.id, "skin", 0, *t.skin, {kMargin + kSwatchBlock, sy, kSwatch, kSwatch});
-      swatch_labels(canvas, skin, "skin");
+      swatch_labels(canvas, skin, "skin", true);
     } else {
       canvas.text(kMargin + kSwatchBlock, sy + 20, "no skin record", 15, kGrey);
     }
@@ -373,16 +389,23 @@ Picture render_targets(const std::vector<TargetView>& targets, const RenderOptio
       // Simulated scalp, and the hair swatch touching it for the contrast it leaves.
       const Rect scalp{kMargin + kRecipeSwatch + 10, ry, kRecipeSwatch, kRecipeSwatch};
       const Rect hair_beside{scalp.x + kRecipeSwatch, ry, kRecipeSwatch, kRecipeSwatch};
+      // The share of scalp in dots: what the record planned or predicted, unless asked for.
+      const double coverage = options.coverage_given ? options.coverage
+                              : r.density            ? *r.density
+                              : r.coverage           ? *r.coverage
+                                                     : options.coverage;
+      const int coverage_percent = static_cast<int>(std::lround(coverage * 100));
       if (t.skin) {
-        canvas.stipple(scalp, canvas.colour(*t.skin), canvas.colour(r.predicted), options.coverage);
-        canvas.add(Swatch{t.id, "scalp", r.rank, r.predicted, scalp, dot.out_of_gamut});
+        canvas.stipple(scalp, canvas.colour(*t.skin), canvas.colour(r.predicted), coverage);
+        canvas.add(Swatch{t.id, "scalp", r.rank, r.predicted, scalp, dot.out_of_gamut, coverage});
         canvas.swatch(t.id, "hair-beside", r.rank, t.target, hair_beside);
       }
       const int tx = kRecipeTextX;
       canvas.text(tx, ry + 20, "#" + std::to_string(r.rank) + "  " + parts_in_words(r), 16, kInk);
       canvas.text(tx, ry + 42,
-                  "ratio " + r.ratio + "    predicted " + lab_text(r.predicted) + "    \u0394E00 " +
-                      fixed(r.de00),
+                  "ratio " + (r.parts.empty() ? r.ratio : ratio_in_words(r.parts)) +
+                      "    predicted " + lab_text(r.predicted) + "    \u0394E00 " +
+                      fixed(r.de00) + " (" + de00_in_words(r.de00) + ")",
                   15, kInk);
       std::string note = r.healed ? "healed dot" : "dot on card";
       if (t.skin)
@@ -397,8 +420,11 @@ Picture render_targets(const std::vector<TargetView>& targets, const RenderOptio
   return canvas.take();
 }
 
-Picture render_ladder(const Pigment& pigment, const Catalog& catalog,
-                      const RenderOptions& options) {
+Picture render_ladder(const Pigment& pigment, const Catalog& catalog, const RenderOptions& options,
+                      const std::optional<HealedLadder>& healed) {
+  if (healed && healed->steps.size() != pigment.ladder.size()) {
+    throw ArgumentError("a healed ladder needs one colour per step");
+  }
   if (pigment.ladder.size() > kMaxLadderSteps) {
     throw InputError("pigment '" + pigment.id + "' has " + std::to_string(pigment.ladder.size()) +
                          " ladder steps: a strip shows at most " + std::to_string(kMaxLadderSteps),
@@ -414,13 +440,14 @@ Picture render_ladder(const Pigment& pigment, const Catalog& catalog,
   for (const std::string& c : pigment.ci) ci += (ci.empty() ? "" : ", ") + c;
   canvas.text(kMargin, kMargin + 26,
               pigment.name + " (" + pigment.id + ")" + (ci.empty() ? "" : "  " + ci), 24, kInk);
-  canvas.text(
-      kMargin, kMargin + kTitleHeight + 22,
-      "dilution ladder, ink:diluent, on " +
-          (catalog.measurement.substrate.name.empty() ? std::string("the substrate")
-                                                      : catalog.measurement.substrate.name) +
-          (catalog.illustrative ? "  (illustrative values)" : ""),
-      16, kGrey);
+  const std::string where =
+      healed ? "predicted healed in skin " + lab_text(healed->skin) + ", " + ita_text(healed->skin)
+      : catalog.measurement.substrate.name.empty() ? std::string("on the substrate")
+                                                   : "on " + catalog.measurement.substrate.name;
+  canvas.text(kMargin, kMargin + kTitleHeight + 22,
+              "dilution ladder, ink:diluent, " + where +
+                  (catalog.illustrative ? "  (illustrative values)" : ""),
+              16, kGrey);
   const int y = kMargin + kTitleHeight + kHeaderHeight;
   const White white = catalog.measurement.illuminant;
   int x = kMargin;
@@ -434,12 +461,23 @@ Picture render_ladder(const Pigment& pigment, const Catalog& catalog,
                 14, kGrey);
     x += kLadderStep;
   };
-  for (const LadderStep& s : pigment.ladder) {
+  for (std::size_t i = 0; i < pigment.ladder.size(); ++i) {
+    const LadderStep& s = pigment.ladder[i];
     const std::string ratio = parts_ratio(s.ink_parts, s.diluent_parts);
-    step(ratio, measured_lab(s.colour, catalog.measurement), ratio);
+    const std::string caption = s.diluent_parts == 0 ? "undiluted" : ratio;
+    if (healed) {
+      // Already D50: adapt_lab below must leave it as it is.
+      step(ratio, adapt_lab(healed->steps[i], White::D50, white), caption);
+    } else {
+      step(ratio, measured_lab(s.colour, catalog.measurement), caption);
+    }
   }
-  step("substrate", measured_lab(catalog.measurement.substrate.colour, catalog.measurement),
-       "substrate");
+  if (healed) {
+    step("skin", adapt_lab(healed->skin, White::D50, white), "skin");
+  } else {
+    step("substrate", measured_lab(catalog.measurement.substrate.colour, catalog.measurement),
+         "substrate");
+  }
   return canvas.take();
 }
 

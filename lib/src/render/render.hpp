@@ -32,6 +32,7 @@ struct RecipeView {
   bool healed = false;
   bool reachable = true;
   std::optional<double> density;  ///< planned share of scalp in dots (matched overall)
+  std::optional<double> coverage;  ///< share of scalp in dots the record predicted (--coverage)
 };
 
 /// Everything drawn for one target: its colour, its skin, its recipes (none for Lab records).
@@ -40,6 +41,7 @@ struct TargetView {
   Lab target;               ///< D50
   std::optional<Lab> skin;  ///< D50
   std::vector<RecipeView> recipes;
+  std::vector<std::string> warnings;  ///< the measurement's, as the records carry them
   Location where;  ///< the first record of it
 };
 
@@ -66,14 +68,19 @@ struct Swatch {
   Lab lab;           ///< the colour it shows (for "scalp": the healed dot colour)
   Rect rect;
   bool out_of_gamut = false;  ///< outside sRGB: clipped, and marked with a hatched corner
+  std::optional<double> coverage;  ///< "scalp": the share of its area in dots
 };
 
-/// The --layout record of a swatch: id, kind, rank, lab, x, y, w, h, out_of_gamut.
+/// The --layout record of a swatch: id, kind, rank, lab, x, y, w, h, out_of_gamut, and for a
+/// simulated scalp its coverage.
 Record swatch_record(const Swatch& swatch);
 
 /// How pictures are drawn.
 struct RenderOptions {
-  double coverage = 0.25;  ///< share of the simulated scalp's area in dots
+  /// Share of the simulated scalp's area in dots: the record's own (its density, else the
+  /// coverage smp-match predicted) unless `coverage_given`, else this.
+  double coverage = 0.25;
+  bool coverage_given = false;
   std::string font;        ///< a TrueType/OpenType file; empty: the compiled-in default
 };
 
@@ -99,9 +106,17 @@ void check_picture_limits(const std::vector<TargetView>& targets);
 /// check_picture_limits() first.
 Picture render_targets(const std::vector<TargetView>& targets, const RenderOptions& options);
 
-/// A pigment's dilution ladder as a strip of swatches with their ratios; InputError when it has
-/// more than kMaxLadderSteps steps.
-Picture render_ladder(const Pigment& pigment, const Catalog& catalog, const RenderOptions& options);
+/// A ladder predicted healed in one skin (smp-render --ladder ID --skin L,a,b): the skin, and
+/// each step's healed colour (D50), in ladder order.
+struct HealedLadder {
+  Lab skin;
+  std::vector<Lab> steps;
+};
+/// A pigment's dilution ladder as a strip of swatches with their ratios, as measured on the
+/// catalogue's card, or as `healed` predicts them in a skin (the skin last instead of the card);
+/// InputError when it has more than kMaxLadderSteps steps.
+Picture render_ladder(const Pigment& pigment, const Catalog& catalog, const RenderOptions& options,
+                      const std::optional<HealedLadder>& healed = std::nullopt);
 
 /// Lab (D50) to 8-bit sRGB through LittleCMS: the one code path for every colour smp-render
 /// draws and smp-report puts on its page. A colour outside sRGB (a channel off by more than half

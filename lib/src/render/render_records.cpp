@@ -34,6 +34,7 @@ std::vector<TargetView> read_targets(std::istream& in, const std::string& name,
           t.target = adapt_lab(m.target, m.white, White::D50);
           if (m.skin) t.skin = adapt_lab(*m.skin, m.white, White::D50);
           t.where = where;
+          t.warnings = m.warnings;
           targets.push_back(std::move(t));
         }
         TargetView& t = targets[it->second];
@@ -46,6 +47,7 @@ std::vector<TargetView> read_targets(std::istream& in, const std::string& name,
         recipe.healed = m.healed;
         recipe.reachable = m.reachable;
         recipe.density = m.density;
+        recipe.coverage = m.coverage;
         t.recipes.push_back(std::move(recipe));
         continue;
       }
@@ -73,6 +75,7 @@ std::vector<TargetView> read_targets(std::istream& in, const std::string& name,
       t.id = labs[i].id;
       t.target = adapt_lab(labs[i].lab, labs[i].white, White::D50);
       t.skin = pairing.skin[i];
+      t.warnings = labs[i].warnings;
       t.where = labs[i].where;
       targets.push_back(std::move(t));
     }
@@ -112,6 +115,7 @@ Record swatch_record(const Swatch& s) {
   r.set("id", s.id).set("kind", s.kind).set("rank", s.rank).set("lab", s.lab);
   r.set("x", s.rect.x).set("y", s.rect.y).set("w", s.rect.w).set("h", s.rect.h);
   r.set("out_of_gamut", s.out_of_gamut);
+  if (s.coverage) r.set("coverage", *s.coverage);
   return r;
 }
 

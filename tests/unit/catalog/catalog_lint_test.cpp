@@ -120,7 +120,8 @@ TEST(Lint, EveryRuleIdIsListedAndTested) {
                                         "reach-annex-xvii",
                                         "illustrative",
                                         "supplier",
-                                        "no-pigments"};
+                                        "no-pigments",
+                                        "no-diluent"};  // PigmentsWithNoDiluentAreAnError
   EXPECT_EQ(listed, tested);
 }
 
@@ -138,7 +139,8 @@ TEST(Lint, ReportsEveryProblemNotJustTheFirst) {
       "    cas: [1333-86-5]\n"
       "    colour: black\n"
       "    ladder:\n"
-      "      - {ink: 1, diluent: 0, lab: [20, 0, 0]}\n";
+      "      - {ink: 1, diluent: 0, lab: [20, 0, 0]}\n"
+      "diluents: [{id: w, name: W}]\n";
   const LintResult result = lint_catalog_text(text, "many.yaml", kOptions);
   std::vector<std::pair<std::string, std::size_t>> found;
   for (const auto& d : result.diagnostics) found.emplace_back(d.rule, d.where.line);
@@ -184,6 +186,18 @@ TEST(Lint, ExpiryComparesWithTheDateGiven) {
   EXPECT_EQ(lint_catalogs({data("good.yaml")}, {"2027-07-01"}).warnings(), 1u);
 }
 
+TEST(Lint, PigmentsWithNoDiluentAreAnError) {
+  const std::string pigments =
+      "catalog: 1\nsupplier: X\nmeasurement: {substrate: {name: c, lab: [95, 0, 2]}}\n"
+      "pigments: [{id: p, name: P, ladder: [{ink: 1, diluent: 0, lab: [20, 0, 0]}, {ink: 1, "
+      "diluent: 1, lab: [30, 0, 0]}, {ink: 1, diluent: 3, lab: [40, 0, 0]}]}]\n";
+  const LintResult bare = lint_catalog_text(pigments, "n.yaml", kOptions);
+  ASSERT_EQ(bare.diagnostics.size(), 1u);
+  EXPECT_EQ(bare.diagnostics[0].rule, "no-diluent");
+  EXPECT_EQ(bare.diagnostics[0].where.line, 4u);
+  EXPECT_EQ(lint_catalog_text(pigments + "diluents: [{id: w, name: W}]\n", "n.yaml", kOptions).diagnostics.size(), 0u);
+}
+
 TEST(Lint, MalformedDatesAreErrors) {
   for (const char* date : {"2027-02-29", "2027-13-01", "30/06/2027", "soon"}) {
     std::string text =
@@ -191,7 +205,7 @@ TEST(Lint, MalformedDatesAreErrors) {
         "pigments: [{id: p, name: P, expires: " +
         std::string(date) +
         ", ladder: [{ink: 1, diluent: 0, lab: [20, 0, 0]}, {ink: 1, diluent: 1, "
-        "lab: [30, 0, 0]}, {ink: 1, diluent: 3, lab: [40, 0, 0]}]}]\n";
+        "lab: [30, 0, 0]}, {ink: 1, diluent: 3, lab: [40, 0, 0]}]}]\ndiluents: [{id: w, name: W}]\n";
     const LintResult result = lint_catalog_text(text, "d.yaml", kOptions);
     ASSERT_EQ(result.diagnostics.size(), 1u) << date;
     EXPECT_EQ(result.diagnostics[0].rule, "value") << date;
@@ -205,7 +219,7 @@ LintResult lint_with(const std::string& key, const std::string& value) {
       "    name: P\n    " +
       key + ": " + value +
       "\n    ladder: [{ink: 1, diluent: 0, lab: [20, 0, 0]}, {ink: 1, diluent: 1, lab: [30, 0, 0]},"
-      " {ink: 1, diluent: 3, lab: [40, 0, 0]}]\n";
+      " {ink: 1, diluent: 3, lab: [40, 0, 0]}]\ndiluents: [{id: w, name: W}]\n";
   return lint_catalog_text(text, "s.yaml", kOptions);
 }
 
@@ -259,7 +273,8 @@ TEST(Lint, ReachAnnexXviiByNameOrCas) {
   const std::string text =
       "catalog: 1\nsupplier: T\nmeasurement: {substrate: {name: c, lab: [95, 0, 2]}}\npigments:\n"
       "  - {id: p, name: P, ci: [PG7], cas: [1328-53-6], ladder: [{ink: 1, diluent: 0, lab: [20, "
-      "0, 0]}, {ink: 1, diluent: 1, lab: [30, 0, 0]}, {ink: 1, diluent: 3, lab: [40, 0, 0]}]}\n";
+      "0, 0]}, {ink: 1, diluent: 1, lab: [30, 0, 0]}, {ink: 1, diluent: 3, lab: [40, 0, 0]}]}\n"
+      "diluents: [{id: w, name: W}]\n";
   EXPECT_EQ(lint_catalog_text(text, "r.yaml", kOptions).warnings(), 1u);
   EXPECT_EQ(lint_with("ci", "[PB16]").diagnostics.size(), 0u);  // not the restricted pigments
 }

@@ -174,7 +174,7 @@ TEST(CatalogLoader, FoldersAreReadInNameOrderAndIdsMustBeUniqueAcrossFiles) {
   std::string other =
       "catalog: 1\nsupplier: T\nmeasurement: {substrate: {name: card, lab: [95, 0, 2]}}\n"
       "pigments:\n  - {id: other, name: O, ladder: [{ink: 1, diluent: 0, "
-      "lab: [20, 0, 0]}]}\n";
+      "lab: [20, 0, 0]}]}\ndiluents: [{id: w, name: W}]\n";
   std::ofstream(dir + "/a.yml") << other;
   std::ofstream(dir + "/notes.txt") << "not a catalogue";
   const auto files = catalog_files({dir});
@@ -262,7 +262,7 @@ TEST(CatalogDefences, AliasBombIsRefused) {
       "measurement: {substrate: {name: card, lab: &white [95, 0, 2]}}\n"
       "pigments:\n"
       "  - {id: p, name: P, ladder: [{ink: 1, diluent: 0, lab: [20, 0, 0]}, {ink: 1, diluent: 3, "
-      "lab: [40, 0, 0]}, {ink: 1, diluent: 99, lab: *white}]}\n";
+      "lab: [40, 0, 0]}, {ink: 1, diluent: 99, lab: *white}]}\ndiluents: [{id: w, name: W}]\n";
   EXPECT_EQ(load_catalog_text(modest, "m.yaml").pigments[0].ladder[2].colour.lab->l, 95);
 }
 
@@ -392,7 +392,7 @@ TEST(CatalogDefences, HugeValuesAreCheckedWithoutRecursion) {
       huge + "], cas: [1" + huge +
       "-86-4], ladder: "
       "[{ink: 1, diluent: 0, lab: [20, 0, 0]}, {ink: 1, diluent: 1, lab: [30, 0, 0]}, "
-      "{ink: 1, diluent: 3, lab: [40, 0, 0]}]}\n";
+      "{ink: 1, diluent: 3, lab: [40, 0, 0]}]}\ndiluents: [{id: w, name: W}]\n";
   const LintResult lint = lint_catalog_text(text, "huge.yaml", {"2026-01-01"});
   ASSERT_EQ(lint.diagnostics.size(), 2u);
   EXPECT_EQ(lint.diagnostics[0].rule, "ci-name");

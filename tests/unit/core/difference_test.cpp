@@ -76,6 +76,17 @@ TEST(DeltaE, ZeroForIdenticalColours) {
   EXPECT_EQ(cmp.decmc, 0);
 }
 
+TEST(DeltaE, De00InWordsOnTheCitedScale) {
+  EXPECT_STREQ(de00_in_words(0.0), "not perceptible");
+  EXPECT_STREQ(de00_in_words(0.99), "not perceptible");
+  EXPECT_STREQ(de00_in_words(1.0), "perceptible on close look");
+  EXPECT_STREQ(de00_in_words(2.0), "perceptible at a glance");
+  EXPECT_STREQ(de00_in_words(3.49), "perceptible at a glance");
+  EXPECT_STREQ(de00_in_words(3.5), "clear difference");
+  EXPECT_STREQ(de00_in_words(5.0), "different colours");
+  EXPECT_STREQ(de00_in_words(27.0), "different colours");
+}
+
 TEST(DeltaE, MetricNamesRoundTrip) {
   for (Metric m : {Metric::De00, Metric::De76, Metric::De94, Metric::Cmc}) {
     EXPECT_EQ(parse_metric(metric_name(m)), m);

@@ -109,7 +109,7 @@ TEST(Render, ReadsLabTextAndSkipsBadLines) {
 }
 
 TEST(Render, SwatchRecordCarriesTheLayout) {
-  Swatch s{"x", "hair", 0, {40, 1, 2}, {10, 20, 30, 40}, true};
+  Swatch s{"x", "hair", 0, {40, 1, 2}, {10, 20, 30, 40}, true, std::nullopt};
   const Record r = swatch_record(s);
   ASSERT_NE(r.find("w"), nullptr);
   EXPECT_EQ(std::get<std::int64_t>(*r.find("w")), 30);

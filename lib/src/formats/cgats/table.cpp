@@ -117,9 +117,15 @@ void check_cgats_structure(std::string_view text, const std::string& name) {
     const double fields = static_cast<double>(format_end - format_begin);
     const double values = static_cast<double>(data_end - data_begin);
     if (values > fields * *sets_declared) {
-      fail("the data section holds " + std::to_string(data_end - data_begin) +
-           " values, more than NUMBER_OF_SETS × fields (" + std::string(sets_text) + " × " +
-           std::to_string(format_end - format_begin) + ")");
+      // In rows, as a person counts them: "6 rows, NUMBER_OF_SETS says 5".
+      const std::size_t per_row = format_end - format_begin;
+      const std::size_t rows = (data_end - data_begin) / per_row;
+      const std::size_t rest = (data_end - data_begin) % per_row;
+      fail(std::to_string(rows) + (rows == 1 ? " row" : " rows") + " of " +
+           std::to_string(per_row) + " fields" +
+           (rest ? " and " + std::to_string(rest) + " values more" : std::string()) +
+           ", NUMBER_OF_SETS says " + std::string(sets_text) +
+           ": correct NUMBER_OF_SETS, or remove the extra rows");
     }
   }
 }

@@ -39,6 +39,9 @@ std::optional<double> number_field(const Json& json, const char* key, const Loca
                                    double low, double high, bool required);
 /// `key` as a string (an integer is taken as its digits); "" when absent.
 std::string text_field(const Json& json, const char* key, const Location& where);
+/// `key` as a list of texts (the `warnings` a tool before in the pipe gave): empty when absent;
+/// at most 32 of at most 500 bytes each are kept; InputError when not a list of strings.
+std::vector<std::string> text_list_field(const Json& json, const char* key, const Location& where);
 /// `white` as D50 (absent) or D65.
 White white_field(const Json& json, const Location& where);
 /// `key` as a recipe: [{"id":..., "kind":"pigment"|"diluent", "parts": whole >= 1}, ...].

@@ -115,6 +115,25 @@ std::string text_field(const Json& json, const char* key, const Location& where)
   throw InputError(std::string("'") + key + "' must be a string", where);
 }
 
+std::vector<std::string> text_list_field(const Json& json, const char* key,
+                                         const Location& where) {
+  constexpr std::size_t kMaxTexts = 32, kMaxTextBytes = 500;
+  std::vector<std::string> texts;
+  const auto it = json.find(key);
+  if (it == json.end() || it->is_null()) return texts;
+  if (!it->is_array()) throw InputError(std::string("'") + key + "' must be a list of texts", where);
+  for (const Json& item : *it) {
+    if (!item.is_string()) {
+      throw InputError(std::string("'") + key + "' must be a list of texts", where);
+    }
+    if (texts.size() == kMaxTexts) break;
+    std::string text = item.get<std::string>();
+    if (text.size() > kMaxTextBytes) text = text.substr(0, kMaxTextBytes) + "...";
+    texts.push_back(std::move(text));
+  }
+  return texts;
+}
+
 White white_field(const Json& json, const Location& where) {
   const auto it = json.find("white");
   if (it == json.end() || it->is_null()) return White::D50;

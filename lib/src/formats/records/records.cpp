@@ -450,6 +450,7 @@ void read_json_line(const std::string& text, const Location& where, LabEntry& en
     }
     entry.coverage = coverage->get<double>();
   }
+  entry.warnings = detail::text_list_field(json, "warnings", where);
   read_spectrum_fields(json, where, entry);
   entry.id = text_field("id");
   entry.id_given = !entry.id.empty();
