@@ -16,6 +16,8 @@ while read -r photo x y tolerance bound uneven; do
   run smp-calibrate --format jsonl "$REAL/$photo"
   expect_status 0 "$photo: calibrated"
   grep -q '"chart_found":true' "$WORK/out" || fail "$photo: the chart is found by the detector"
+  grep -q "\"detection\":\"found by OpenCV's mcc detector (candidate 1 of [12]); dark skin at the first corner; colours [0-9.]* ΔE00" "$WORK/out" ||
+    fail "$photo: the record says how the chart was found: $(grep -o "\"detection\":\"[^\"]*" "$WORK/out")"
   corners=$(sed -n 's/.*"corners":\[\([^]]*\)\].*/\1/p' "$WORK/out" | head -n 1)
   held_out=$(grep -o '"held_out_de00":[0-9.]*' "$WORK/out" | head -n 1 | cut -d: -f2)
   awk -v c="$corners" -v x="$x" -v y="$y" -v t="$tolerance" \

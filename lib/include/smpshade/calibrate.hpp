@@ -172,6 +172,9 @@ struct Calibration {
   std::array<double, 3> grey_balance{1, 1, 1};
   ChartCorners corners{};    ///< where the patches were sampled
   bool chart_found = false;  ///< corners from the ChartLocator (else given)
+  /// How the chart was found: "corners given" or the detector's candidate, which corner is dark
+  /// skin's, how well its colours fit, and the candidates refused before it and why.
+  std::string detection;
   double chart_share = 0;    ///< share of the frame the chart's patch area covers
   std::vector<std::string> warnings;
   std::vector<unsigned char> icc;  ///< the ICC profile (matrix/TRC or LUT-based)

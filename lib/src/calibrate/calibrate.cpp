@@ -427,35 +427,59 @@ std::vector<PatchSample> read_chart(const Image& image, const detail::Linearisat
                                     const std::string& source, const CalibrateOptions& options,
                                     Calibration& result) {
   double best_error = 1e300;
-  std::size_t best_orientation = 0;
+  std::size_t best_orientation = 0, best_candidate = 0;
+  std::vector<double> candidate_error;  // each candidate's best reading
   std::vector<PatchSample> samples;
-  for (const ChartCorners& candidate : candidates) {
-    const auto readings = orientations(candidate);
+  for (std::size_t c = 0; c < candidates.size(); ++c) {
+    const auto readings = orientations(candidates[c]);
+    candidate_error.push_back(1e300);
     for (std::size_t k = 0; k < readings.size(); ++k) {
       auto s = sample_patches(image, lin, readings[k], options.sample_share, source);
       const double error = orientation_error(usable(s, options.reference));
+      candidate_error.back() = std::min(candidate_error.back(), error);
       if (error < best_error) {
-        best_error = error, best_orientation = k, samples = std::move(s);
+        best_error = error, best_orientation = k, best_candidate = c, samples = std::move(s);
         result.corners = readings[k];
       }
     }
     if (best_error <= kNotAChart) break;
   }
+  // Each candidate refused, with how far its colours are from the chart's.
+  auto refused = [&](std::size_t end) {
+    std::string text;
+    for (std::size_t c = 0; c < end; ++c) {
+      text += (text.empty() ? "" : ", ") + std::string("candidate ") + std::to_string(c + 1) +
+              (candidate_error[c] > 1e299 ? " has too few readable patches"
+                                          : " is " + fixed(candidate_error[c], 1) + " ΔE00 off");
+    }
+    return text;
+  };
   if (best_error > kNotAChart) {
     std::string why;
-    if (best_error > 1e299) {
+    if (best_error > 1e299 && candidates.size() == 1) {
       why = "too few of the chart's patches are readable (clipped, or not uniform)";
     } else if (options.corners) {
       why = "what lies at the corners given does not look like a ColorChecker (mean ΔE00 " +
             fixed(best_error, 1) + " from its reference after fitting)";
     } else {
-      why =
-          "no ColorChecker found in the photo: the detector's best candidate does not have its "
-          "colours (mean ΔE00 " +
-          fixed(best_error, 1) + " after fitting); give --corners if a chart is there";
+      why = "no ColorChecker found in the photo: OpenCV's mcc detector offered " +
+            std::to_string(candidates.size()) + " grid" + (candidates.size() > 1 ? "s" : "") +
+            " of squares, and none has a ColorChecker's colours (mean ΔE00 from the reference "
+            "after fitting a matrix, over " + fixed(kNotAChart, 0) + " is not a chart: " +
+            refused(candidates.size()) + "); give --corners if a chart is there";
     }
     throw InputError(why, Location{source});
   }
+  static const char* const kCorner[] = {"first", "second", "third", "fourth"};
+  result.detection =
+      (options.corners ? std::string("corners given")
+                       : "found by OpenCV's mcc detector (candidate " +
+                             std::to_string(best_candidate + 1) + " of " +
+                             std::to_string(candidates.size()) + ")") +
+      "; dark skin at the " + kCorner[best_orientation % 4] + " corner" +
+      (best_orientation >= 4 ? ", mirrored" : "") + "; colours " + fixed(best_error, 2) +
+      " ΔE00 from the reference after a matrix";
+  if (best_candidate > 0) result.detection += "; refused: " + refused(best_candidate);
   if (best_orientation != 0 && options.corners) {
     result.warnings.push_back(
         "the corners given do not start at the dark-skin patch and go clockwise; the chart was "
@@ -721,6 +745,7 @@ Record calibration_record(const Calibration& c, const std::string& profile_path)
   for (const ImagePoint& p : c.corners) corners.insert(corners.end(), {p.x, p.y});
   r.set("corners", corners);
   r.set("chart_found", c.chart_found);
+  r.set("detection", c.detection);
   r.set("chart_share", c.chart_share);
   r.set("patches", calibration_patch_records(c));
   r.set("warnings", c.warnings);
