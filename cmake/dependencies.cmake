@@ -12,6 +12,7 @@ find_package(Threads REQUIRED)
 # (>= 4.5 for per-file error handlers) decode them inside the library, linked PRIVATE.
 find_package(JPEG REQUIRED)
 find_package(PNG REQUIRED)
+# libtiff's header at build time; the library is loaded on the first TIFF photo (as libheif).
 find_package(TIFF 4.5 REQUIRED)
 # HEIF (iPhone HEIC): libheif's header at build time (libheif-dev, 1.15 or later); the library
 # itself is loaded on the first HEIF photo (dlopen, lib/src/formats/image/image_heif.cpp), so

@@ -13,8 +13,8 @@ set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION science)
 set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 set(CPACK_STRIP_FILES ON)
-# libheif1 is loaded at run time (dlopen), where dpkg-shlibdeps cannot see it.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-dejavu-core, libheif1 (>= 1.15)")
+# libtiff6 and libheif1 are loaded at run time (dlopen), where dpkg-shlibdeps cannot see them.
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "fonts-dejavu-core, libtiff6 (>= 4.5), libheif1 (>= 1.15)")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "Colour-managed photos to CIELAB, a YAML pigment catalogue, Kubelka-Munk ink + diluent
  recipes ranked by CIEDE2000: smp-measure, smp-calibrate, smp-match, smp-catalog, smp-diff,

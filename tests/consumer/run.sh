@@ -48,7 +48,7 @@ deb=$(find "$work/deb" -maxdepth 1 -name 'smpshade_*.deb' | head -n 1)
 [ -n "$deb" ] || { echo "consumer: cpack made no .deb"; cat "$work/cpack.log"; exit 1; }
 depends=$(dpkg-deb --field "$deb" Depends)
 echo "consumer: $(basename "$deb") Depends: $depends"
-for needed in liblcms2-2 libyaml-cpp0.7 libjpeg62-turbo libpng16-16 libtiff6 libopencv-contrib406 \
+for needed in liblcms2-2 libyaml-cpp0.7 libjpeg62-turbo libpng16-16 libtiff6 libheif1 libopencv-contrib406 \
               libfreetype6 fonts-dejavu-core; do
   grep -q "$needed" <<< "$depends" || { echo "consumer: the .deb does not depend on $needed"; exit 1; }
 done

@@ -1,26 +1,24 @@
 // HEIF (HEIC from iPhones and Android phones, AVIF) through libheif: header, colour profile (an
 // ICC profile, or an nclx box made into one), EXIF camera, and the image as RGB.
 //
-// libheif is loaded when the first HEIF file is opened, not linked: it brings its codecs
-// (libde265, x265, aom, dav1d) with it, and loading them costs every tool start some 10 ms on
-// our machines, which JPEG users would pay for nothing. Its header gives the types; the
-// functions come from dlsym. A system without libheif1 refuses HEIF files with a message
-// naming the package.
+// libheif is loaded when the first HEIF file is opened, not linked (loaded_library.hpp): it
+// brings its codecs (libde265, x265, aom, dav1d), and loading them costs every tool start some
+// 10 ms on our machines, which JPEG users would pay for nothing. A system without libheif1
+// refuses HEIF files with a message naming the package.
 //
 // Geometry: libheif applies the file's own transformations (irot, imir, clap) while decoding,
 // as the HEIF standard says a reader must; an EXIF orientation inside a HEIF file describes the
 // same turn again and is ignored (ISO/IEC 23008-12 §6.5.10; libheif's documentation). Rows
 // therefore come in displayed order, orientation 1.
-#include <dlfcn.h>
 #include <libheif/heif.h>
 
 #include <algorithm>
 #include <cmath>
 #include <cstring>
-#include <mutex>
 
 #include "formats/icc/lcms.hpp"
 #include "formats/image/decoder.hpp"
+#include "formats/image/loaded_library.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade::detail {
@@ -58,58 +56,39 @@ struct HeifApi {
 };
 
 const HeifApi& heif_api() {
-  static HeifApi api;
-  static std::once_flag once;
-  std::call_once(once, [] {
-    void* library = dlopen("libheif.so.1", RTLD_NOW | RTLD_LOCAL);
-    if (!library) {
-      const char* why = dlerror();
-      api.problem = std::string("libheif is not installed (Debian package libheif1): ") +
-                    (why ? why : "dlopen failed");
-      return;
-    }
-    bool all = true;
-    auto bind = [&](auto& function, const char* symbol) {
-      function = reinterpret_cast<std::remove_reference_t<decltype(function)>>(
-          dlsym(library, symbol));
-      if (!function) {
-        all = false;
-        if (api.problem.empty()) {
-          api.problem = std::string("libheif.so.1 has no ") + symbol + " (libheif 1.15 or later)";
-        }
-      }
-    };
-    bind(api.context_alloc, "heif_context_alloc");
-    bind(api.context_free, "heif_context_free");
-    bind(api.read_from_memory, "heif_context_read_from_memory_without_copy");
-    bind(api.set_maximum_image_size, "heif_context_set_maximum_image_size_limit");
-    bind(api.primary_image, "heif_context_get_primary_image_handle");
-    bind(api.handle_release, "heif_image_handle_release");
-    bind(api.handle_width, "heif_image_handle_get_width");
-    bind(api.handle_height, "heif_image_handle_get_height");
-    bind(api.luma_bits, "heif_image_handle_get_luma_bits_per_pixel");
-    bind(api.profile_type, "heif_image_handle_get_color_profile_type");
-    bind(api.raw_profile_size, "heif_image_handle_get_raw_color_profile_size");
-    bind(api.raw_profile, "heif_image_handle_get_raw_color_profile");
-    bind(api.nclx_profile, "heif_image_handle_get_nclx_color_profile");
-    bind(api.nclx_free, "heif_nclx_color_profile_free");
-    bind(api.metadata_ids, "heif_image_handle_get_list_of_metadata_block_IDs");
-    bind(api.metadata_size, "heif_image_handle_get_metadata_size");
-    bind(api.metadata, "heif_image_handle_get_metadata");
-    bind(api.options_alloc, "heif_decoding_options_alloc");
-    bind(api.options_free, "heif_decoding_options_free");
-    bind(api.decode, "heif_decode_image");
-    bind(api.image_release, "heif_image_release");
-    bind(api.plane, "heif_image_get_plane_readonly");
-    bind(api.image_width, "heif_image_get_width");
-    bind(api.image_height, "heif_image_get_height");
-    bind(api.bits_range, "heif_image_get_bits_per_pixel_range");
+  static const HeifApi api = [] {
+    HeifApi loaded;
+    static LoadedLibrary library("libheif.so.1", "libheif1");
+    library.bind(loaded.context_alloc, "heif_context_alloc");
+    library.bind(loaded.context_free, "heif_context_free");
+    library.bind(loaded.read_from_memory, "heif_context_read_from_memory_without_copy");
+    library.bind(loaded.set_maximum_image_size, "heif_context_set_maximum_image_size_limit");
+    library.bind(loaded.primary_image, "heif_context_get_primary_image_handle");
+    library.bind(loaded.handle_release, "heif_image_handle_release");
+    library.bind(loaded.handle_width, "heif_image_handle_get_width");
+    library.bind(loaded.handle_height, "heif_image_handle_get_height");
+    library.bind(loaded.luma_bits, "heif_image_handle_get_luma_bits_per_pixel");
+    library.bind(loaded.profile_type, "heif_image_handle_get_color_profile_type");
+    library.bind(loaded.raw_profile_size, "heif_image_handle_get_raw_color_profile_size");
+    library.bind(loaded.raw_profile, "heif_image_handle_get_raw_color_profile");
+    library.bind(loaded.nclx_profile, "heif_image_handle_get_nclx_color_profile");
+    library.bind(loaded.nclx_free, "heif_nclx_color_profile_free");
+    library.bind(loaded.metadata_ids, "heif_image_handle_get_list_of_metadata_block_IDs");
+    library.bind(loaded.metadata_size, "heif_image_handle_get_metadata_size");
+    library.bind(loaded.metadata, "heif_image_handle_get_metadata");
+    library.bind(loaded.options_alloc, "heif_decoding_options_alloc");
+    library.bind(loaded.options_free, "heif_decoding_options_free");
+    library.bind(loaded.decode, "heif_decode_image");
+    library.bind(loaded.image_release, "heif_image_release");
+    library.bind(loaded.plane, "heif_image_get_plane_readonly");
+    library.bind(loaded.image_width, "heif_image_get_width");
+    library.bind(loaded.image_height, "heif_image_get_height");
+    library.bind(loaded.bits_range, "heif_image_get_bits_per_pixel_range");
+    loaded.problem = library.problem();
     // Registers libheif's codecs; optional before 1.13, and reference counted, so never undone.
-    if (auto init = reinterpret_cast<decltype(&heif_init)>(dlsym(library, "heif_init"))) {
-      init(nullptr);
-    }
-    if (!all) dlclose(library);
-  });
+    if (auto init = library.optional<decltype(&heif_init)>("heif_init")) init(nullptr);
+    return loaded;
+  }();
   return api;
 }
 

@@ -1,4 +1,4 @@
-// TIFF through libtiff: header, ICC profile (tag 34675, TIFFTAG_ICCPROFILE), orientation,
+// TIFF through libtiff (loaded on the first TIFF photo): header, ICC profile (tag 34675, TIFFTAG_ICCPROFILE), orientation,
 // Make/Model, and rows as 8- or 16-bit RGB. libtiff returns error codes rather than jumping,
 // and its messages reach us through per-file handlers (TIFFOpenOptions, libtiff 4.5), so
 // concurrent files never mix their messages and nothing is printed behind our back.
@@ -11,11 +11,62 @@
 #include <vector>
 
 #include "formats/image/decoder.hpp"
+#include "formats/image/loaded_library.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade::detail {
 
 namespace {
+
+// The libtiff functions we call, from the library loaded on the first TIFF photo
+// (loaded_library.hpp: linking libtiff mapped seven libraries into every tool's start).
+struct TiffApi {
+  decltype(&TIFFClientOpenExt) ClientOpenExt = nullptr;
+  decltype(&TIFFClose) Close = nullptr;
+  decltype(&TIFFComputeStrip) ComputeStrip = nullptr;
+  decltype(&TIFFGetFieldDefaulted) GetFieldDefaulted = nullptr;
+  decltype(&TIFFGetField) GetField = nullptr;
+  decltype(&TIFFIsTiled) IsTiled = nullptr;
+  decltype(&TIFFOpenOptionsAlloc) OpenOptionsAlloc = nullptr;
+  decltype(&TIFFOpenOptionsFree) OpenOptionsFree = nullptr;
+  decltype(&TIFFOpenOptionsSetErrorHandlerExtR) OpenOptionsSetErrorHandlerExtR = nullptr;
+  decltype(&TIFFOpenOptionsSetMaxSingleMemAlloc) OpenOptionsSetMaxSingleMemAlloc = nullptr;
+  decltype(&TIFFOpenOptionsSetWarningHandlerExtR) OpenOptionsSetWarningHandlerExtR = nullptr;
+  decltype(&TIFFReadEncodedStrip) ReadEncodedStrip = nullptr;
+  decltype(&TIFFReadScanline) ReadScanline = nullptr;
+  decltype(&TIFFReadTile) ReadTile = nullptr;
+  decltype(&TIFFScanlineSize) ScanlineSize = nullptr;
+  decltype(&TIFFSetField) SetField = nullptr;
+  decltype(&TIFFTileSize) TileSize = nullptr;
+  std::string problem;  // why libtiff cannot be used; empty when it can
+};
+
+const TiffApi& tiff() {
+  static const TiffApi api = [] {
+    TiffApi loaded;
+    static LoadedLibrary library("libtiff.so.6", "libtiff6");
+    library.bind(loaded.ClientOpenExt, "TIFFClientOpenExt");
+    library.bind(loaded.Close, "TIFFClose");
+    library.bind(loaded.ComputeStrip, "TIFFComputeStrip");
+    library.bind(loaded.GetFieldDefaulted, "TIFFGetFieldDefaulted");
+    library.bind(loaded.GetField, "TIFFGetField");
+    library.bind(loaded.IsTiled, "TIFFIsTiled");
+    library.bind(loaded.OpenOptionsAlloc, "TIFFOpenOptionsAlloc");
+    library.bind(loaded.OpenOptionsFree, "TIFFOpenOptionsFree");
+    library.bind(loaded.OpenOptionsSetErrorHandlerExtR, "TIFFOpenOptionsSetErrorHandlerExtR");
+    library.bind(loaded.OpenOptionsSetMaxSingleMemAlloc, "TIFFOpenOptionsSetMaxSingleMemAlloc");
+    library.bind(loaded.OpenOptionsSetWarningHandlerExtR, "TIFFOpenOptionsSetWarningHandlerExtR");
+    library.bind(loaded.ReadEncodedStrip, "TIFFReadEncodedStrip");
+    library.bind(loaded.ReadScanline, "TIFFReadScanline");
+    library.bind(loaded.ReadTile, "TIFFReadTile");
+    library.bind(loaded.ScanlineSize, "TIFFScanlineSize");
+    library.bind(loaded.SetField, "TIFFSetField");
+    library.bind(loaded.TileSize, "TIFFTileSize");
+    loaded.problem = library.problem();
+    return loaded;
+  }();
+  return api;
+}
 
 struct TiffSource {
   const unsigned char* data = nullptr;
@@ -81,7 +132,7 @@ struct TiffHandle {
   TiffHandle(const TiffHandle&) = delete;
   TiffHandle& operator=(const TiffHandle&) = delete;
   ~TiffHandle() {
-    if (tif) TIFFClose(tif);
+    if (tif) tiff().Close(tif);
   }
 };
 
@@ -90,33 +141,36 @@ class TiffDecoder final : public ImageDecoder {
   TiffDecoder(const unsigned char* data, std::size_t size, const std::string& name,
               std::uint64_t max_pixels)
       : name_(name), tif_(handle_.tif) {
+    if (!tiff().problem.empty()) {
+      throw InputError("cannot read TIFF photos here: " + tiff().problem, Location{name_});
+    }
     source_.data = data;
     source_.size = size;
-    TIFFOpenOptions* options = TIFFOpenOptionsAlloc();
+    TIFFOpenOptions* options = tiff().OpenOptionsAlloc();
     if (!options) throw InputError("cannot start libtiff", Location{name_});
-    TIFFOpenOptionsSetErrorHandlerExtR(options, on_error, &source_);
-    TIFFOpenOptionsSetWarningHandlerExtR(options, on_warning, &source_);
+    tiff().OpenOptionsSetErrorHandlerExtR(options, on_error, &source_);
+    tiff().OpenOptionsSetWarningHandlerExtR(options, on_warning, &source_);
     // A forged strip size must not make libtiff allocate gigabytes.
-    TIFFOpenOptionsSetMaxSingleMemAlloc(options, tmsize_t{1} << 30);
-    tif_ = TIFFClientOpenExt(name_.c_str(), "r", &source_, read_bytes, write_bytes, seek,
+    tiff().OpenOptionsSetMaxSingleMemAlloc(options, tmsize_t{1} << 30);
+    tif_ = tiff().ClientOpenExt(name_.c_str(), "r", &source_, read_bytes, write_bytes, seek,
                              close_source, source_size, map_source, unmap_source, options);
-    TIFFOpenOptionsFree(options);
+    tiff().OpenOptionsFree(options);
     if (!tif_) throw_error("not a readable TIFF: ");
 
     std::uint32_t width = 0, height = 0;
-    TIFFGetField(tif_, TIFFTAG_IMAGEWIDTH, &width);
-    TIFFGetField(tif_, TIFFTAG_IMAGELENGTH, &height);
+    tiff().GetField(tif_, TIFFTAG_IMAGEWIDTH, &width);
+    tiff().GetField(tif_, TIFFTAG_IMAGELENGTH, &height);
     check_pixel_limit(width, height, max_pixels, name_);
 
     std::uint16_t bits = 1, format = SAMPLEFORMAT_UINT, orientation = ORIENTATION_TOPLEFT;
     std::uint16_t photometric = 0, compression = COMPRESSION_NONE;
-    TIFFGetFieldDefaulted(tif_, TIFFTAG_BITSPERSAMPLE, &bits);
-    TIFFGetFieldDefaulted(tif_, TIFFTAG_SAMPLESPERPIXEL, &samples_);
-    TIFFGetFieldDefaulted(tif_, TIFFTAG_SAMPLEFORMAT, &format);
-    TIFFGetFieldDefaulted(tif_, TIFFTAG_PLANARCONFIG, &planar_);
-    TIFFGetFieldDefaulted(tif_, TIFFTAG_ORIENTATION, &orientation);
-    TIFFGetFieldDefaulted(tif_, TIFFTAG_COMPRESSION, &compression);
-    if (!TIFFGetField(tif_, TIFFTAG_PHOTOMETRIC, &photometric)) {
+    tiff().GetFieldDefaulted(tif_, TIFFTAG_BITSPERSAMPLE, &bits);
+    tiff().GetFieldDefaulted(tif_, TIFFTAG_SAMPLESPERPIXEL, &samples_);
+    tiff().GetFieldDefaulted(tif_, TIFFTAG_SAMPLEFORMAT, &format);
+    tiff().GetFieldDefaulted(tif_, TIFFTAG_PLANARCONFIG, &planar_);
+    tiff().GetFieldDefaulted(tif_, TIFFTAG_ORIENTATION, &orientation);
+    tiff().GetFieldDefaulted(tif_, TIFFTAG_COMPRESSION, &compression);
+    if (!tiff().GetField(tif_, TIFFTAG_PHOTOMETRIC, &photometric)) {
       throw InputError("TIFF without a PhotometricInterpretation tag", Location{name_});
     }
     if (bits != 8 && bits != 16) {
@@ -129,7 +183,7 @@ class TiffDecoder final : public ImageDecoder {
           Location{name_});
     }
     if (photometric == PHOTOMETRIC_YCBCR && compression == COMPRESSION_JPEG) {
-      TIFFSetField(tif_, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);  // libtiff converts
+      tiff().SetField(tif_, TIFFTAG_JPEGCOLORMODE, JPEGCOLORMODE_RGB);  // libtiff converts
       photometric = PHOTOMETRIC_RGB;
     }
     if (photometric == PHOTOMETRIC_RGB && samples_ >= 3) {
@@ -149,7 +203,7 @@ class TiffDecoder final : public ImageDecoder {
     info.orientation = orientation >= 1 && orientation <= 8 ? orientation : 1;
     std::uint32_t icc_size = 0;
     void* icc = nullptr;
-    if (TIFFGetField(tif_, TIFFTAG_ICCPROFILE, &icc_size, &icc) && icc && icc_size > 0) {
+    if (tiff().GetField(tif_, TIFFTAG_ICCPROFILE, &icc_size, &icc) && icc && icc_size > 0) {
       const auto* bytes = static_cast<const unsigned char*>(icc);
       info.icc_profile.assign(bytes, bytes + icc_size);
     } else if (!source_.icc_problem.empty()) {
@@ -160,8 +214,8 @@ class TiffDecoder final : public ImageDecoder {
     }
     char* make = nullptr;
     char* model = nullptr;
-    TIFFGetField(tif_, TIFFTAG_MAKE, &make);
-    TIFFGetField(tif_, TIFFTAG_MODEL, &model);
+    tiff().GetField(tif_, TIFFTAG_MAKE, &make);
+    tiff().GetField(tif_, TIFFTAG_MODEL, &model);
     info.camera = camera_name(make ? make : "", model ? model : "");
     header_.stored_width = static_cast<int>(width);
     header_.stored_height = static_cast<int>(height);
@@ -169,7 +223,7 @@ class TiffDecoder final : public ImageDecoder {
   }
 
   void read_rows(unsigned char* out, std::size_t stride, int count) override {
-    const bool streamable = !TIFFIsTiled(tif_) && planar_ == PLANARCONFIG_CONTIG;
+    const bool streamable = !tiff().IsTiled(tif_) && planar_ == PLANARCONFIG_CONTIG;
     if (!streamable) {
       for (int i = 0; i < count; ++i, ++next_row_) {
         if (next_row_ >= band_y_ + band_rows_) read_band(next_row_);
@@ -179,9 +233,9 @@ class TiffDecoder final : public ImageDecoder {
       }
       return;
     }
-    scanline_.resize(static_cast<std::size_t>(TIFFScanlineSize(tif_)));
+    scanline_.resize(static_cast<std::size_t>(tiff().ScanlineSize(tif_)));
     for (int i = 0; i < count; ++i, ++next_row_) {
-      if (TIFFReadScanline(tif_, scanline_.data(), static_cast<std::uint32_t>(next_row_), 0) < 0) {
+      if (tiff().ReadScanline(tif_, scanline_.data(), static_cast<std::uint32_t>(next_row_), 0) < 0) {
         throw_error("corrupt or truncated TIFF data: ");
       }
       unsigned char* row = out + stride * static_cast<std::size_t>(i);
@@ -215,11 +269,11 @@ class TiffDecoder final : public ImageDecoder {
     const std::size_t sample_bytes = bits() == 16 ? 2 : 1;
     const int planes = planar_ == PLANARCONFIG_SEPARATE ? (grey_ ? 1 : 3) : 1;
     const int per_pixel = planar_ == PLANARCONFIG_SEPARATE ? 1 : samples_;
-    const bool tiled = TIFFIsTiled(tif_);
+    const bool tiled = tiff().IsTiled(tif_);
     std::uint32_t tile_w = 0, tile_h = 0, strip_rows = 0;
     if (tiled) {
-      TIFFGetField(tif_, TIFFTAG_TILEWIDTH, &tile_w);
-      TIFFGetField(tif_, TIFFTAG_TILELENGTH, &tile_h);
+      tiff().GetField(tif_, TIFFTAG_TILEWIDTH, &tile_w);
+      tiff().GetField(tif_, TIFFTAG_TILELENGTH, &tile_h);
       if (tile_w == 0 || tile_h == 0) throw InputError("TIFF tiles of size 0", Location{name_});
       // A tile may overhang the image, by less than a tile; one far larger is a forged header.
       if (tile_w > 2 * width + 256 || tile_h > 2 * height + 256) {
@@ -229,7 +283,7 @@ class TiffDecoder final : public ImageDecoder {
                          Location{name_});
       }
     } else {
-      TIFFGetFieldDefaulted(tif_, TIFFTAG_ROWSPERSTRIP, &strip_rows);
+      tiff().GetFieldDefaulted(tif_, TIFFTAG_ROWSPERSTRIP, &strip_rows);
       if (strip_rows == 0) throw InputError("TIFF strips of 0 rows", Location{name_});
     }
     const std::size_t step = tiled ? tile_h : strip_rows;
@@ -253,12 +307,12 @@ class TiffDecoder final : public ImageDecoder {
       }
     };
     if (tiled) {
-      tile_.resize(static_cast<std::size_t>(TIFFTileSize(tif_)));
+      tile_.resize(static_cast<std::size_t>(tiff().TileSize(tif_)));
       const std::size_t tile_row =
           static_cast<std::size_t>(tile_w) * static_cast<std::size_t>(per_pixel) * sample_bytes;
       for (int plane = 0; plane < planes; ++plane) {
         for (std::size_t tx = 0; tx < width; tx += tile_w) {
-          if (TIFFReadTile(tif_, tile_.data(), static_cast<std::uint32_t>(tx),
+          if (tiff().ReadTile(tif_, tile_.data(), static_cast<std::uint32_t>(tx),
                            static_cast<std::uint32_t>(y0), 0,
                            static_cast<std::uint16_t>(plane)) < 0) {
             throw_error("corrupt or truncated TIFF data: ");
@@ -268,12 +322,12 @@ class TiffDecoder final : public ImageDecoder {
         }
       }
     } else {
-      const std::size_t line = static_cast<std::size_t>(TIFFScanlineSize(tif_));
+      const std::size_t line = static_cast<std::size_t>(tiff().ScanlineSize(tif_));
       tile_.resize(line * rows);
       for (int plane = 0; plane < planes; ++plane) {
         const std::uint32_t strip =
-            TIFFComputeStrip(tif_, static_cast<std::uint32_t>(y0), static_cast<std::uint16_t>(plane));
-        if (TIFFReadEncodedStrip(tif_, strip, tile_.data(), static_cast<tmsize_t>(line * rows)) <
+            tiff().ComputeStrip(tif_, static_cast<std::uint32_t>(y0), static_cast<std::uint16_t>(plane));
+        if (tiff().ReadEncodedStrip(tif_, strip, tile_.data(), static_cast<tmsize_t>(line * rows)) <
             static_cast<tmsize_t>(line * rows)) {
           throw_error("corrupt or truncated TIFF data: ");
         }
