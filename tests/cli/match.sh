@@ -110,7 +110,7 @@ expect_stderr "no pigments" "no pigments"
 expect_stdout_empty "no pigments"
 
 # --top N: N distinct recipes when they exist, else a note saying how many and why.
-run sh -c 'echo "hair 40 2 3" | smp-match --card --top 100 --max-parts 4'
+run sh -c 'echo "hair 40 2 3" | smp-match --card --top 100 --max-parts 2'
 expect_status 0 "--top 100"
 n=$(wc -l < "$WORK/out")
 [ "$n" -lt 100 ] || fail "--top 100: expected fewer than 100 distinct recipes, got $n"

@@ -76,6 +76,9 @@ struct MatchResult {
   bool reachable = false;        ///< best ΔE00 (dot, or overall) within tolerance
   HealingParameters healing;     ///< the parameters the healed predictions used
   std::vector<Recipe> recipes;   ///< best first
+  /// The best-scoring recipe the search found, before the preferences for fewer inks, fewer
+  /// parts and a steadier hand chose `recipes` (often recipes[0] itself).
+  std::optional<Recipe> closest;
   /// Whole-part recipes the search scored, and how many of them were left out as look-alikes
   /// of a better one (ΔE00 under 0.3, or under 1.0 with the same inks): why `recipes` may hold
   /// fewer than `top`.

@@ -39,18 +39,27 @@ constexpr double kDensityMargin = 1.0;
 constexpr double kDarkestDotWeight = 0.15;
 // When nothing reaches the target, lightness first: chroma and hue differences count half.
 constexpr De2000Weights kLightnessFirst{1.0, 2.0, 2.0};
-// Recipes whose dots look the same (within kSameLook of each other) and that score within
-// kSteadyScore of each other are one proposal; of them the steadiest is proposed when its dot
-// moves at least kSteadierBy less (ΔE00) under a slip of one drop or one part. The score window
-// is a tenth of a ΔE00 so that an exact recipe is never traded for a visibly worse one. At most
-// kSteadyCandidates alternatives are weighed per proposal.
+// Recipes whose ΔE00 to the target differ by less than this are told apart by nobody: under 1,
+// observers do not notice a difference (Mokrzycki & Tatol, "Colour difference ΔE: a survey",
+// Machine Graphics & Vision 20(4), 2011). Within it, fewer inks are preferred (see propose).
+constexpr double kJustNoticeable = 1.0;
+// Recipes of as many inks whose dots look the same (within kSameLook of each other) and that
+// score within kSteadyScore of each other are one proposal; of them the steadiest (their dot
+// moves least under a slip of one drop or one part, within kSteadierBy ΔE00) and then the fewest
+// parts is proposed. The score window is a tenth of a ΔE00 so that an exact recipe is never
+// traded for a visibly worse one. At most kSteadyCandidates alternatives are weighed.
 constexpr double kSteadyScore = 0.1;
 constexpr double kSteadierBy = 0.1;
-// Each ink's best dilution on its own is exact within this ΔE00 of the best recipe known (and
-// only then a candidate): wider than the steady-hand window, so rank 1 is never a single ink's
-// worse dilution; narrow enough that 200 inks far from the target cost little.
-constexpr double kSingleInkWindow = 0.5;
 constexpr std::size_t kSteadyCandidates = 16;
+// Each ink's best dilution on its own is exact within this ΔE00 of the best recipe known (and
+// only then a candidate): the fewer-inks window, so no single ink the preference would choose
+// is missed; narrow enough that 200 inks far from the target cost little.
+constexpr double kSingleInkWindow = kJustNoticeable;
+// Rounding to whole parts is polished on the best recipe of up to this many ink sets (every set
+// a catalogue of up to 8 inks refines; the walk also rescues a pair whose refinement stalled in
+// a valley of near-equal colours), by a walk of at most this many steps.
+constexpr std::size_t kPolishedSets = 64;
+constexpr int kPolishSteps = 24;
 // Skin optics kept for repeated skins (every target of a photo shares one).
 constexpr std::size_t kSkinCacheSize = 256;
 
@@ -178,6 +187,7 @@ struct Matcher::Impl {
   // look, the hair at its coverage over the skin mixed by Yule–Nielsen.
   struct Goal {
     Lab target;
+    De2000Weights dot_weights{};  // how refinement weighs the dot's difference to the target
     bool overall = false;
     Bands skin_root{}, region_root{};  // R^(1/n) of the skin and of the region
     Lab region;
@@ -204,6 +214,8 @@ struct Matcher::Impl {
       return std::accumulate(ink_parts.begin(), ink_parts.end(), diluent);
     }
   };
+  // Every recipe scored for one target, keyed by its inks and reduced parts (diluent last).
+  using RecipeMap = std::map<std::pair<std::vector<std::size_t>, std::vector<int>>, Scored>;
 
   Score score(const Setup& s, const Goal& goal, const Bands& dot_r) const;
   Goal goal_for(const Setup& s, const MatchTarget& target, double darkest) const;
@@ -211,13 +223,15 @@ struct Matcher::Impl {
 
   std::vector<Candidate> screen(const Setup& s, const Lab& target) const;
   // Each pigment's best whole-part dilution on its own, for plain and lightness-first ΔE00.
-  void add_best_single_dilutions(const Setup& s, const Goal& goal,
-                                 std::map<std::pair<std::vector<std::size_t>, std::vector<int>>,
-                                          Scored>& recipes) const;
+  void add_best_single_dilutions(const Setup& s, const Goal& goal, RecipeMap& recipes) const;
   double slip_robustness(const Setup& s, const Scored& recipe) const;
-  void prefer_steady_hands(const Setup& s, std::vector<const Scored*>& distinct,
-                           const std::vector<Scored*>& ranked) const;
+  std::vector<const Scored*> propose(const Setup& s, const std::vector<Scored*>& ranked,
+                                     std::size_t& look_alikes) const;
   void refine(const Setup& s, const Goal& goal, Candidate& candidate) const;
+  void add_whole_part_recipes(const Setup& s, const Goal& goal, std::vector<Candidate> candidates,
+                              RecipeMap& recipes) const;
+  void polish(const Setup& s, const Goal& goal, RecipeMap& recipes) const;
+  Recipe to_recipe(const Setup& s, const Goal& goal, const Scored& r) const;
 };
 
 double Matcher::Impl::darkest_lightness(const Setup& s) const {
@@ -256,30 +270,66 @@ double Matcher::Impl::slip_robustness(const Setup& s, const Scored& recipe) cons
   return worst;
 }
 
-// Among the recipes that look like each proposal, the one a shaky hand cannot spoil.
-void Matcher::Impl::prefer_steady_hands(const Setup& s, std::vector<const Scored*>& distinct,
-                                        const std::vector<Scored*>& ranked) const {
+// The proposals, from the recipes ranked best first. Each is chosen from those not alike to one
+// already proposed (their dots within kSameLook ΔE00, or kSameInksApart with the same inks: no
+// alternative for the technician, whatever the inks: 23 parts Jet + 1 part Chestnut is Jet):
+//  1. fewer inks: the fewest inks any recipe has within kJustNoticeable of the best (a recipe
+//     nobody can tell from the best is easier to mix with one ink less), and of those inks the
+//     best recipe;
+//  2. a steady hand (issue 17): of the recipes of as many inks that look the same as it (within
+//     kSameLook) and score within kSteadyScore, those whose slip robustness is within
+//     kSteadierBy of the steadiest are as steady;
+//  3. fewer parts: of those, the fewest parts in all, then the best score.
+std::vector<const Matcher::Impl::Scored*> Matcher::Impl::propose(
+    const Setup& s, const std::vector<Scored*>& ranked, std::size_t& look_alikes) const {
+  std::vector<const Scored*> proposed;
+  std::vector<char> alike(ranked.size(), 0);  // to a proposal, or proposed
   std::map<const Scored*, double> robustness;
   auto robust = [&](const Scored* r) {
     auto it = robustness.find(r);
     if (it == robustness.end()) it = robustness.emplace(r, slip_robustness(s, *r)).first;
     return it->second;
   };
-  for (const Scored*& kept : distinct) {
-    const Scored* steadiest = kept;
-    std::size_t weighed = 0;
-    for (const Scored* other : ranked) {
-      if (weighed == kSteadyCandidates) break;
-      if (other == kept || std::find(distinct.begin(), distinct.end(), other) != distinct.end() ||
-          std::fabs(other->score.key - kept->score.key) >= kSteadyScore ||
-          ciede2000(kept->score.dot, other->score.dot) >= kSameLook) {
-        continue;
-      }
-      ++weighed;
-      if (robust(other) < robust(steadiest) - kSteadierBy) steadiest = other;
+  while (static_cast<int>(proposed.size()) < options.top) {
+    std::size_t best = ranked.size();
+    for (std::size_t i = 0; i < ranked.size() && best == ranked.size(); ++i) {
+      if (!alike[i]) best = i;
     }
-    kept = steadiest;
+    if (best == ranked.size()) break;
+    std::size_t inks = ranked[best]->pigments.size();
+    for (std::size_t i = best; i < ranked.size(); ++i) {
+      if (ranked[i]->score.key >= ranked[best]->score.key + kJustNoticeable) break;
+      if (!alike[i]) inks = std::min(inks, ranked[i]->pigments.size());
+    }
+    std::size_t lead = best;
+    while (alike[lead] || ranked[lead]->pigments.size() != inks) ++lead;
+    std::vector<const Scored*> equals;
+    for (std::size_t i = lead; i < ranked.size() && equals.size() <= kSteadyCandidates; ++i) {
+      const Scored* r = ranked[i];
+      if (r->score.key >= ranked[lead]->score.key + kSteadyScore) break;
+      if (!alike[i] && r->pigments.size() == inks &&
+          ciede2000(ranked[lead]->score.dot, r->score.dot) < kSameLook) {
+        equals.push_back(r);
+      }
+    }
+    double steadiest = HUGE_VAL;
+    for (const Scored* r : equals) steadiest = std::min(steadiest, robust(r));
+    const Scored* choice = nullptr;
+    for (const Scored* r : equals) {  // best score first, so ties keep the better
+      if (robust(r) > steadiest + kSteadierBy) continue;
+      if (!choice || r->all_parts() < choice->all_parts()) choice = r;
+    }
+    proposed.push_back(choice);
+    for (std::size_t i = 0; i < ranked.size(); ++i) {
+      if (alike[i]) continue;
+      const double apart = ciede2000(choice->score.dot, ranked[i]->score.dot);
+      alike[i] = ranked[i] == choice || apart < kSameLook ||
+                 (ranked[i]->pigments == choice->pigments && apart < kSameInksApart);
+    }
   }
+  look_alikes = static_cast<std::size_t>(std::count(alike.begin(), alike.end(), 1)) -
+                proposed.size();
+  return proposed;
 }
 
 Matcher::Impl::Goal Matcher::Impl::goal_for(const Setup& s, const MatchTarget& target,
@@ -442,6 +492,20 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
   const std::size_t refined_pairs =
       count <= kRefineAllPairsUpTo ? pairs.size() : std::min(kRefinePairs, pairs.size());
   chosen.insert(chosen.end(), pairs.begin(), pairs.begin() + refined_pairs);
+  if (count <= kRefineAllPairsUpTo) {
+    // Every pair is refined in a small catalogue, also those the linear screen gives a negative
+    // share (healed, or far from the target, K/S-linear is a poor guide): from each ink's own
+    // best share with a tenth as much of the other, both ways round, as the optimum may lie
+    // near either ink alone.
+    std::vector<double> alone(count, 1e-3);
+    for (const Candidate& single : singles) alone[single.pigments[0]] = single.concentrations[0];
+    for (std::size_t a = 0; a < count; ++a) {
+      for (std::size_t b = a + 1; b < count; ++b) {
+        chosen.push_back({{a, b}, {alone[a], 0.1 * alone[b]}, 0});
+        chosen.push_back({{a, b}, {0.1 * alone[a], alone[b]}, 0});
+      }
+    }
+  }
   if (options.max_pigments < 3) return chosen;
 
   std::vector<Candidate> triples;
@@ -469,9 +533,8 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
 // from it stops once |ΔL*|/SL alone (a lower bound of ΔE00, plain or lightness first, as the
 // chroma-hue part of CIEDE2000 is never negative) exceeds the best found. On card the colours
 // are tabled once per catalogue; healed, computed as needed.
-void Matcher::Impl::add_best_single_dilutions(
-    const Setup& s, const Goal& goal,
-    std::map<std::pair<std::vector<std::size_t>, std::vector<int>>, Scored>& recipes) const {
+void Matcher::Impl::add_best_single_dilutions(const Setup& s, const Goal& goal,
+                                              RecipeMap& recipes) const {
   const Lab& target = goal.target;
   const std::size_t n = dilutions.size();
   // An ink whose dilutions are all over a ΔE00 above the best recipe known cannot be proposed
@@ -560,7 +623,8 @@ void Matcher::Impl::refine(const Setup& s, const Goal& goal, Candidate& candidat
   auto residual = [&](const std::vector<double>& logs) {
     const Score sc = score(s, goal, reflectance(s, candidate.pigments, concentrations(logs)));
     if (!goal.overall) {
-      return Residuals{sc.dot_difference.dl, sc.dot_difference.dc, sc.dot_difference.dh, 0.0};
+      const De2000 d = ciede2000_breakdown(goal.target, sc.dot, goal.dot_weights);
+      return Residuals{d.dl, d.dc, d.dh, 0.0};
     }
     const De2000& d = *sc.overall_difference;
     return Residuals{d.dl, d.dc, d.dh, 0.1 * (sc.dot.l - goal.target.l)};
@@ -629,6 +693,144 @@ void Matcher::Impl::refine(const Setup& s, const Goal& goal, Candidate& candidat
     if (!improved) break;
   }
   candidate.concentrations = concentrations(u);
+}
+
+// Whole-part recipes near each candidate's refined optimum: for every total N ≤ max_parts, each
+// ink's parts rounded down and up from c·N (at least 1), the rest diluent. Reduced by their
+// common divisor so 2:18 and 1:9 are one recipe.
+void Matcher::Impl::add_whole_part_recipes(const Setup& s, const Goal& goal,
+                                           std::vector<Candidate> candidates,
+                                           RecipeMap& recipes) const {
+  for (Candidate& candidate : candidates) {
+    refine(s, goal, candidate);
+    const std::size_t k = candidate.pigments.size();
+    for (int total = static_cast<int>(k); total <= options.max_parts; ++total) {
+      for (unsigned rounding = 0; rounding < (1u << k); ++rounding) {
+        std::vector<int> parts(k);
+        int inks = 0;
+        for (std::size_t i = 0; i < k; ++i) {
+          const double exact = candidate.concentrations[i] * total;
+          parts[i] = std::max(
+              1, static_cast<int>((rounding >> i) & 1u ? std::ceil(exact) : std::floor(exact)));
+          inks += parts[i];
+        }
+        int diluent = total - inks;
+        if (diluent < 0) continue;
+        int divisor = diluent;
+        for (int p : parts) divisor = std::gcd(divisor, p);
+        if (divisor > 1) {
+          for (int& p : parts) p /= divisor;
+          diluent /= divisor;
+        }
+        std::vector<int> key_parts = parts;
+        key_parts.push_back(diluent);
+        auto key = std::make_pair(candidate.pigments, key_parts);
+        if (recipes.count(key)) continue;
+        const int all = inks / std::max(divisor, 1) + diluent;
+        std::vector<double> c(k);
+        for (std::size_t i = 0; i < k; ++i) c[i] = static_cast<double>(parts[i]) / all;
+        recipes.emplace(key, Scored{candidate.pigments, parts, diluent,
+                                    score(s, goal, reflectance(s, candidate.pigments, c))});
+      }
+    }
+  }
+}
+
+Recipe Matcher::Impl::to_recipe(const Setup& s, const Goal& goal, const Scored& r) const {
+  Recipe recipe;
+  std::vector<std::size_t> order(r.pigments.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::stable_sort(order.begin(), order.end(),
+                   [&](std::size_t a, std::size_t b) { return r.ink_parts[a] > r.ink_parts[b]; });
+  std::vector<int> ratio;
+  for (std::size_t j : order) {
+    const PigmentModel& p = pigments[r.pigments[j]];
+    recipe.parts.push_back({p.id, p.name, false, r.ink_parts[j]});
+    ratio.push_back(r.ink_parts[j]);
+  }
+  const PigmentModel& lead = pigments[r.pigments[order.front()]];
+  if (r.diluent > 0) recipe.parts.push_back({lead.diluent_id, lead.diluent_name, true, r.diluent});
+  ratio.push_back(r.diluent);
+  recipe.ratio = ratio_text(ratio);
+  recipe.predicted = r.score.dot;
+  recipe.difference = r.score.dot_difference;
+  recipe.robustness_de00 = slip_robustness(s, r);
+  if (goal.overall) {
+    recipe.density = r.score.density;
+    recipe.overall = r.score.overall;
+    recipe.overall_difference = r.score.overall_difference;
+  } else if (options.coverage && s.healed) {
+    const int all = r.all_parts();
+    std::vector<double> c(r.pigments.size());
+    for (std::size_t j = 0; j < c.size(); ++j) c[j] = static_cast<double>(r.ink_parts[j]) / all;
+    const Bands dot = reflectance(s, r.pigments, c);
+    recipe.overall = colorimetry.lab(
+        yule_nielsen_reflectance(s.skin->reflectance, dot, *options.coverage, options.yule_nielsen_n));
+  }
+  return recipe;
+}
+
+// Rounding the continuous optimum to whole parts can miss the best grid point when the inks'
+// colours are nearly alike (two greys: a long valley of equal colours), so the best recipe of
+// each of the most promising ink sets walks the grid of whole parts, one part at a time, reduced,
+// within max_parts, while the score improves.
+void Matcher::Impl::polish(const Setup& s, const Goal& goal, RecipeMap& recipes) const {
+  auto key_of = [&](const Score& sc) {
+    return goal.overall ? sc.key : ciede2000(goal.target, sc.dot, goal.dot_weights);
+  };
+  std::map<std::vector<std::size_t>, const Scored*> best_of_set;
+  for (const auto& [key, r] : recipes) {
+    const Scored*& best = best_of_set[r.pigments];
+    if (!best || r.score.key < best->score.key) best = &r;
+  }
+  std::vector<const Scored*> starts;
+  for (const auto& entry : best_of_set) starts.push_back(entry.second);
+  std::sort(starts.begin(), starts.end(), [](const Scored* a, const Scored* b) {
+    return std::tie(a->score.key, a->pigments) < std::tie(b->score.key, b->pigments);
+  });
+  starts.resize(std::min(starts.size(), kPolishedSets));
+  std::vector<Scored> walkers;
+  for (const Scored* start : starts) walkers.push_back(*start);
+  for (Scored& at : walkers) {
+    const std::size_t k = at.pigments.size();
+    for (int step = 0; step < kPolishSteps; ++step) {
+      const Scored* better = nullptr;
+      // Moves: one part more or less on one line (line k is the diluent), or one part moved
+      // from one line to another (the walk along a valley at the most parts allowed).
+      for (std::size_t from = 0; from <= k + 1; ++from) {
+        for (std::size_t to = 0; to <= k + 1; ++to) {
+          if (from == to) continue;
+          std::vector<int> parts = at.ink_parts;
+          parts.push_back(at.diluent);
+          if (from <= k) parts[from] -= 1;  // from k + 1: a part added out of nothing
+          if (to <= k) parts[to] += 1;      // to k + 1: a part taken away
+          if (std::any_of(parts.begin(), parts.end() - 1, [](int p) { return p < 1; }) ||
+              parts.back() < 0) {
+            continue;
+          }
+          int all = 0, divisor = 0;
+          for (int p : parts) all += p, divisor = std::gcd(divisor, p);
+          if (all > options.max_parts) continue;
+          for (int& p : parts) p /= divisor;
+          auto key = std::make_pair(at.pigments, parts);
+          auto it = recipes.find(key);
+          if (it == recipes.end()) {
+            std::vector<double> c(k);
+            for (std::size_t i = 0; i < k; ++i) c[i] = static_cast<double>(parts[i]) * divisor / all;
+            Scored scored{at.pigments, std::vector<int>(parts.begin(), parts.end() - 1),
+                          parts.back(), score(s, goal, reflectance(s, at.pigments, c))};
+            scored.score.key = key_of(scored.score);
+            it = recipes.emplace(key, std::move(scored)).first;
+          }
+          if (it->second.score.key < (better ? better->score.key : at.score.key)) {
+            better = &it->second;
+          }
+        }
+      }
+      if (!better) break;
+      at = *better;
+    }
+  }
 }
 
 Matcher::Matcher(const std::vector<Catalog>& catalogs, MatchOptions options)
@@ -709,49 +911,36 @@ MatchResult Matcher::match(const MatchTarget& target) const {
   const Impl::Goal goal = m.goal_for(s, target, darkest);
   std::vector<Candidate> candidates = m.screen(s, target.lab);
 
-  // Whole-part recipes near each refined optimum: for every total N ≤ max_parts, each ink's
-  // parts rounded down and up from c·N (at least 1), the rest diluent. Reduced by their common
-  // divisor so 2:18 and 1:9 are one recipe.
-  std::map<std::pair<std::vector<std::size_t>, std::vector<int>>, Scored> recipes;
-  for (Candidate& candidate : candidates) {
-    m.refine(s, goal, candidate);
-    const std::size_t k = candidate.pigments.size();
-    for (int total = static_cast<int>(k); total <= m.options.max_parts; ++total) {
-      for (unsigned rounding = 0; rounding < (1u << k); ++rounding) {
-        std::vector<int> parts(k);
-        int inks = 0;
-        for (std::size_t i = 0; i < k; ++i) {
-          const double exact = candidate.concentrations[i] * total;
-          parts[i] = std::max(
-              1, static_cast<int>((rounding >> i) & 1u ? std::ceil(exact) : std::floor(exact)));
-          inks += parts[i];
-        }
-        int diluent = total - inks;
-        if (diluent < 0) continue;
-        int divisor = diluent;
-        for (int p : parts) divisor = std::gcd(divisor, p);
-        if (divisor > 1) {
-          for (int& p : parts) p /= divisor;
-          diluent /= divisor;
-        }
-        std::vector<int> key_parts = parts;
-        key_parts.push_back(diluent);
-        auto key = std::make_pair(candidate.pigments, key_parts);
-        if (recipes.count(key)) continue;
-        const int all = inks / std::max(divisor, 1) + diluent;
-        std::vector<double> c(k);
-        for (std::size_t i = 0; i < k; ++i) c[i] = static_cast<double>(parts[i]) / all;
-        recipes.emplace(key, Scored{candidate.pigments, parts, diluent,
-                                    m.score(s, goal, m.reflectance(s, candidate.pigments, c))});
-      }
-    }
-  }
+  Impl::RecipeMap recipes;
+  m.add_whole_part_recipes(s, goal, candidates, recipes);
 
   // Exact for catalogues whose every ink is refined anyway; over 200 inks it would cost 5x the
   // search (2.7 ms a target on card, 37 ms healed), so larger ones keep the screened singles.
   if (!goal.overall && m.pigments.size() <= kRefineAllSinglesUpTo) {
     m.add_best_single_dilutions(s, goal, recipes);
   }
+
+  // Nothing within tolerance: rank lightness first (chroma and hue count half), so that a dark
+  // target gets the darkest inks rather than a lighter one of its hue: dot for dot, or for the
+  // overall look when the dots, even at the densest, cannot darken the scalp enough (whose key
+  // is lightness first already). The candidates are then refined again under that weighting,
+  // whose optimum lies elsewhere (often a darker mix).
+  auto plain_de00 = [](const Scored& r) {
+    return r.score.overall_difference ? r.score.overall_difference->de00
+                                      : r.score.dot_difference.de00;
+  };
+  double plain_best = HUGE_VAL;
+  for (const auto& entry : recipes) plain_best = std::min(plain_best, plain_de00(entry.second));
+  const bool lightness_first = !recipes.empty() && plain_best > m.options.tolerance;
+  Impl::Goal ranking_goal = goal;
+  if (lightness_first && !goal.overall) {
+    ranking_goal.dot_weights = kLightnessFirst;
+    m.add_whole_part_recipes(s, ranking_goal, candidates, recipes);
+    for (auto& entry : recipes) {
+      entry.second.score.key = ciede2000(target.lab, entry.second.score.dot, kLightnessFirst);
+    }
+  }
+  m.polish(s, ranking_goal, recipes);
 
   std::vector<Scored*> ranked;
   for (auto& [key, scored] : recipes) ranked.push_back(&scored);
@@ -769,78 +958,15 @@ MatchResult Matcher::match(const MatchTarget& target) const {
   result.healed = s.healed;
   result.healing = healing;
   result.matches_overall = goal.overall;
+  result.lightness_first = lightness_first;
   if (goal.overall) {
     result.region = goal.region;
     result.hair_coverage = goal.coverage;
   }
-  // Nothing within tolerance: rank lightness first (chroma and hue count half), so that a dark
-  // target gets the darkest inks rather than a lighter one of its hue: dot for dot, or for the
-  // overall look when the dots, even at the densest, cannot darken the scalp enough.
-  auto plain_de00 = [](const Scored& r) {
-    return r.score.overall_difference ? r.score.overall_difference->de00
-                                      : r.score.dot_difference.de00;
-  };
-  if (!ranked.empty() && plain_de00(*ranked.front()) > m.options.tolerance) {
-    for (Scored* r : ranked) {
-      Impl::Score& sc = r->score;
-      if (!goal.overall) sc.key = ciede2000(target.lab, sc.dot, kLightnessFirst);
-    }
-    std::sort(ranked.begin(), ranked.end(), by_key);
-    result.lightness_first = true;
-  }
-  // A recipe whose dot looks the same (within kSameLook) as a better one is no alternative for
-  // the technician, whatever its inks (23 parts Jet + 1 part Chestnut is Jet): keep the better
-  // (or, as good, the simpler) and move on.
-  std::vector<const Scored*> distinct;
-  for (const Scored* candidate : ranked) {
-    if (static_cast<int>(distinct.size()) == m.options.top) break;
-    const bool repeat = std::any_of(distinct.begin(), distinct.end(), [&](const Scored* kept) {
-      const double apart = ciede2000(kept->score.dot, candidate->score.dot);
-      return apart < kSameLook || (kept->pigments == candidate->pigments && apart < kSameInksApart);
-    });
-    if (!repeat) {
-      distinct.push_back(candidate);
-    } else {
-      ++result.look_alikes;
-    }
-  }
   result.recipes_scored = ranked.size();
-  m.prefer_steady_hands(s, distinct, ranked);
-  for (const Scored* chosen : distinct) {
-    const Scored& r = *chosen;
-    Recipe recipe;
-    std::vector<std::size_t> order(r.pigments.size());
-    std::iota(order.begin(), order.end(), 0);
-    std::stable_sort(order.begin(), order.end(),
-                     [&](std::size_t a, std::size_t b) { return r.ink_parts[a] > r.ink_parts[b]; });
-    std::vector<int> ratio;
-    for (std::size_t j : order) {
-      const PigmentModel& p = m.pigments[r.pigments[j]];
-      recipe.parts.push_back({p.id, p.name, false, r.ink_parts[j]});
-      ratio.push_back(r.ink_parts[j]);
-    }
-    const PigmentModel& lead = m.pigments[r.pigments[order.front()]];
-    if (r.diluent > 0)
-      recipe.parts.push_back({lead.diluent_id, lead.diluent_name, true, r.diluent});
-    ratio.push_back(r.diluent);
-    recipe.ratio = ratio_text(ratio);
-    recipe.predicted = r.score.dot;
-    recipe.difference = r.score.dot_difference;
-    recipe.robustness_de00 = m.slip_robustness(s, r);
-    if (goal.overall) {
-      recipe.density = r.score.density;
-      recipe.overall = r.score.overall;
-      recipe.overall_difference = r.score.overall_difference;
-    } else if (m.options.coverage && s.healed) {
-      const int all = r.all_parts();
-      std::vector<double> c(r.pigments.size());
-      for (std::size_t j = 0; j < c.size(); ++j) c[j] = static_cast<double>(r.ink_parts[j]) / all;
-      const Bands dot = m.reflectance(s, r.pigments, c);
-      recipe.overall = m.colorimetry.lab(yule_nielsen_reflectance(
-          s.skin->reflectance, dot, *m.options.coverage, m.options.yule_nielsen_n));
-    }
-    result.recipes.push_back(std::move(recipe));
-  }
+  const std::vector<const Scored*> distinct = m.propose(s, ranked, result.look_alikes);
+  for (const Scored* chosen : distinct) result.recipes.push_back(m.to_recipe(s, goal, *chosen));
+  if (!ranked.empty()) result.closest = m.to_recipe(s, goal, *ranked.front());
   if (!result.recipes.empty()) {
     const Recipe& best = result.recipes.front();
     const double best_de00 =
