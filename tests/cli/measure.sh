@@ -12,7 +12,8 @@ expect_status 0 "--split"
 expect_lines 2 "--split: hair and scalp"
 expect_stdout '{"id":"scalp/hair","source":"'"$WORK"'/scalp.png","region":"hair","white":"D50","lab":[' "hair record"
 expect_stdout '"id":"scalp/scalp"' "scalp record"
-expect_stdout '"coverage":0.2' "hair coverage near the painted 20%"
+grep -qE '"coverage":0\.(19[5-9]|20[0-5])' "$WORK/out" ||
+  fail "hair coverage near the painted 20%: $(head -c 400 "$WORK/out")"
 smp-diff --max 1 "$WORK/painted.txt" "$WORK/out" > /dev/null 2> "$WORK/diff.err" ||
   fail "--split: over 1 dE00 from the painted colours: $(cat "$WORK/diff.err")"
 

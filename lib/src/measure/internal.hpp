@@ -334,18 +334,24 @@ SplitRule split_rule(const SampleGrid& sample, bool exclude_highlights);
 
 /// A JPEG encoder stores one Cb and one Cr per block of luma pixels (2 × 2 for 4:2:0): their
 /// average. Where a block holds hair and scalp, the stored chroma is a mixture whose shares the
-/// full-resolution luma tells: a pixel's mix w = (Y − Y_hair) / (Y_scalp − Y_hair), clamped to
-/// [0, 1], and a block's chroma C = (1 − m) C_hair + m C_scalp with m the block's mean w. Over
-/// every block of the region this is linear least squares for C_hair and C_scalp (per channel);
-/// the mix is taken along the straight line in (Y, Cb, Cr), which is exact for hair that is a
-/// darker shade of the skin's chromaticity and close for near-black hair on any skin.
+/// full-resolution luma tells. A pixel a share s skin by area is (1 − s) hair + s skin in linear
+/// light, then encoded (sRGB's curve, JFIF's YCbCr): its luma gives s, and its chroma is
+/// (1 − s) C_hair + s C_scalp plus the curve's bend off that straight line (zero for black hair,
+/// or hair that is a darker shade of the skin). A block's chroma is the mean over its pixels, and
+/// over every block of the region that is linear least squares for C_hair and C_scalp (per
+/// channel), fitted first along the straight line and then twice along the curve through what
+/// the previous fit found.
 struct ChromaUnmixing {
   bool active = false;
   float y_hair = 0.0f, y_scalp = 255.0f;  // luma codes of the split's two cores
   float hair[2] = {128.0f, 128.0f};       // fitted (Cb, Cr) codes
   float scalp[2] = {128.0f, 128.0f};
   std::uint64_t blocks = 0, mixed_blocks = 0;  // blocks in the fit, and those holding both
-  float mix(float y) const {
+  /// Per luma code: the pixel's share of skin by area (its mix), and how far the chroma of that
+  /// mix lies off the straight line between the hair's and the scalp's (Cb, Cr).
+  std::array<float, 256> share{};
+  std::array<float, 256> bend[2]{};
+  float straight_share(float y) const {
     const float w = (y - y_hair) / (y_scalp - y_hair);
     return w < 0.0f ? 0.0f : w > 1.0f ? 1.0f : w;
   }
@@ -409,8 +415,7 @@ class OrderStatistics {
 
 /// The statistics of the sample pixels `keep` accepts; `histograms` are those pixels'.
 template <typename Keep>
-SampleStats sample_stats(const SampleGrid& sample, const SampleHistograms& histograms,
-                         Keep keep) {
+SampleStats sample_stats(const SampleGrid& sample, const SampleHistograms& histograms, Keep keep) {
   OrderStatistics statistics(histograms);
   for (const SamplePixel& p : sample) {
     if (keep(p)) statistics.add(p);

@@ -21,16 +21,26 @@ inline bool clipped_pixel(const unsigned char* p) {
   return p[0] == 255 || p[1] == 255 || p[2] == 255;
 }
 
-// The block's mean mix: its luma pixels (those inside the image) through ChromaUnmixing::mix.
-float block_mix(const ChromaUnmixing& u, const JpegPlanes& planes, int bx, int by) {
+// The block's mean skin share and mean bend (per chroma channel): its luma pixels (those inside
+// the image) through ChromaUnmixing's tables.
+struct BlockMix {
+  float share = 0.0f, bend[2] = {0.0f, 0.0f};
+};
+BlockMix block_mix(const ChromaUnmixing& u, const JpegPlanes& planes, int bx, int by) {
   const int x0 = bx * planes.block_w, y0 = by * planes.block_h;
   const int x1 = std::min(planes.width, x0 + planes.block_w);
   const int y1 = std::min(planes.height, y0 + planes.block_h);
-  float sum = 0.0f;
+  BlockMix m;
   for (int y = y0; y < y1; ++y) {
-    for (int x = x0; x < x1; ++x) sum += u.mix(planes.luma(x, y));
+    for (int x = x0; x < x1; ++x) {
+      const std::uint8_t code = planes.luma(x, y);
+      m.share += u.share[code];
+      m.bend[0] += u.bend[0][code], m.bend[1] += u.bend[1][code];
+    }
   }
-  return sum / static_cast<float>((x1 - x0) * (y1 - y0));
+  const float n = static_cast<float>((x1 - x0) * (y1 - y0));
+  m.share /= n, m.bend[0] /= n, m.bend[1] /= n;
+  return m;
 }
 
 // Whether the block's luma pixels all lie in the region's spans and none is clipped.
@@ -83,7 +93,7 @@ bool core_luma(const JpegPlanes& planes, const RegionPixels& pixels, int stride,
   return u.y_scalp - u.y_hair >= kMinLumaGap;
 }
 
-// The normal equations of C − 128 = C_hair' (1 − m) + C_scalp' m, both chroma channels.
+// The normal equations of C − 128 − bend = C_hair' (1 − m) + C_scalp' m, both chroma channels.
 struct NormalEquations {
   double aa = 0, am = 0, mm = 0, ac[2] = {0, 0}, mc[2] = {0, 0};
   void add(double a, double m, const double* c, double weight) {
@@ -122,38 +132,79 @@ struct DctBasis {
   }
 };
 
+// Which chroma samples the fit may use: their luma pixels all in the region, none clipped.
+std::vector<std::uint8_t> usable_samples(const JpegPlanes& planes, const RegionPixels& pixels,
+                                         const unsigned char* rows, std::size_t row_stride) {
+  std::vector<std::uint8_t> usable(static_cast<std::size_t>(planes.chroma_width) *
+                                   static_cast<std::size_t>(planes.chroma_height));
+  for (int by = 0; by < planes.chroma_height; ++by) {
+    for (int bx = 0; bx < planes.chroma_width; ++bx) {
+      usable[static_cast<std::size_t>(by) * static_cast<std::size_t>(planes.chroma_width) +
+             static_cast<std::size_t>(bx)] = block_usable(planes, pixels, bx, by, rows, row_stride);
+    }
+  }
+  return usable;
+}
+
+// The fit in the sample domain (every stored chroma sample alike), used when the file's
+// coefficients are not at hand; it also counts the blocks that mix hair and scalp.
+NormalEquations fit_in_sample_domain(ChromaUnmixing& u, const JpegPlanes& planes,
+                                     const std::vector<std::uint8_t>& usable) {
+  NormalEquations eq;
+  u.blocks = u.mixed_blocks = 0;
+  for (int by = 0; by < planes.chroma_height; ++by) {
+    for (int bx = 0; bx < planes.chroma_width; ++bx) {
+      const std::size_t i =
+          static_cast<std::size_t>(by) * static_cast<std::size_t>(planes.chroma_width) +
+          static_cast<std::size_t>(bx);
+      if (!usable[i]) continue;
+      const BlockMix m = block_mix(u, planes, bx, by);
+      const double c[2] = {planes.cb[i] - 128.0 - m.bend[0], planes.cr[i] - 128.0 - m.bend[1]};
+      eq.add(1.0 - m.share, m.share, c, 1.0);
+      ++u.blocks;
+      u.mixed_blocks += m.share > kMixedLow && m.share < kMixedHigh;
+    }
+  }
+  return eq;
+}
+
 // The fit in the file's own terms: each 8 × 8 block of chroma samples as the DCT coefficients
 // the file stores, each weighted by 1 / step² (quantisation's error is about step / √12). In
 // the sample domain the coarse steps of the high frequencies flatten the chroma of small hairs
 // toward the skin's and the fit follows; here they count for what they hold.
 bool fit_in_dct_domain(const ChromaUnmixing& u, const JpegPlanes& planes,
-                       const RegionPixels& pixels, const unsigned char* rows,
-                       std::size_t row_stride, NormalEquations& eq) {
+                       const std::vector<std::uint8_t>& usable, NormalEquations& eq) {
   if (planes.blocks_w == 0) return false;
   static const DctBasis basis;
   for (int by = 0; by < planes.blocks_h; ++by) {
     for (int bx = 0; bx < planes.blocks_w; ++bx) {
       if (8 * (bx + 1) > planes.chroma_width || 8 * (by + 1) > planes.chroma_height) continue;
-      double mix[8][8];
-      bool usable = true;
-      for (int y = 0; y < 8 && usable; ++y) {
-        for (int x = 0; x < 8 && usable; ++x) {
-          usable = block_usable(planes, pixels, 8 * bx + x, 8 * by + y, rows, row_stride);
-          if (usable) mix[y][x] = block_mix(u, planes, 8 * bx + x, 8 * by + y);
+      double mix[8][8], bend[2][8][8];
+      bool all_usable = true;
+      for (int y = 0; y < 8 && all_usable; ++y) {
+        for (int x = 0; x < 8 && all_usable; ++x) {
+          all_usable = usable[static_cast<std::size_t>(8 * by + y) *
+                                  static_cast<std::size_t>(planes.chroma_width) +
+                              static_cast<std::size_t>(8 * bx + x)] != 0;
+          if (!all_usable) break;
+          const BlockMix m = block_mix(u, planes, 8 * bx + x, 8 * by + y);
+          mix[y][x] = m.share, bend[0][y][x] = m.bend[0], bend[1][y][x] = m.bend[1];
         }
       }
-      if (!usable) continue;
-      double m[8][8];
+      if (!all_usable) continue;
+      double m[8][8], b[2][8][8];
       basis.forward(mix, m);
+      basis.forward(bend[0], b[0]);
+      basis.forward(bend[1], b[1]);
       const std::size_t at =
           (static_cast<std::size_t>(by) * static_cast<std::size_t>(planes.blocks_w) +
            static_cast<std::size_t>(bx)) *
           64;
       for (int k = 0; k < 64; ++k) {
-        const double mk = m[k / 8][k % 8], ak = (k == 0 ? 8.0 : 0.0) - mk;
-        const double c[2] = {
-            static_cast<double>(planes.cb_coefficients[at + static_cast<std::size_t>(k)]),
-            static_cast<double>(planes.cr_coefficients[at + static_cast<std::size_t>(k)])};
+        const int v = k / 8, h = k % 8;
+        const double mk = m[v][h], ak = (k == 0 ? 8.0 : 0.0) - mk;
+        const double c[2] = {planes.cb_coefficients[at + static_cast<std::size_t>(k)] - b[0][v][h],
+                             planes.cr_coefficients[at + static_cast<std::size_t>(k)] - b[1][v][h]};
         // One weight for both channels: the larger step of the two.
         const double step = std::max(planes.cb_steps[static_cast<std::size_t>(k)],
                                      planes.cr_steps[static_cast<std::size_t>(k)]);
@@ -164,6 +215,63 @@ bool fit_in_dct_domain(const ChromaUnmixing& u, const JpegPlanes& planes,
   return eq.aa > 0;
 }
 
+// JFIF's YCbCr → RGB (ITU-T T.871 eq. 7), then sRGB's curve (IEC 61966-2-1) to linear light,
+// and back: the camera's encoding, which phone JPEGs share with sRGB (Display P3 has its curve).
+std::array<double, 3> linear_rgb_of(double y, double cb, double cr) {
+  const double rgb[3] = {y + 1.402 * (cr - 128), y - 0.344136 * (cb - 128) - 0.714136 * (cr - 128),
+                         y + 1.772 * (cb - 128)};
+  std::array<double, 3> linear{};
+  for (std::size_t k = 0; k < 3; ++k) {
+    const double e = std::clamp(rgb[k] / 255.0, 0.0, 1.0);
+    linear[k] = e <= 0.04045 ? e / 12.92 : std::pow((e + 0.055) / 1.055, 2.4);
+  }
+  return linear;
+}
+std::array<double, 3> ycc_of_linear(const std::array<double, 3>& linear) {
+  double e[3];
+  for (std::size_t k = 0; k < 3; ++k) {
+    const double l = linear[k];
+    e[k] = 255.0 * (l <= 0.0031308 ? 12.92 * l : 1.055 * std::pow(l, 1 / 2.4) - 0.055);
+  }
+  return {0.299 * e[0] + 0.587 * e[1] + 0.114 * e[2],
+          128 - 0.168736 * e[0] - 0.331264 * e[1] + 0.5 * e[2],
+          128 + 0.5 * e[0] - 0.418688 * e[1] - 0.081312 * e[2]};
+}
+
+// The tables of the mixing curve through the current hair and scalp colours: a pixel that is
+// a share s skin by area is (1 − s) hair + s skin in linear light, encoded; per luma code, the s
+// whose encoded luma that is, and how far the encoded chroma there lies off the straight line
+// between the two ends. Black hair on any skin, or hair that is a darker shade of the skin,
+// mixes along a straight line; other pairs bow (grey hair on pink skin by about a chroma code).
+void fit_mixing_curve(ChromaUnmixing& u) {
+  const std::array<double, 3> hair = linear_rgb_of(u.y_hair, u.hair[0], u.hair[1]);
+  const std::array<double, 3> scalp = linear_rgb_of(u.y_scalp, u.scalp[0], u.scalp[1]);
+  auto mixed = [&](double s) {
+    std::array<double, 3> linear{};
+    for (std::size_t k = 0; k < 3; ++k) linear[k] = (1 - s) * hair[k] + s * scalp[k];
+    return ycc_of_linear(linear);
+  };
+  const std::array<double, 3> ends[2] = {mixed(0), mixed(1)};
+  if (!(ends[1][0] - ends[0][0] >= kMinLumaGap / 2)) return;  // keep the straight line
+  for (int code = 0; code < 256; ++code) {
+    double low = 0, high = 1;
+    if (code <= ends[0][0]) high = 0;
+    if (code >= ends[1][0]) low = 1;
+    for (int i = 0; i < 30 && high - low > 1e-6; ++i) {  // luma rises with the skin's share
+      const double mid = 0.5 * (low + high);
+      (mixed(mid)[0] < code ? low : high) = mid;
+    }
+    const double s = 0.5 * (low + high);
+    const std::array<double, 3> c = mixed(s);
+    const auto at = static_cast<std::size_t>(code);
+    u.share[at] = static_cast<float>(s);
+    for (std::size_t k = 0; k < 2; ++k) {
+      u.bend[k][at] =
+          static_cast<float>(c[k + 1] - ((1 - s) * ends[0][k + 1] + s * ends[1][k + 1]));
+    }
+  }
+}
+
 }  // namespace
 
 ChromaUnmixing fit_chroma_unmixing(const JpegPlanes& planes, const RegionPixels& pixels, int stride,
@@ -172,31 +280,25 @@ ChromaUnmixing fit_chroma_unmixing(const JpegPlanes& planes, const RegionPixels&
   ChromaUnmixing u;
   if (planes.width == 0 || !split.distinct) return u;
   if (!core_luma(planes, pixels, stride, split, colour, rows, row_stride, u)) return u;
-  // Which blocks mix hair and scalp, and the fit in the sample domain (C = (1 − m) C_hair +
-  // m C_scalp, every block alike), used when the file's coefficients are not at hand.
-  NormalEquations samples;
-  for (int by = 0; by < planes.chroma_height; ++by) {
-    for (int bx = 0; bx < planes.chroma_width; ++bx) {
-      if (!block_usable(planes, pixels, bx, by, rows, row_stride)) continue;
-      const double m = block_mix(u, planes, bx, by), a = 1.0 - m;
-      const std::size_t i =
-          static_cast<std::size_t>(by) * static_cast<std::size_t>(planes.chroma_width) +
-          static_cast<std::size_t>(bx);
-      const double c[2] = {planes.cb[i] - 128.0, planes.cr[i] - 128.0};
-      samples.add(a, m, c, 1.0);
-      ++u.blocks;
-      u.mixed_blocks += m > kMixedLow && m < kMixedHigh;
-    }
+  // First along the straight line in (Y, Cb, Cr) between the cores, then along the mixing
+  // curve through what that found, twice (the curve moves the ends by a fraction of a code).
+  for (std::size_t code = 0; code < 256; ++code) {
+    u.share[code] = u.straight_share(static_cast<float>(code));
   }
-  if (u.mixed_blocks < kMinMixedBlocks) return u;
-  NormalEquations coefficients;
-  const NormalEquations& eq =
-      fit_in_dct_domain(u, planes, pixels, rows, row_stride, coefficients) ? coefficients : samples;
-  const double det = eq.aa * eq.mm - eq.am * eq.am;
-  if (!(det > 1e-9 * eq.aa * eq.mm)) return u;
-  for (int k = 0; k < 2; ++k) {
-    u.hair[k] = static_cast<float>(128.0 + (eq.mm * eq.ac[k] - eq.am * eq.mc[k]) / det);
-    u.scalp[k] = static_cast<float>(128.0 + (eq.aa * eq.mc[k] - eq.am * eq.ac[k]) / det);
+  const std::vector<std::uint8_t> usable = usable_samples(planes, pixels, rows, row_stride);
+  for (int round = 0; round < 3; ++round) {
+    const NormalEquations samples = fit_in_sample_domain(u, planes, usable);
+    if (u.mixed_blocks < kMinMixedBlocks) return ChromaUnmixing{};
+    NormalEquations coefficients;
+    const NormalEquations& eq =
+        fit_in_dct_domain(u, planes, usable, coefficients) ? coefficients : samples;
+    const double det = eq.aa * eq.mm - eq.am * eq.am;
+    if (!(det > 1e-9 * eq.aa * eq.mm)) return ChromaUnmixing{};
+    for (int k = 0; k < 2; ++k) {
+      u.hair[k] = static_cast<float>(128.0 + (eq.mm * eq.ac[k] - eq.am * eq.mc[k]) / det);
+      u.scalp[k] = static_cast<float>(128.0 + (eq.aa * eq.mc[k] - eq.am * eq.ac[k]) / det);
+    }
+    if (round < 2) fit_mixing_curve(u);
   }
   u.active = true;
   return u;
@@ -217,18 +319,22 @@ void unmix_row(const ChromaUnmixing& u, const JpegPlanes& planes, const unsigned
     const int bx = x / planes.block_w;
     if (bx != cached_block) {
       cached_block = bx;
-      block_m = block_mix(u, planes, bx, by);
+      const BlockMix m = block_mix(u, planes, bx, by);
+      block_m = m.share;
       const std::size_t i = planes.chroma_index(x, y);
       const float stored[2] = {static_cast<float>(planes.cb[i]), static_cast<float>(planes.cr[i])};
       for (int k = 0; k < 2; ++k) {
-        residual[k] = stored[k] - ((1.0f - block_m) * u.hair[k] + block_m * u.scalp[k]);
+        residual[k] = stored[k] - ((1.0f - block_m) * u.hair[k] + block_m * u.scalp[k] + m.bend[k]);
       }
     }
-    const float luma = planes.luma(x, y);
-    const float w = u.mix(luma);
+    const std::uint8_t code = planes.luma(x, y);
+    const float luma = code;
+    const float w = u.share[code];
     const float share = block_m >= kMinScalpShare ? w / block_m : 0.0f;
-    const float cb = (1.0f - w) * u.hair[0] + w * u.scalp[0] + share * residual[0] - 128.0f;
-    const float cr = (1.0f - w) * u.hair[1] + w * u.scalp[1] + share * residual[1] - 128.0f;
+    const float cb =
+        (1.0f - w) * u.hair[0] + w * u.scalp[0] + u.bend[0][code] + share * residual[0] - 128.0f;
+    const float cr =
+        (1.0f - w) * u.hair[1] + w * u.scalp[1] + u.bend[1][code] + share * residual[1] - 128.0f;
     // JFIF's YCbCr → RGB (ITU-T T.871 eq. 7), rounded through a fixed dither (the R2 sequence
     // of x and y) so that rounding adds no bias to a mean; never up to the clipped code.
     const float rgb[3] = {luma + 1.402f * cr, luma - 0.344136f * cb - 0.714136f * cr,
