@@ -340,13 +340,19 @@ SplitRule split_rule(const SampleGrid& sample, bool exclude_highlights);
 /// or hair that is a darker shade of the skin). A block's chroma is the mean over its pixels, and
 /// over every block of the region that is linear least squares for C_hair and C_scalp (per
 /// channel), fitted first along the straight line and then twice along the curve through what
-/// the previous fit found.
+/// the previous fit found. Blocks lighter than any mixture (shine) stay out of the fit.
 struct ChromaUnmixing {
   bool active = false;
   float y_hair = 0.0f, y_scalp = 255.0f;  // luma codes of the split's two cores
+  float sd_scalp = 0.0f;                  // the scalp core's luma spread (codes)
   float hair[2] = {128.0f, 128.0f};       // fitted (Cb, Cr) codes
   float scalp[2] = {128.0f, 128.0f};
   std::uint64_t blocks = 0, mixed_blocks = 0;  // blocks in the fit, and those holding both
+  /// Per 8 × 8 block of chroma samples (the file's DCT blocks, JpegPlanes::blocks_w across),
+  /// over its samples in the region and unclipped: the mean skin share and the mean residual
+  /// (stored minus fitted Cb, Cr); share −1 where it has none. Empty when the file's
+  /// coefficients are not at hand, and then each sample's own residual is used.
+  std::vector<std::array<float, 3>> dct_block_residual;
   /// Per luma code: the pixel's share of skin by area (its mix), and how far the chroma of that
   /// mix lies off the straight line between the hair's and the scalp's (Cb, Cr).
   std::array<float, 256> share{};
@@ -365,10 +371,10 @@ ChromaUnmixing fit_chroma_unmixing(const JpegPlanes& planes, const RegionPixels&
                                    const unsigned char* rows, std::size_t row_stride);
 
 /// Stored row `y` of the region with each pixel's chroma unmixed: its own luma, the fitted
-/// chroma of its mix, and its block's residual (stored minus fitted) given to its scalp share,
-/// where a block is mostly scalp (its skin's own variation, and what quantisation left). Pixels
-/// [x0, x1) of `decoded` to `out` (interleaved 8-bit RGB, JFIF's YCbCr → RGB); clipped pixels are
-/// copied as they are.
+/// chroma of its mix, and its DCT block's mean residual (stored minus fitted) given to its scalp
+/// share, where that block is mostly scalp (the skin's own variation). Pixels [x0, x1) of
+/// `decoded` to `out` (interleaved 8-bit RGB, JFIF's YCbCr → RGB); clipped pixels are copied as
+/// they are.
 void unmix_row(const ChromaUnmixing& unmixing, const JpegPlanes& planes,
                const unsigned char* decoded, unsigned char* out, int y, int x0, int x1);
 
