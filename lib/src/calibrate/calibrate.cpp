@@ -372,6 +372,10 @@ CameraModelKind parse_camera_model(std::string_view name) {
 }
 
 std::vector<ImagePoint> Calibration::card_outline() const {
+  return chart_card_outline(corners, source);
+}
+
+std::vector<ImagePoint> chart_card_outline(const ChartCorners& corners, const std::string& source) {
   // The card's frame is about half a patch wide around the patches; 0.6 keeps a margin.
   const Homography h = grid_to_photo(corners, source);
   constexpr double m = 0.6;
