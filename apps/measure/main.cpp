@@ -45,7 +45,7 @@ int main(int argc, char** argv) {
   std::vector<std::string> inputs, region_texts;
   std::string white_text = "D50";
   MeasureOptions options;
-  bool keep_highlights = false, chart = false;
+  bool keep_highlights = false, chart = false, no_chart_search = false;
   std::string chart_reference = "colorchecker-2014";
   int jobs = 0;
   auto& cli = tool.cli();
@@ -56,6 +56,9 @@ int main(int argc, char** argv) {
       ->allow_extra_args(false)
       ->option_text("NAME=SPEC");
   cli.add_flag("--split", options.split, "Split each region into hair (darker) and scalp");
+  cli.add_flag("--no-chart-search", no_chart_search,
+               "With --split on the whole image: do not look for a ColorChecker to leave out "
+               "(saves 0.2-0.7 s a photo; a chart in frame is then measured as hair and scalp)");
   cli.add_option(
          "--profile", options.profile_path,
          "ICC profile of the photos (e.g. from smp-calibrate); default: embedded, else sRGB")
@@ -111,6 +114,8 @@ int main(int argc, char** argv) {
         calibration.reference = smpshade::chart_reference(chart_reference);
         if (!corners_text.empty()) calibration.corners = parse_chart_corners(corners_text);
         options.photo_profile = chart_profile_provider(std::move(calibration));
+      } else if (options.split && options.regions.empty() && !no_chart_search) {
+        options.find_chart = chart_card_finder();
       }
       measurer.emplace(std::move(options));
     });

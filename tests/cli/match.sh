@@ -118,6 +118,20 @@ expect_stderr "smp-match: note: -:1: hair: $n distinct recipes, not the 100 aske
 run sh -c 'echo "hair 40 2 3" | smp-match --card --top 3'
 expect_lines 3 "--top 3"
 grep -q "note:" "$WORK/err" && fail "--top 3: no note when there are enough"
+# Fewer inks within the just-noticeable 1.0 dE00 (issue 18): a 3-ink recipe's healed colour,
+# matched with up to 3 inks, gets a single ink nobody can tell from it first, and a better
+# recipe of more inks after it.
+target=$(smp-heal predict --skin 65,10,15 \
+  --recipe ill-jet-black:3,ill-chestnut:2,ill-taupe:4,distilled-water:12 |
+  sed 's/.*"healed":\[\([^]]*\)\].*/\1/' | tr , ' ')
+run sh -c "echo 'three $target' | smp-match --skin 65,10,15 --max-inks 3 --top 3"
+expect_status 0 "fewer inks"
+first=$(head -n 1 "$WORK/out")
+[ "$(grep -o '"kind":"pigment"' <<< "$first" | wc -l)" -eq 1 ] || fail "fewer inks: rank 1 is one ink: $first"
+de1=$(sed 's/.*"de00":\([0-9.]*\).*/\1/' <<< "$first")
+awk -v d="$de1" 'BEGIN {exit !(d < 1.0)}' || fail "fewer inks: rank 1 within 1.0: $de1"
+better=$(tail -n +2 "$WORK/out" | sed 's/.*"de00":\([0-9.]*\).*/\1/' | awk -v d="$de1" '$1 < d' | wc -l)
+[ "$better" -ge 1 ] || fail "fewer inks: a closer recipe of more inks follows: $(cat "$WORK/out")"
 # The table labels its numbers and reads dE00 in words.
 run sh -c 'echo "hair 27.5 0.1 0.3" | smp-match --card --format table --top 1'
 expect_stdout "pred L a b" "table: predicted labelled"

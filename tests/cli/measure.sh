@@ -30,6 +30,26 @@ smp-diff --max 1.5 "$WORK/painted420.txt" "$WORK/out" > /dev/null 2> "$WORK/diff
 run smp-measure "$WORK/stubble.jpg"
 grep -q '"chroma"' "$WORK/out" && fail "4:2:0 without --split: no chroma field"
 
+# A whole-image --split with a ColorChecker in frame leaves the chart's card out (its black
+# patches would read as hair), says so and where; grey stubble painted at 52 0 3 then reads
+# near it, its darkest tenth no darker than L* 40 (with the chart in, under 10).
+run smp-measure --split "$SRC/data/samples/light-grey.jpg"
+expect_status 0 "--split with a chart in frame"
+expect_stderr "a ColorChecker in the photo (its card is \`chart\`) is left out of hair and scalp; --chart calibrates with it, --region measures only the scalp" "chart in frame: warned"
+expect_stdout '"chart":[' "chart in frame: its card in the records"
+p10=$(head -n 1 "$WORK/out" | sed 's/.*"p10":\[\([0-9.]*\),.*/\1/')
+awk -v l="$p10" 'BEGIN {exit !(l > 40)}' || fail "chart left out: hair p10 L* $p10"
+run smp-measure --split --no-chart-search "$SRC/data/samples/light-grey.jpg"
+grep -q "ColorChecker" "$WORK/err" && fail "--no-chart-search: no chart warning"
+p10=$(head -n 1 "$WORK/out" | sed 's/.*"p10":\[\([0-9.]*\),.*/\1/')
+awk -v l="$p10" 'BEGIN {exit !(l < 20)}' || fail "--no-chart-search: the chart's black read as hair (p10 $p10)"
+# The same photo cut to its top left, without the chart: nothing found, nothing said.
+jpegtran -crop 500x300+0+0 "$SRC/data/samples/light-grey.jpg" > "$WORK/no-chart.jpg"
+run smp-measure --split "$WORK/no-chart.jpg"
+expect_status 0 "--split without a chart"
+grep -q "ColorChecker" "$WORK/err" && fail "no chart: no chart warning"
+grep -q '"chart"' "$WORK/out" && fail "no chart: no chart field"
+
 # In a region, the records are REGION/hair and REGION/scalp.
 run smp-measure --split --region crown=10%,10%,50%,50% "$WORK/scalp.png"
 expect_stdout '"id":"scalp/crown/hair","source":' "region split: hair id"

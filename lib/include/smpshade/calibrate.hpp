@@ -213,4 +213,12 @@ SMPSHADE_API Record calibration_patch_table_row(const Record& patch);
 /// calibration_record(). A photo without a chart is an InputError naming it.
 SMPSHADE_API PhotoProfileProvider chart_profile_provider(CalibrateOptions options);
 
+/// The card (patch area and a margin of 0.6 patch) of a chart with these patch-area corners.
+SMPSHADE_API std::vector<ImagePoint> chart_card_outline(const ChartCorners& corners,
+                                                        const std::string& source);
+
+/// smp-measure --split on the whole photo without --chart: the card of the ColorChecker
+/// chart_locator() sees first in the photo, to be left out of hair and scalp; none without one.
+SMPSHADE_API ChartFinder chart_card_finder();
+
 }  // namespace smpshade

@@ -62,6 +62,12 @@ struct PhotoProfile {
 using PhotoProfileProvider =
     std::function<PhotoProfile(const Image& photo, const std::string& source)>;
 
+/// Finds a chart in a photo to leave out of it: the chart's card as a polygon (displayed
+/// coordinates), none when there is no chart. smp-measure's is calibrate.hpp's
+/// chart_card_finder(). Called from several threads at once in a batch.
+using ChartFinder =
+    std::function<std::vector<ImagePoint>(const Image& photo, const std::string& source)>;
+
 /// How photos are measured.
 struct MeasureOptions {
   std::vector<RegionSpec> regions;  ///< none: the whole image, named "image"
@@ -74,6 +80,10 @@ struct MeasureOptions {
   /// A profile for each photo, found in the photo itself (e.g. from a chart in it). The photo
   /// is then decoded whole, once, and measured from memory. Excludes profile_path.
   PhotoProfileProvider photo_profile;
+  /// Split over the whole image (no regions) without photo_profile: a chart this finds is left
+  /// out of hair and scalp, with a warning (its card would be measured as hair and skin). The
+  /// photo is then decoded whole, once.
+  ChartFinder find_chart;
 };
 
 /// What became of each pixel of a region (PhotoMeasurement::maps).

@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <future>
 #include <mutex>
 #include <numeric>
 
@@ -372,6 +373,10 @@ CameraModelKind parse_camera_model(std::string_view name) {
 }
 
 std::vector<ImagePoint> Calibration::card_outline() const {
+  return chart_card_outline(corners, source);
+}
+
+std::vector<ImagePoint> chart_card_outline(const ChartCorners& corners, const std::string& source) {
   // The card's frame is about half a patch wide around the patches; 0.6 keeps a margin.
   const Homography h = grid_to_photo(corners, source);
   constexpr double m = 0.6;
@@ -520,6 +525,7 @@ detail::HeldOutFit choose_model(const UsablePatches& fit_set, const CalibrateOpt
   std::optional<detail::HeldOutFit> chosen;
   double best = 0;
   bool falloff_known = false;
+  std::vector<detail::ModelSpec> specs;
   for (const detail::ModelSpec& spec : candidate_specs(options)) {
     if (static_cast<int>(fit_set.rgb.size()) < detail::minimum_patches(spec.kind)) {
       if (options.model) {
@@ -531,7 +537,18 @@ detail::HeldOutFit choose_model(const UsablePatches& fit_set, const CalibrateOpt
       }
       continue;
     }
-    detail::HeldOutFit fit = detail::fit_with_held_out(spec, fit_set);
+    specs.push_back(spec);
+  }
+  // Each candidate is fitted with its leave-one-out fits (up to 24 more) on a thread of its
+  // own: nearly all of a calibration's time, and the fits share nothing. Chosen in order.
+  std::vector<std::future<detail::HeldOutFit>> fits;
+  for (const detail::ModelSpec& spec : specs) {
+    fits.push_back(std::async(std::launch::async,
+                              [&fit_set, spec] { return detail::fit_with_held_out(spec, fit_set); }));
+  }
+  for (std::size_t i = 0; i < specs.size(); ++i) {
+    const detail::ModelSpec& spec = specs[i];
+    detail::HeldOutFit fit = fits[i].get();
     const double mean = mean_of(fit.held_out);
     result.held_out_by_model.emplace_back(camera_model_label(fit.model), mean);
     if (spec.kind == CameraModelKind::Matrix && spec.tone_curves && spec.gradient) {

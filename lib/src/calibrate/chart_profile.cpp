@@ -39,4 +39,12 @@ PhotoProfileProvider chart_profile_provider(CalibrateOptions options) {
   };
 }
 
+ChartFinder chart_card_finder() {
+  return [locate = chart_locator()](const Image& photo, const std::string& source) {
+    const std::vector<ChartCorners> candidates = locate(photo);
+    return candidates.empty() ? std::vector<ImagePoint>{}
+                              : chart_card_outline(candidates.front(), source);
+  };
+}
+
 }  // namespace smpshade

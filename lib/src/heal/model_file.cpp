@@ -1,7 +1,5 @@
-// The healing model file (smpshade-healing(5)): YAML written with yaml-cpp's emitter and read
-// through the library's limited YAML tree (formats/yaml), with file:line:col messages.
-#include <yaml-cpp/yaml.h>
-
+// The healing model file (smpshade-healing(5)): YAML written and read through formats/yaml
+// (yaml-cpp's emitter; the library's limited YAML tree, with file:line:col messages).
 #include <charconv>
 #include <cmath>
 #include <ostream>
@@ -9,6 +7,7 @@
 #include "core/parse.hpp"
 #include "core/read_text.hpp"
 #include "formats/yaml/yaml_tree.hpp"
+#include "formats/yaml/yaml_writer.hpp"
 #include "smpshade/heal.hpp"
 
 namespace smpshade {
@@ -150,52 +149,47 @@ HealingModel read_healing_model(const std::string& path) {
 }
 
 void write_healing_model(std::ostream& out, const HealingModel& model) {
-  YAML::Emitter yaml;
-  yaml.SetDoublePrecision(6);
-  yaml << YAML::BeginMap;
-  yaml << YAML::Key << "healing" << YAML::Value << kFormatVersion;
-  yaml << YAML::Key << "model" << YAML::Value << "layered-skin";
+  detail::YamlMapWriter yaml(6);
+  yaml.value("healing", kFormatVersion);
+  yaml.value("model", "layered-skin");
   auto parameters = [&](const char* key, const HealingParameters& p) {
-    yaml << YAML::Key << key << YAML::Value << YAML::BeginMap;
-    yaml << YAML::Key << "retention" << YAML::Value << p.retention;
-    yaml << YAML::Key << "depth_mm" << YAML::Value << p.depth_mm;
-    yaml << YAML::Key << "filter" << YAML::Value << p.filter;
-    yaml << YAML::EndMap;
+    yaml.begin_map(key);
+    yaml.value("retention", p.retention);
+    yaml.value("depth_mm", p.depth_mm);
+    yaml.value("filter", p.filter);
+    yaml.end_map();
   };
   parameters("parameters", model.parameters);
   parameters("standard_error", model.standard_error);
   if (model.trend.fitted) {
-    yaml << YAML::Key << "skin_tone" << YAML::Value << YAML::BeginMap;
-    yaml << YAML::Key << "reference_ita" << YAML::Value << model.trend.reference_ita;
-    yaml << YAML::Key << "log_retention_per_10deg" << YAML::Value << model.trend.log_retention_per_10deg;
-    yaml << YAML::Key << "log_filter_per_10deg" << YAML::Value << model.trend.log_filter_per_10deg;
-    yaml << YAML::EndMap;
+    yaml.begin_map("skin_tone");
+    yaml.value("reference_ita", model.trend.reference_ita);
+    yaml.value("log_retention_per_10deg", model.trend.log_retention_per_10deg);
+    yaml.value("log_filter_per_10deg", model.trend.log_filter_per_10deg);
+    yaml.end_map();
   }
-  yaml << YAML::Key << "client_spread" << YAML::Value << model.client_spread;
-  if (model.outcome_de00) yaml << YAML::Key << "outcome_de00" << YAML::Value << *model.outcome_de00;
-  if (!model.catalog.empty()) yaml << YAML::Key << "catalog" << YAML::Value << model.catalog;
-  yaml << YAML::Key << "fit" << YAML::Value << YAML::BeginMap;
-  yaml << YAML::Key << "outcomes" << YAML::Value << model.outcomes;
-  yaml << YAML::Key << "clients" << YAML::Value << model.clients;
-  yaml << YAML::Key << "residual_mean_de00" << YAML::Value << model.residual_mean_de00;
-  yaml << YAML::Key << "held_out_mean_de00" << YAML::Value << model.held_out_mean_de00;
-  if (model.held_out_p90_de00) {
-    yaml << YAML::Key << "held_out_p90_de00" << YAML::Value << *model.held_out_p90_de00;
-  }
-  yaml << YAML::Key << "held_out_method" << YAML::Value << model.held_out_method;
-  yaml << YAML::EndMap;
+  yaml.value("client_spread", model.client_spread);
+  if (model.outcome_de00) yaml.value("outcome_de00", *model.outcome_de00);
+  if (!model.catalog.empty()) yaml.value("catalog", model.catalog);
+  yaml.begin_map("fit");
+  yaml.value("outcomes", model.outcomes);
+  yaml.value("clients", model.clients);
+  yaml.value("residual_mean_de00", model.residual_mean_de00);
+  yaml.value("held_out_mean_de00", model.held_out_mean_de00);
+  if (model.held_out_p90_de00) yaml.value("held_out_p90_de00", *model.held_out_p90_de00);
+  yaml.value("held_out_method", model.held_out_method);
+  yaml.end_map();
   const SkinConstants constants;
-  yaml << YAML::Key << "constants" << YAML::Value << YAML::BeginMap;
-  yaml << YAML::Key << "epidermis_mm" << YAML::Value << constants.epidermis_mm;
-  yaml << YAML::Key << "ink_layer_mm" << YAML::Value << constants.ink_layer_mm;
-  yaml << YAML::Key << "scattering_a" << YAML::Value << constants.scattering_a;
-  yaml << YAML::Key << "scattering_b" << YAML::Value << constants.scattering_b;
-  yaml << YAML::Key << "dermis_lightness" << YAML::Value << constants.dermis_lightness;
-  yaml << YAML::EndMap;
-  yaml << YAML::EndMap;
+  yaml.begin_map("constants");
+  yaml.value("epidermis_mm", constants.epidermis_mm);
+  yaml.value("ink_layer_mm", constants.ink_layer_mm);
+  yaml.value("scattering_a", constants.scattering_a);
+  yaml.value("scattering_b", constants.scattering_b);
+  yaml.value("dermis_lightness", constants.dermis_lightness);
+  yaml.end_map();
   out << "# smpshade healing model: the layered skin model's parameters fitted to a clinic's\n"
          "# healed outcomes by smp-heal fit (smpshade-healing(5)).\n"
-      << yaml.c_str() << "\n";
+      << yaml.text();
 }
 
 HealingParameters HealingModel::parameters_for(const Lab& skin) const {

@@ -7,6 +7,7 @@
 #include <numeric>
 #include <string>
 
+#include "core/linalg.hpp"
 #include "smpshade/error.hpp"
 #include "smpshade/suggest.hpp"
 
@@ -75,31 +76,14 @@ bool positive_least_squares(const std::vector<std::size_t>& set,
                             const std::vector<std::vector<double>>& gram,
                             const std::vector<double>& projection, std::vector<double>& out) {
   const std::size_t k = set.size();
-  double a[3][3], b[3];
+  double a[9], b[3];
   for (std::size_t i = 0; i < k; ++i) {
     b[i] = projection[set[i]];
-    for (std::size_t j = 0; j < k; ++j) a[i][j] = gram[set[i]][set[j]];
+    for (std::size_t j = 0; j < k; ++j) a[i * k + j] = gram[set[i]][set[j]];
   }
-  // Cramer's rule is exact enough for k ≤ 3 and avoids pivoting logic.
-  auto det3 = [](double m[3][3], std::size_t n) {
-    if (n == 1) return m[0][0];
-    if (n == 2) return m[0][0] * m[1][1] - m[0][1] * m[1][0];
-    return m[0][0] * (m[1][1] * m[2][2] - m[1][2] * m[2][1]) -
-           m[0][1] * (m[1][0] * m[2][2] - m[1][2] * m[2][0]) +
-           m[0][2] * (m[1][0] * m[2][1] - m[1][1] * m[2][0]);
-  };
-  const double det = det3(a, k);
-  if (std::fabs(det) < 1e-18) return false;
-  out.assign(k, 0.0);
-  for (std::size_t col = 0; col < k; ++col) {
-    double m[3][3];
-    for (std::size_t i = 0; i < k; ++i) {
-      for (std::size_t j = 0; j < k; ++j) m[i][j] = j == col ? b[i] : a[i][j];
-    }
-    out[col] = det3(m, k) / det;
-    if (!(out[col] > 0)) return false;
-  }
-  return true;
+  if (!detail::solve_linear_in_place(a, b, k)) return false;
+  out.assign(b, b + k);
+  return std::all_of(out.begin(), out.end(), [](double c) { return c > 0; });
 }
 
 std::string ratio_text(const std::vector<int>& parts) {
@@ -655,26 +639,15 @@ void Matcher::Impl::refine(const Setup& s, const Goal& goal, Candidate& candidat
     }
     bool improved = false;
     for (int attempt = 0; attempt < 8 && !improved; ++attempt) {
-      std::vector<std::vector<double>> system(3, std::vector<double>(3, 0.0));
-      std::vector<double> rhs(3, 0.0), step;
+      double system[9], step[3];
       for (std::size_t a = 0; a < k; ++a) {
-        rhs[a] = -jtr[a];
+        step[a] = -jtr[a];
         for (std::size_t b = 0; b < k; ++b)
-          system[a][b] = jtj[a][b] + (a == b ? mu * (jtj[a][a] + 1e-9) : 0.0);
+          system[a * k + b] = jtj[a][b] + (a == b ? mu * (jtj[a][a] + 1e-9) : 0.0);
       }
-      // Solve the damped normal equations (k ≤ 3) with Gaussian elimination.
-      for (std::size_t col = 0; col < k; ++col) {
-        for (std::size_t row = col + 1; row < k; ++row) {
-          const double f = system[row][col] / system[col][col];
-          for (std::size_t c2 = col; c2 < k; ++c2) system[row][c2] -= f * system[col][c2];
-          rhs[row] -= f * rhs[col];
-        }
-      }
-      step.assign(k, 0.0);
-      for (std::size_t col = k; col-- > 0;) {
-        double sum = rhs[col];
-        for (std::size_t c2 = col + 1; c2 < k; ++c2) sum -= system[col][c2] * step[c2];
-        step[col] = sum / system[col][col];
+      if (!detail::solve_linear_in_place(system, step, k)) {
+        mu *= 4.0;
+        continue;
       }
       std::vector<double> trial = u;
       for (std::size_t j = 0; j < k; ++j)

@@ -5,6 +5,7 @@
 #include <cmath>
 
 #include "core/fixed.hpp"
+#include "core/parse.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade {
@@ -36,10 +37,7 @@ std::string ratio_in_words(const std::vector<RecipePart>& parts) {
 
 std::vector<RecipePart> parse_recipe_text(std::string_view text) {
   std::vector<RecipePart> parts;
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    const std::size_t comma = std::min(text.find(',', start), text.size());
-    const std::string_view item = text.substr(start, comma - start);
+  for (const std::string_view item : detail::split_list(text)) {
     const std::size_t colon = item.rfind(':');
     int count = 0;
     const char* first = colon == std::string_view::npos ? nullptr : item.data() + colon + 1;
@@ -54,7 +52,6 @@ std::vector<RecipePart> parse_recipe_text(std::string_view text) {
     part.parts = count;
     part.is_diluent = part.id == "diluent";
     parts.push_back(std::move(part));
-    start = comma + 1;
   }
   return parts;
 }

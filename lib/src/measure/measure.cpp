@@ -468,6 +468,7 @@ struct PhotoSource {
   const unsigned char* data = nullptr;
   std::size_t size = 0;
   const Image* decoded = nullptr;
+  std::vector<ImagePoint> found_chart;  // MeasureOptions::find_chart's card, left out
 
   std::unique_ptr<ImageDecoder> open(const std::string& name, std::uint64_t max_pixels) const {
     return decoded ? open_decoded(*decoded) : open_image(data, size, name, max_pixels);
@@ -913,13 +914,20 @@ PhotoMeasurement Measurer::measure_memory(const void* data, std::size_t size,
 
 PhotoMeasurement Measurer::Impl::measure_photo(const unsigned char* data, std::size_t size,
                                                const std::string& name, int threads) const {
-  if (!options.photo_profile)
-    return measure(PhotoSource{data, size, nullptr}, name, threads, nullptr);
+  const bool look_for_chart = options.find_chart && options.split && options.regions.empty();
+  if (!options.photo_profile && !look_for_chart)
+    return measure(PhotoSource{data, size, nullptr, {}}, name, threads, nullptr);
+  if (!options.photo_profile) {
+    // A chart held in frame would be measured as hair (its dark patches) and scalp: left out.
+    const Image photo = decode_image(data, size, name, options.max_pixels);
+    const std::vector<ImagePoint> chart = options.find_chart(photo, name);
+    return measure(PhotoSource{data, size, &photo, chart}, name, threads, nullptr);
+  }
   // The provider sees the whole photo (a chart is found on it), and the measurement reads the
   // same pixels again from memory: the photo is decoded once.
   const Image photo = decode_image(data, size, name, options.max_pixels);
   const PhotoProfile profile = options.photo_profile(photo, name);
-  return measure(PhotoSource{data, size, &photo}, name, threads, &profile);
+  return measure(PhotoSource{data, size, &photo, {}}, name, threads, &profile);
 }
 
 ChosenProfile Measurer::Impl::choose_profile(const ImageHeader& header, const std::string& name,
@@ -1023,8 +1031,15 @@ PhotoMeasurement Measurer::Impl::measure(const PhotoSource& source, const std::s
   result.source = name;
   result.white = options.white;
   result.image = header.info;
-  const ChosenProfile chosen = choose_profile(header, name, photo_profile, result);
+  ChosenProfile chosen = choose_profile(header, name, photo_profile, result);
   add_file_warnings(header, name, file_profile || photo_profile, result);
+  if (!source.found_chart.empty()) {
+    chosen.excluded = source.found_chart;
+    result.chart = source.found_chart;
+    result.warnings.push_back(
+        "a ColorChecker in the photo (its card is `chart`) is left out of hair and scalp; "
+        "--chart calibrates with it, --region measures only the scalp");
+  }
   const PixelColour& colour = *chosen.colour;
 
   const bool keep_image = options.split || options.keep_pixel_classes;
