@@ -80,8 +80,8 @@ struct MatchResult {
   /// parts and a steadier hand chose `recipes` (often recipes[0] itself).
   std::optional<Recipe> closest;
   /// Whole-part recipes the search scored, and how many of them were left out as look-alikes
-  /// of a better one (ΔE00 under 0.3, or under 1.0 with the same inks): why `recipes` may hold
-  /// fewer than `top`.
+  /// of a proposal (ΔE00 under 0.3, or under 1.0 with the same inks): why `recipes` may hold
+  /// fewer than `top` (counted in full then; otherwise only those the choice looked at).
   std::size_t recipes_scored = 0;
   std::size_t look_alikes = 0;
 };
