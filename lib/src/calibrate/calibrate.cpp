@@ -543,8 +543,8 @@ detail::HeldOutFit choose_model(const UsablePatches& fit_set, const CalibrateOpt
   // own: nearly all of a calibration's time, and the fits share nothing. Chosen in order.
   std::vector<std::future<detail::HeldOutFit>> fits;
   for (const detail::ModelSpec& spec : specs) {
-    fits.push_back(std::async(std::launch::async,
-                              [&fit_set, spec] { return detail::fit_with_held_out(spec, fit_set); }));
+    fits.push_back(std::async(
+        std::launch::async, [&fit_set, spec] { return detail::fit_with_held_out(spec, fit_set); }));
   }
   for (std::size_t i = 0; i < specs.size(); ++i) {
     const detail::ModelSpec& spec = specs[i];

@@ -185,7 +185,8 @@ struct Matcher::Impl {
   // How one recipe's dot fares against the goal.
   struct Score {
     Lab dot;
-    De2000 dot_difference;
+    De2000 dot_difference;      // plain CIEDE2000, as reported
+    De2000 dot_key_difference;  // weighted as the goal ranks it (its de00 is the key, dot for dot)
     std::optional<double> density;
     std::optional<Lab> overall;
     std::optional<De2000> overall_difference;
@@ -219,6 +220,11 @@ struct Matcher::Impl {
   void add_whole_part_recipes(const Setup& s, const Goal& goal, std::vector<Candidate> candidates,
                               RecipeMap& recipes) const;
   void polish(const Setup& s, const Goal& goal, RecipeMap& recipes) const;
+  // The recipe of the pigments `set` in `parts` (inks, then diluent), reduced by their common
+  // divisor (2:18 is 1:9), scored against `goal` unless already in `recipes`.
+  RecipeMap::iterator add_recipe(const Setup& s, const Goal& goal,
+                                 const std::vector<std::size_t>& set, std::vector<int> parts,
+                                 RecipeMap& recipes) const;
   Recipe to_recipe(const Setup& s, const Goal& goal, const Scored& r) const;
 };
 
@@ -268,8 +274,9 @@ double Matcher::Impl::slip_robustness(const Setup& s, const Scored& recipe) cons
 //     kSameLook) and score within kSteadyScore, those whose slip robustness is within
 //     kSteadierBy of the steadiest are as steady;
 //  3. fewer parts: of those, the fewest parts in all, then the best score.
-std::vector<const Matcher::Impl::Scored*> Matcher::Impl::propose(
-    const Setup& s, const std::vector<Scored*>& ranked, std::size_t& look_alikes) const {
+std::vector<const Matcher::Impl::Scored*> Matcher::Impl::propose(const Setup& s,
+                                                                 const std::vector<Scored*>& ranked,
+                                                                 std::size_t& look_alikes) const {
   std::vector<const Scored*> proposed;
   // Whether ranked[i] is a proposal or alike to one, checked only as far as the scans below
   // reach (they stop early: comparing every recipe scored with every proposal would cost more
@@ -356,7 +363,11 @@ Matcher::Impl::Score Matcher::Impl::score(const Setup& s, const Goal& goal,
   Score out;
   out.dot = colorimetry.lab(dot_r);
   out.dot_difference = ciede2000_breakdown(goal.target, out.dot);
-  out.key = out.dot_difference.de00;
+  const De2000Weights& w = goal.dot_weights;
+  out.dot_key_difference = w.kl == 1 && w.kc == 1 && w.kh == 1
+                               ? out.dot_difference
+                               : ciede2000_breakdown(goal.target, out.dot, w);
+  out.key = out.dot_key_difference.de00;
   if (!goal.overall) return out;
   // The density A at which the treated scalp is as light as the region (luminance Y): what dot
   // density controls is how dark the scalp reads; the ink's hue is the recipe's. With the
@@ -594,7 +605,7 @@ void Matcher::Impl::add_best_single_dilutions(const Setup& s, const Goal& goal,
       if (recipes.count(key)) continue;
       Score score;
       score.dot = lab_at(i);
-      score.dot_difference = ciede2000_breakdown(target, score.dot);
+      score.dot_difference = score.dot_key_difference = ciede2000_breakdown(target, score.dot);
       score.key = score.dot_difference.de00;
       recipes.emplace(key, Scored{{p}, {ink}, diluent, score});
     }
@@ -624,9 +635,7 @@ void Matcher::Impl::refine(const Setup& s, const Goal& goal, Candidate& candidat
   auto residual = [&](const std::vector<double>& logs) {
     const Score sc = score(s, goal, reflectance(s, candidate.pigments, concentrations(logs)));
     if (!goal.overall) {
-      const De2000 d = goal.dot_weights.kc == 1 && goal.dot_weights.kh == 1
-                           ? sc.dot_difference
-                           : ciede2000_breakdown(goal.target, sc.dot, goal.dot_weights);
+      const De2000& d = sc.dot_key_difference;
       return Residuals{d.dl, d.dc, d.dh, 0.0};
     }
     const De2000& d = *sc.overall_difference;
@@ -706,26 +715,28 @@ void Matcher::Impl::add_whole_part_recipes(const Setup& s, const Goal& goal,
               1, static_cast<int>((rounding >> i) & 1u ? std::ceil(exact) : std::floor(exact)));
           inks += parts[i];
         }
-        int diluent = total - inks;
-        if (diluent < 0) continue;
-        int divisor = diluent;
-        for (int p : parts) divisor = std::gcd(divisor, p);
-        if (divisor > 1) {
-          for (int& p : parts) p /= divisor;
-          diluent /= divisor;
-        }
-        std::vector<int> key_parts = parts;
-        key_parts.push_back(diluent);
-        auto key = std::make_pair(candidate.pigments, key_parts);
-        if (recipes.count(key)) continue;
-        const int all = inks / std::max(divisor, 1) + diluent;
-        std::vector<double> c(k);
-        for (std::size_t i = 0; i < k; ++i) c[i] = static_cast<double>(parts[i]) / all;
-        recipes.emplace(key, Scored{candidate.pigments, parts, diluent,
-                                    score(s, goal, reflectance(s, candidate.pigments, c))});
+        if (total - inks < 0) continue;
+        parts.push_back(total - inks);
+        add_recipe(s, goal, candidate.pigments, std::move(parts), recipes);
       }
     }
   }
+}
+
+Matcher::Impl::RecipeMap::iterator Matcher::Impl::add_recipe(const Setup& s, const Goal& goal,
+                                                             const std::vector<std::size_t>& set,
+                                                             std::vector<int> parts,
+                                                             RecipeMap& recipes) const {
+  int all = 0, divisor = 0;
+  for (int p : parts) all += p, divisor = std::gcd(divisor, p);
+  for (int& p : parts) p /= divisor;
+  auto key = std::make_pair(set, parts);
+  if (auto it = recipes.find(key); it != recipes.end()) return it;
+  std::vector<double> c(set.size());
+  for (std::size_t i = 0; i < c.size(); ++i) c[i] = static_cast<double>(parts[i]) * divisor / all;
+  Scored scored{set, std::vector<int>(parts.begin(), parts.end() - 1), parts.back(),
+                score(s, goal, reflectance(s, set, c))};
+  return recipes.emplace(std::move(key), std::move(scored)).first;
 }
 
 Recipe Matcher::Impl::to_recipe(const Setup& s, const Goal& goal, const Scored& r) const {
@@ -756,8 +767,8 @@ Recipe Matcher::Impl::to_recipe(const Setup& s, const Goal& goal, const Scored& 
     std::vector<double> c(r.pigments.size());
     for (std::size_t j = 0; j < c.size(); ++j) c[j] = static_cast<double>(r.ink_parts[j]) / all;
     const Bands dot = reflectance(s, r.pigments, c);
-    recipe.overall = colorimetry.lab(
-        yule_nielsen_reflectance(s.skin->reflectance, dot, *options.coverage, options.yule_nielsen_n));
+    recipe.overall = colorimetry.lab(yule_nielsen_reflectance(
+        s.skin->reflectance, dot, *options.coverage, options.yule_nielsen_n));
   }
   return recipe;
 }
@@ -767,9 +778,6 @@ Recipe Matcher::Impl::to_recipe(const Setup& s, const Goal& goal, const Scored& 
 // each of the most promising ink sets walks the grid of whole parts, one part at a time, reduced,
 // within max_parts, while the score improves.
 void Matcher::Impl::polish(const Setup& s, const Goal& goal, RecipeMap& recipes) const {
-  auto key_of = [&](const Score& sc) {
-    return goal.overall ? sc.key : ciede2000(goal.target, sc.dot, goal.dot_weights);
-  };
   std::map<std::vector<std::size_t>, const Scored*> best_of_set;
   for (const auto& [key, r] : recipes) {
     const Scored*& best = best_of_set[r.pigments];
@@ -800,20 +808,8 @@ void Matcher::Impl::polish(const Setup& s, const Goal& goal, RecipeMap& recipes)
               parts.back() < 0) {
             continue;
           }
-          int all = 0, divisor = 0;
-          for (int p : parts) all += p, divisor = std::gcd(divisor, p);
-          if (all > options.max_parts) continue;
-          for (int& p : parts) p /= divisor;
-          auto key = std::make_pair(at.pigments, parts);
-          auto it = recipes.find(key);
-          if (it == recipes.end()) {
-            std::vector<double> c(k);
-            for (std::size_t i = 0; i < k; ++i) c[i] = static_cast<double>(parts[i]) * divisor / all;
-            Scored scored{at.pigments, std::vector<int>(parts.begin(), parts.end() - 1),
-                          parts.back(), score(s, goal, reflectance(s, at.pigments, c))};
-            scored.score.key = key_of(scored.score);
-            it = recipes.emplace(key, std::move(scored)).first;
-          }
+          if (std::accumulate(parts.begin(), parts.end(), 0) > options.max_parts) continue;
+          const auto it = add_recipe(s, goal, at.pigments, std::move(parts), recipes);
           if (it->second.score.key < (better ? better->score.key : at.score.key)) {
             better = &it->second;
           }
@@ -943,12 +939,7 @@ MatchResult Matcher::match(const MatchTarget& target) const {
       auto it = set_best.find(c.pigments);
       if (it != set_best.end() && it->second <= best + kRefocusWindow) refocused.push_back(c);
     }
-    Impl::RecipeMap added;
-    m.add_whole_part_recipes(s, ranking_goal, std::move(refocused), added);
-    for (auto& [key, scored] : added) {
-      scored.score.key = ciede2000(target.lab, scored.score.dot, kLightnessFirst);
-      recipes.emplace(key, std::move(scored));
-    }
+    m.add_whole_part_recipes(s, ranking_goal, std::move(refocused), recipes);
   }
   m.polish(s, ranking_goal, recipes);
 
@@ -976,7 +967,13 @@ MatchResult Matcher::match(const MatchTarget& target) const {
   result.recipes_scored = ranked.size();
   const std::vector<const Scored*> distinct = m.propose(s, ranked, result.look_alikes);
   for (const Scored* chosen : distinct) result.recipes.push_back(m.to_recipe(s, goal, *chosen));
-  if (!ranked.empty()) result.closest = m.to_recipe(s, goal, *ranked.front());
+  if (!ranked.empty()) {
+    // Most often a proposal itself: its recipe (and slip robustness) is at hand.
+    const auto proposal = std::find(distinct.begin(), distinct.end(), ranked.front());
+    result.closest = proposal != distinct.end()
+                         ? result.recipes[static_cast<std::size_t>(proposal - distinct.begin())]
+                         : m.to_recipe(s, goal, *ranked.front());
+  }
   if (!result.recipes.empty()) {
     const Recipe& best = result.recipes.front();
     const double best_de00 =

@@ -1,7 +1,6 @@
 // Chroma unmixing: the hair's and the scalp's Cb and Cr from a 4:2:0 (or 4:2:2) JPEG's stored
 // chroma planes, by least squares over the blocks of the region (see ChromaUnmixing).
 #include <cmath>
-#include <limits>
 
 #include "measure/internal.hpp"
 
@@ -157,19 +156,29 @@ struct DctBasis {
   }
 };
 
-// Which chroma samples the fit may use: their luma pixels all in the region, none clipped, and
-// their mean luma no lighter than `lit` (see kShineSpreads).
+// Which chroma samples lie in the region: their luma pixels all in its spans, none clipped.
 std::vector<std::uint8_t> usable_samples(const JpegPlanes& planes, const RegionPixels& pixels,
-                                         const unsigned char* rows, std::size_t row_stride,
-                                         float lit) {
+                                         const unsigned char* rows, std::size_t row_stride) {
   std::vector<std::uint8_t> usable(static_cast<std::size_t>(planes.chroma_width) *
                                    static_cast<std::size_t>(planes.chroma_height));
   for (int by = 0; by < planes.chroma_height; ++by) {
     for (int bx = 0; bx < planes.chroma_width; ++bx) {
       usable[static_cast<std::size_t>(by) * static_cast<std::size_t>(planes.chroma_width) +
-             static_cast<std::size_t>(bx)] =
-          block_usable(planes, pixels, bx, by, rows, row_stride) &&
-          block_mean_luma(planes, bx, by) <= lit;
+             static_cast<std::size_t>(bx)] = block_usable(planes, pixels, bx, by, rows, row_stride);
+    }
+  }
+  return usable;
+}
+
+// Of those, the ones the fit may use: mean luma no lighter than `lit` (see kShineSpreads).
+std::vector<std::uint8_t> without_shine(const JpegPlanes& planes, std::vector<std::uint8_t> usable,
+                                        float lit) {
+  for (int by = 0; by < planes.chroma_height; ++by) {
+    for (int bx = 0; bx < planes.chroma_width; ++bx) {
+      std::uint8_t& u =
+          usable[static_cast<std::size_t>(by) * static_cast<std::size_t>(planes.chroma_width) +
+                 static_cast<std::size_t>(bx)];
+      u = u && block_mean_luma(planes, bx, by) <= lit;
     }
   }
   return usable;
@@ -359,8 +368,9 @@ ChromaUnmixing fit_chroma_unmixing(const JpegPlanes& planes, const RegionPixels&
   for (std::size_t code = 0; code < 256; ++code) {
     u.share[code] = u.straight_share(static_cast<float>(code));
   }
+  const std::vector<std::uint8_t> in_region = usable_samples(planes, pixels, rows, row_stride);
   const std::vector<std::uint8_t> usable =
-      usable_samples(planes, pixels, rows, row_stride, u.y_scalp + kShineSpreads * u.sd_scalp);
+      without_shine(planes, in_region, u.y_scalp + kShineSpreads * u.sd_scalp);
   for (int round = 0; round < 3; ++round) {
     const NormalEquations samples = fit_in_sample_domain(u, planes, usable);
     if (u.mixed_blocks < kMinMixedBlocks) return ChromaUnmixing{};
@@ -375,9 +385,7 @@ ChromaUnmixing fit_chroma_unmixing(const JpegPlanes& planes, const RegionPixels&
     }
     if (round < 2) fit_mixing_curve(u);
   }
-  fit_dct_block_residuals(
-      u, planes,
-      usable_samples(planes, pixels, rows, row_stride, std::numeric_limits<float>::infinity()));
+  fit_dct_block_residuals(u, planes, in_region);
   u.active = true;
   return u;
 }

@@ -40,8 +40,8 @@ std::string words(const OracleRecipe& r) {
 }
 
 std::size_t ink_count(const Recipe& r) {
-  return static_cast<std::size_t>(std::count_if(
-      r.parts.begin(), r.parts.end(), [](const RecipePart& p) { return !p.is_diluent; }));
+  return static_cast<std::size_t>(std::count_if(r.parts.begin(), r.parts.end(),
+                                                [](const RecipePart& p) { return !p.is_diluent; }));
 }
 
 // Every 1- and 2-ink recipe of at most `max_parts` parts in all, reduced (2:18 is 1:9).
@@ -196,10 +196,11 @@ TEST(MatchOracle, RankOneIsTheBestOneOrTwoInkRecipeOnCard) {
     for (const Lab& target : random_targets(rng, matcher, std::nullopt, 60))
       check(matcher, oracle, target, std::nullopt, name, tally);
   }
-  std::printf("oracle card: %d targets (%d unreachable, %d skipped), %d over 0.05, worst gap "
-              "%.4f (to the best single ink %.4f); rank 1 one ink less than the closest: %d\n",
-              tally.targets, tally.unreachable, tally.skipped, tally.failures, tally.worst_gap,
-              tally.worst_single_gap, tally.preferred_simpler);
+  std::printf(
+      "oracle card: %d targets (%d unreachable, %d skipped), %d over 0.05, worst gap "
+      "%.4f (to the best single ink %.4f); rank 1 one ink less than the closest: %d\n",
+      tally.targets, tally.unreachable, tally.skipped, tally.failures, tally.worst_gap,
+      tally.worst_single_gap, tally.preferred_simpler);
   EXPECT_GE(tally.unreachable, 20);
   EXPECT_LE(tally.unreachable, tally.targets - 20);
 }
@@ -217,10 +218,11 @@ TEST(MatchOracle, RankOneIsTheBestOneOrTwoInkRecipeHealedInSkin) {
     for (const Lab& target : random_targets(rng, matcher, skin, 40))
       check(matcher, oracle, target, skin, "healed", tally);
   }
-  std::printf("oracle healed: %d targets (%d unreachable, %d skipped), %d over 0.05, worst gap "
-              "%.4f (to the best single ink %.4f); rank 1 one ink less than the closest: %d\n",
-              tally.targets, tally.unreachable, tally.skipped, tally.failures, tally.worst_gap,
-              tally.worst_single_gap, tally.preferred_simpler);
+  std::printf(
+      "oracle healed: %d targets (%d unreachable, %d skipped), %d over 0.05, worst gap "
+      "%.4f (to the best single ink %.4f); rank 1 one ink less than the closest: %d\n",
+      tally.targets, tally.unreachable, tally.skipped, tally.failures, tally.worst_gap,
+      tally.worst_single_gap, tally.preferred_simpler);
   EXPECT_GE(tally.unreachable, 10);
 }
 
