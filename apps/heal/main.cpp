@@ -155,7 +155,7 @@ int main(int argc, char** argv) {
       }
       writer.finish();
       const HealingParameters& p = model.parameters;
-      const HealingParameters& se = model.standard_error;
+      const ParameterErrors& se = model.standard_error;
       fmt::print(stderr, "{}: fitted {} outcomes of {} clients\n", tool.name(), model.outcomes, model.clients);
       fmt::print(stderr, "  retention {:.3f} ± {:.3f}, depth {:.3f} ± {:.3f} mm, filter {:.2f} ± {:.2f}\n",
                  p.retention, se.retention, p.depth_mm, se.depth_mm, p.filter, se.filter);
@@ -174,6 +174,7 @@ int main(int argc, char** argv) {
                    "client's outcome from their others); one outcome ± {:.2f} ΔE00\n",
                    model.client_spread, *model.outcome_de00);
       }
+      for (const std::string& note : result.notes) fmt::print(stderr, "  {}\n", note);
       for (const std::string& w : result.warnings) tool.warning(w, Location{output});
       fmt::print(stderr, "{}: wrote {}\n", tool.name(), output);
       return;
@@ -181,9 +182,7 @@ int main(int argc, char** argv) {
     // predict
     HealingModel model;
     if (!healing_file.empty()) model = read_healing_model(healing_file);
-    const std::vector<Outcome> own = app::read_outcomes(tool, outcome_files);
-    std::set<std::string> own_clients;
-    for (const Outcome& o : own) own_clients.insert(o.client);
+    const HealingChooser chooser(model, app::read_outcomes(tool, outcome_files), {}, matcher);
     std::vector<Outcome> cases;
     if (!recipe_text.empty() || !skin_values.empty()) {
       if (recipe_text.empty() || skin_values.empty()) {
@@ -201,12 +200,8 @@ int main(int argc, char** argv) {
     for (Outcome& c : cases) {
       try {
         mark_diluents(c.recipe, loaded);
-        // This client's own outcomes, or all given when they are of one client only.
-        std::vector<Outcome> mine;
-        for (const Outcome& o : own) {
-          if (o.client == c.client || own_clients.size() == 1) mine.push_back(o);
-        }
-        const HealingParameters p = client_parameters(model, c.skin, mine, matcher);
+        const ClientHealing healing = chooser.choose(c.client, c.skin);
+        const HealingParameters& p = healing.parameters;
         const Lab healed = matcher.predict(c.recipe, c.skin, p);
         Outcome out = c;
         out.healed = healed;
@@ -216,7 +211,7 @@ int main(int argc, char** argv) {
           r.set("recipe", recipe_parts_in_words(out.recipe));
         }
         if (model.held_out_p90_de00) r.set("uncertainty_de00", *model.held_out_p90_de00);
-        r.set("model", model.describe() + (mine.empty() ? "" : fmt::format(", refined by {} own outcomes", mine.size())));
+        r.set("model", healing.describe);
         r.set("retention", p.retention);
         writer.write(r);
       } catch (const InputError& e) {

@@ -43,7 +43,7 @@ int main(int argc, char** argv) {
       ->option_text("FILE");
   cli.add_option("--retention,--deposit", retention,
                  "Healed: override the share of the cup's ink that stays in the healed layer")
-      ->check(CLI::Range(0.001, 1.0))
+      ->check(CLI::Range(0.001, 50.0))
       ->option_text("R");
   cli.add_option("--max-density", options.max_density,
                  "Dark hair: at most this share of scalp area in dots")
@@ -107,12 +107,12 @@ int main(int argc, char** argv) {
     app::require_pigments(loaded);
     HealingModel model;
     if (!healing_file.empty()) model = read_healing_model(healing_file);
-    if (retention) model.parameters.retention = *retention;
     options.healing = model.parameters;
+    if (retention) options.healing.retention = *retention;
     options.healing_model = model.describe() + (retention ? ", retention set" : "");
     const Matcher matcher(loaded, options);
-    const std::vector<Outcome> own = app::read_outcomes(tool, outcome_files);
-    if (!own.empty()) options.healing_model += ", refined by " + std::to_string(own.size()) + " own outcomes";
+    const HealingChooser chooser(model, app::read_outcomes(tool, outcome_files),
+                                 HealingOverrides{retention}, matcher);
 
     std::vector<LabEntry> entries;
     for (const auto& input : inputs) {
@@ -133,8 +133,11 @@ int main(int argc, char** argv) {
       try {
         MatchTarget target{adapt_lab(e.lab, e.white, options.white), skin,
                            e.coverage ? e.coverage : hair_coverage, std::nullopt};
-        if (skin) target.healing = client_parameters(model, *skin, own, matcher);
-        if (skin && retention) target.healing->retention = *retention;
+        std::optional<ClientHealing> healing;
+        if (skin) {
+          healing = chooser.choose(e.id.substr(0, e.id.find('/')), *skin);
+          target.healing = healing->parameters;
+        }
         const MatchResult result = matcher.match(target);
         for (int rank = 1; rank <= static_cast<int>(result.recipes.size()); ++rank) {
           if (table) {
@@ -143,6 +146,7 @@ int main(int argc, char** argv) {
           }
           // What the measurement knew travels on: its doubts, and the hair's share of its region.
           Record record = match_record(e.id, rank, result, options);
+          if (healing) record.set("model", healing->describe);
           if (e.coverage && !result.matches_overall) record.set("hair_coverage", *e.coverage);
           if (!e.warnings.empty()) record.set("warnings", e.warnings);
           writer.write(record);

@@ -60,10 +60,10 @@ cp "$WORK/out" "$WORK/own.jsonl"
 # That client's own outcome refines their prediction (and says so).
 run smp-heal predict --healing "$WORK/clinic.yaml" --outcome "$WORK/own.jsonl" "$WORK/match.jsonl"
 expect_status 0 "predict with the client's outcome"
-expect_stdout 'refined by 1 own outcomes' "the refinement is named"
+expect_stdout 'refined by 1 own outcome of c9' "the refinement is named, with whose"
 run smp-match --healing "$WORK/clinic.yaml" --outcome "$WORK/own.jsonl" --top 1 "$WORK/client.jsonl"
 expect_status 0 "smp-match --outcome"
-expect_stdout 'refined by 1 own outcomes' "smp-match names the refinement"
+expect_stdout 'refined by 1 own outcome of c9' "smp-match names the refinement"
 
 # 4. Bad input: a bad outcome line is named and skipped, the rest fitted; exit 1.
 { head -n 20 "$WORK/outcomes.jsonl"; echo '{"id":"x","skin":[62,12,17],"recipe":[{"id":"ill-jet-black","parts":0}],"healed":[50,3,6]}';

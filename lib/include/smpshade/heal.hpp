@@ -5,6 +5,7 @@
 /// outcomes, and refining them for one client from that client's own earlier sessions.
 
 #include <iosfwd>
+#include <map>
 #include <optional>
 #include <string>
 #include <vector>
@@ -57,11 +58,18 @@ struct SkinToneTrend {
   double log_filter_per_10deg = 0;     ///< d ln(filter) per +10° ITA
 };
 
+/// Standard errors of the fitted parameters (from the fit's curvature), in their own units; 0
+/// when not fitted. Spreads, not parameter values: no parameter's range applies to them.
+struct ParameterErrors {
+  double retention = 0;
+  double depth_mm = 0;
+  double filter = 0;
+};
+
 /// A healing model: the physical defaults, or a clinic's fitted file (smpshade-healing(5)).
 struct HealingModel {
-  HealingParameters parameters;  ///< at the trend's reference ITA
-  /// Standard errors of the fitted parameters (from the fit's curvature); 0 when not fitted.
-  HealingParameters standard_error{0, 0, 0};
+  HealingParameters parameters;  ///< at the trend's reference ITA, with any learned correction
+  ParameterErrors standard_error;
   SkinToneTrend trend;
   /// Prior spread of one client's ln(retention) around the clinic's: how far one client's own
   /// outcomes may pull the prediction (smp-heal predict --outcome).
@@ -73,6 +81,9 @@ struct HealingModel {
   int clients = 0;
   double residual_mean_de00 = 0;
   double held_out_mean_de00 = 0;
+  /// The held-out mean ΔE00 of the physics alone, when a learned correction was kept on top of it
+  /// (what the correction gained).
+  std::optional<double> held_out_physics_mean_de00;
   /// ΔE00 radius holding 90 % of held-out outcomes: the uncertainty quoted with predictions.
   std::optional<double> held_out_p90_de00;
   std::string held_out_method;  ///< "leave-one-out" or "5-fold"
@@ -104,6 +115,9 @@ struct OutcomeFit {
 struct HealingFit {
   HealingModel model;
   std::vector<OutcomeFit> outcomes;
+  /// What the fit did beyond the three parameters, in words: the skin-tone trend, a learned
+  /// correction and why, a parameter at its bound and what that means.
+  std::vector<std::string> notes;
   std::vector<std::string> warnings;  ///< too few outcomes, skin tones not covered, ...
   std::vector<InputError> skipped;    ///< outcomes left out, each at its line
 };
@@ -111,14 +125,53 @@ struct HealingFit {
 /// Fits the healing parameters (ln retention, ln depth, ln filter; and the skin-tone trend when
 /// the outcomes span at least kTrendItaSpan degrees of ITA with kTrendMinOutcomes outcomes and
 /// it predicts held-out outcomes better) by Levenberg–Marquardt on the outcomes' CIEDE2000
-/// (dL, dC, dH) terms, with a weak prior toward the physical defaults. Held-out ΔE00:
-/// leave-one-out up to 60 outcomes, 5-fold beyond. Outcomes that name an ink the catalogues
-/// lack, or have no healed colour, are skipped (HealingFit::skipped); ArgumentError when none is
-/// left.
+/// (dL, dC, dH) terms, with a weak prior toward the physical defaults; then, from
+/// kCorrectionMinOutcomes outcomes on, a HealedCorrection on top (ridge regression of what the
+/// physics leaves, its strength chosen by held-out ΔE00), kept only when it predicts held-out
+/// outcomes better by kCorrectionGain. Held-out ΔE00: leave-one-out up to 60 outcomes, 5-fold
+/// beyond, each fold refitting everything. Outcomes that name an ink the catalogues lack, or have
+/// no healed colour, are skipped (HealingFit::skipped); ArgumentError when none is left.
+/// `threads`: 0 for every core.
 SMPSHADE_API HealingFit fit_healing_model(const std::vector<Outcome>& outcomes,
-                                          const Matcher& matcher);
+                                          const Matcher& matcher, int threads = 0);
 inline constexpr double kTrendItaSpan = 30.0;
 inline constexpr int kTrendMinOutcomes = 20;
+inline constexpr int kCorrectionMinOutcomes = 30;
+inline constexpr double kCorrectionGain = 0.05;
+
+/// What the user set by hand over the model (smp-match --retention): each applied once, last.
+struct HealingOverrides {
+  std::optional<double> retention;
+};
+
+/// The healing parameters chosen for one client, and how they were chosen.
+struct ClientHealing {
+  HealingParameters parameters;
+  std::size_t own_outcomes = 0;  ///< the client's own outcomes that refined them
+  std::string client;            ///< whose outcomes were used ("" when none)
+  /// "clinic.yaml (31 outcomes), refined by 2 own outcomes of c9, retention set": for records.
+  std::string describe;
+};
+
+/// The one rule every tool uses (smp-match, smp-heal predict, smp-report) to choose a client's
+/// healing parameters: the clinic model's for their skin; refined by that client's own outcomes
+/// only, those whose `client` is the client's (a case that names no client takes the outcomes
+/// when they are all one client's, else none); then the overrides, each once. The outcomes are
+/// indexed by client once, so that many cases cost what their own outcomes cost.
+class SMPSHADE_API HealingChooser {
+ public:
+  HealingChooser(HealingModel model, std::vector<Outcome> outcomes, HealingOverrides overrides,
+                 const Matcher& matcher);
+  ClientHealing choose(const std::string& client, const Lab& skin) const;
+  const HealingModel& model() const { return model_; }
+
+ private:
+  HealingModel model_;
+  std::vector<Outcome> outcomes_;
+  std::map<std::string, std::vector<std::size_t>> by_client_;
+  HealingOverrides overrides_;
+  const Matcher& matcher_;
+};
 
 /// The parameters for one client: the clinic model's for their skin, with ln(retention) pulled
 /// toward what the client's own `outcomes` (healed earlier sessions) show, by maximum a

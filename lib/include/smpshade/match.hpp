@@ -61,6 +61,10 @@ struct Recipe {
   /// How far the dot's prediction moves (ΔE00, the largest) when one ink is off by one drop of
   /// the cup, or one part if that is more: what a shaky hand can do to it.
   double robustness_de00 = 0;
+  /// The figure the recipes were ranked by: for density plans the overall look's ΔE00 lightness
+  /// first plus a quarter of the dot's (lightness first); else the dot's ΔE00 (lightness first
+  /// when nothing reaches the target).
+  double rank_de00 = 0;
 };
 
 struct MatchResult {
@@ -116,6 +120,21 @@ class SMPSHADE_API Matcher {
   /// the closest id).
   Lab predict(const std::vector<RecipePart>& recipe, const std::optional<Lab>& skin,
               const std::optional<HealingParameters>& healing = std::nullopt) const;
+  /// A recipe in one skin resolved once (the skin's optics, the recipe's K/S in the cup), to be
+  /// predicted under many healing parameters (smp-heal fit). Throws InputError as predict().
+  struct HealedCase {
+    std::shared_ptr<const SkinOptics> skin;
+    struct Ink {
+      std::string id;
+      double share = 0;  ///< of the recipe's inks (not of all parts)
+      Bands ks{};        ///< K/S in the cup: its share of all parts times its unit K/S
+    };
+    std::vector<Ink> inks;
+  };
+  HealedCase healed_case(const std::vector<RecipePart>& recipe, const Lab& skin) const;
+  /// The healed colour of `c` with `healing`: predict(recipe, skin, healing) without resolving
+  /// the recipe and the skin again.
+  Lab predict(const HealedCase& c, const HealingParameters& healing) const;
   /// The darkest L* any single ink of the catalogue heals to in `skin`, undiluted.
   double darkest_healed_lightness(const Lab& skin, const HealingParameters& healing) const;
 
@@ -157,6 +176,7 @@ struct MatchEntry {
   std::optional<double> cup_ml, drop_ml;  ///< the cup the record's ml and drops are for
   std::optional<double> robustness_de00;
   std::optional<double> overall_de00;
+  std::optional<double> rank_de00;  ///< the figure that ranked it
   std::vector<std::string> warnings;  ///< the measurement's, carried through smp-match
   White white = White::D50;
   Location where;

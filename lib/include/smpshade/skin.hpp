@@ -6,6 +6,12 @@
 /// own skin colour fixes the melanin and the dermis, so that the uninked model reproduces it.
 /// Equations and constants with their sources: smp-match(1), smpshade-healing(5).
 
+#include <array>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
 #include "smpshade/catalog.hpp"
 #include "smpshade/colour.hpp"
 #include "smpshade/export.hpp"
@@ -35,19 +41,61 @@ SMPSHADE_API LayerOptics stack_layers(const LayerOptics& upper, const LayerOptic
 /// Reflectance of `upper` lying on an opaque ground of reflectance `ground`.
 SMPSHADE_API double reflectance_on_ground(const LayerOptics& upper, double ground);
 
+/// What a clinic's outcomes show that the layered physics cannot make (smp-heal fit learns it
+/// only when it predicts held-out outcomes better): the healed dot's Lab moves by W φ, where
+/// φ = d ⊗ m, d = Lab_model − Lab_skin (the model dot's contrast with the skin: a recipe without
+/// ink still heals to the skin) and m the modifiers, each of which lets the correction vary with
+/// what varies between outcomes: 1; the skin's ITA / 50°; |d| / 20; the skin's (a* − 10) / 10
+/// and (b* − 15) / 10; and, per ink of `inks`, its share of the recipe's inks. It is applied to
+/// the dot's reflectance as a smooth scaling of R (a level, a tilt and a bow over the
+/// visible) that gives that Lab, so that the dots' overall look on the scalp (Yule–Nielsen)
+/// follows the dot (corrected_reflectance).
+struct HealedCorrection {
+  static constexpr std::size_t kFixedModifiers = 5;
+  std::vector<std::string> inks;
+  /// W, row-major: rows ΔL*, Δa*, Δb*; columns (modifier, d component), modifier-major. Empty
+  /// when there is no correction.
+  std::vector<double> weights;
+
+  bool active() const { return !weights.empty(); }
+  std::size_t columns() const { return 3 * (kFixedModifiers + inks.size()); }
+  /// φ for a model dot `model` in skin `skin` whose inks have `ink_shares` (parallel to `inks`;
+  /// null for none of them).
+  SMPSHADE_API std::vector<double> features(const Lab& model, const Lab& skin,
+                                            const double* ink_shares) const;
+  /// The corrected Lab: model + W φ.
+  SMPSHADE_API Lab apply(const Lab& model, const Lab& skin, const double* ink_shares) const;
+};
+
 /// The free parameters of the healed-dot model, each a physical quantity that a clinic's healed
 /// outcomes can fit (smp-heal). The defaults give what SMP practice reports: a healed dot
 /// lighter than the ink in the cup, cooler (carbon black in the dermis reads bluish), and with
 /// less contrast on darker skin.
 struct HealingParameters {
-  /// Share of the cup's ink concentration in the healed ink layer: the rest is lost to the
-  /// needle's run-off, the wound's weeping and the macrophages of the first weeks.
+  /// Strength of the healed ink layer relative to the cup's ink on card: the share of the cup's
+  /// ink concentration that stays, the rest lost to the needle's run-off, the wound's weeping
+  /// and the first weeks' clearing. Not bounded by 1: macrophages pack the ink that stays more
+  /// densely than the cup's film on card holds it, so a clinic whose dots heal dark fits more.
   double retention = 0.3;
   /// Depth of the ink layer's top below the epidermis, in mm of dermis.
   double depth_mm = 0.05;
   /// Strength of the epidermal melanin filter, relative to what the client's skin colour
   /// implies (1: as implied).
   double filter = 1.0;
+  /// Strength in skin of particular inks relative to what their card says, as (ink id, factor):
+  /// iron oxides scatter and are cleared unlike carbon black, so a clinic's outcomes may show one
+  /// ink healing lighter or darker than its ladder predicts. An ink not named has 1.
+  std::vector<std::pair<std::string, double>> ink_strength;
+  /// A clinic's learned correction on top of the physics (none by default).
+  HealedCorrection correction;
+
+  /// The factor of ink `id` (1 when not named).
+  double strength_of(std::string_view id) const {
+    for (const auto& [ink, factor] : ink_strength) {
+      if (ink == id) return factor;
+    }
+    return 1.0;
+  }
 };
 
 /// The fixed physical constants of the skin model.
@@ -100,6 +148,13 @@ SMPSHADE_API SkinOptics skin_optics_from_reflectance(const Bands& reflectance,
                                                      const GridColorimetry& colorimetry,
                                                      const SkinConstants& constants = {});
 
+/// `layered` (a healed dot's reflectance by the layered physics) changed smoothly so that its Lab
+/// is `correction` applied (HealedCorrection): the shapes' amounts solve one linear system in XYZ.
+/// Unchanged when the correction is not active.
+SMPSHADE_API Bands corrected_reflectance(const Bands& layered, const Lab& skin,
+                                         const HealedCorrection& correction,
+                                         const double* ink_shares);
+
 /// One client's skin with one set of healing parameters, ready to predict healed dots: the
 /// epidermis holds the implied melanin times `filter` (kept within the range that reproduces
 /// the skin), and the dermis's reflectance is solved band by band so that the uninked stack
@@ -111,7 +166,8 @@ class SMPSHADE_API SkinModel {
             const SkinConstants& constants = {});
 
   /// Reflectance of the skin with a healed ink layer whose ink, in the cup, has K/S
-  /// `cup_ks` (Σ c_i (k/s)_i over the recipe's inks, c_i each ink's share of all parts).
+  /// `cup_ks` (Σ c_i (k/s)_i over the recipe's inks, c_i each ink's share of all parts), by the
+  /// layered physics (the parameters' correction is applied by corrected_reflectance).
   Bands healed_reflectance(const Bands& cup_ks) const;
   /// The skin without ink (equal to the skin's reflectance when `exact`).
   Bands uninked_reflectance() const;
@@ -120,10 +176,9 @@ class SMPSHADE_API SkinModel {
   const Bands& dermis_reflectance() const { return dermis_r_; }
   /// Epidermal melanin volume fraction in use.
   double melanin() const { return melanin_; }
-  const HealingParameters& parameters() const { return parameters_; }
 
  private:
-  HealingParameters parameters_;
+  double retention_ = 0;  // the only parameter the ink layer needs after construction
   SkinConstants constants_;
   Bands skin_{};      // measured (Saunderson-included) skin reflectance
   Bands dermis_r_{};  // internal reflectance of the semi-infinite dermis

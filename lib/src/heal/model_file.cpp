@@ -3,6 +3,9 @@
 #include <charconv>
 #include <cmath>
 #include <ostream>
+#include <algorithm>
+#include <iterator>
+#include <set>
 
 #include "core/parse.hpp"
 #include "core/read_text.hpp"
@@ -44,11 +47,15 @@ class ModelReader {
   void map(const YamlNode& node, const std::string& what, std::initializer_list<const char*> allowed,
            Each each) const {
     if (node.kind != YamlNode::Kind::Map) fail(node, "'" + what + "' must be a map");
+    std::set<std::string> seen;
     for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
       const YamlNode& key = *node.children[i];
       bool known = false;
       for (const char* a : allowed) known = known || key.text == a;
       if (!known) fail(key, "unknown key '" + key.text + "' in '" + what + "'");
+      if (!seen.insert(key.text).second) {
+        fail(key, "duplicate key '" + key.text + "' in '" + what + "'");
+      }
       each(key.text, *node.children[i + 1]);
     }
   }
@@ -62,14 +69,107 @@ class ModelReader {
   std::string file_;
 };
 
-void read_parameters(const ModelReader& reader, const YamlNode& node, const std::string& what,
-                     HealingParameters& p, bool errors) {
-  const double low = errors ? 0.0 : 1e-6;
-  reader.map(node, what, {"retention", "depth_mm", "filter"}, [&](const std::string& key, const YamlNode& v) {
-    if (key == "retention") p.retention = reader.number(v, key, errors ? 0 : low, 1);
-    if (key == "depth_mm") p.depth_mm = reader.number(v, key, 0, 10);
-    if (key == "filter") p.filter = reader.number(v, key, errors ? 0 : low, 10);
+void read_parameters(const ModelReader& reader, const YamlNode& node, HealingParameters& p) {
+  // Retention is a strength relative to the cup on card: not a share capped at 1.
+  reader.map(node, "parameters", {"retention", "depth_mm", "filter"},
+             [&](const std::string& key, const YamlNode& v) {
+               if (key == "retention") p.retention = reader.number(v, key, 1e-6, 100);
+               if (key == "depth_mm") p.depth_mm = reader.number(v, key, 0, 10);
+               if (key == "filter") p.filter = reader.number(v, key, 1e-6, 10);
+             });
+}
+
+// Standard errors are spreads, not parameter values: any finite value of at least 0.
+void read_errors(const ModelReader& reader, const YamlNode& node, ParameterErrors& e) {
+  reader.map(node, "standard_error", {"retention", "depth_mm", "filter"},
+             [&](const std::string& key, const YamlNode& v) {
+               const double value = reader.number(v, key, 0, HUGE_VAL);
+               if (key == "retention") e.retention = value;
+               if (key == "depth_mm") e.depth_mm = value;
+               if (key == "filter") e.filter = value;
+             });
+}
+
+// Each ink's strength in skin: a map of ink id to factor.
+void read_ink_strengths(const ModelReader& reader, const YamlNode& node, HealingParameters& p) {
+  if (node.kind != YamlNode::Kind::Map) reader.fail(node, "'inks' must be a map of ink id to strength");
+  for (std::size_t i = 0; i + 1 < node.children.size(); i += 2) {
+    const YamlNode& key = *node.children[i];
+    if (key.kind != YamlNode::Kind::Scalar || key.text.empty()) reader.fail(key, "an ink id must be text");
+    for (const auto& known : p.ink_strength) {
+      if (known.first == key.text) reader.fail(key, "duplicate key '" + key.text + "' in 'inks'");
+    }
+    p.ink_strength.emplace_back(key.text, reader.number(*node.children[i + 1], key.text, 1e-3, 1000));
+  }
+}
+
+// The correction's weights: a map per Lab row (L, a, b, what moves), keyed by column: the
+// contrast component (dL, da, db), alone or times a modifier ("dL*ita", "da*size", "db*skin_a",
+// "dL*skin_b", "dL*ill-chestnut" for an ink's share).
+constexpr const char* kCorrectionRows[] = {"L", "a", "b"};
+constexpr const char* kCorrectionComponents[] = {"dL", "da", "db"};
+constexpr const char* kFixedModifiers[] = {"", "ita", "size", "skin_a", "skin_b"};
+static_assert(std::size(kFixedModifiers) == HealedCorrection::kFixedModifiers);
+
+std::string correction_column(const HealedCorrection& c, std::size_t column) {
+  const std::size_t modifier = column / 3;
+  const std::string component = kCorrectionComponents[column % 3];
+  if (modifier == 0) return component;
+  return component + "*" +
+         (modifier < HealedCorrection::kFixedModifiers
+              ? std::string(kFixedModifiers[modifier])
+              : c.inks[modifier - HealedCorrection::kFixedModifiers]);
+}
+
+void read_correction(const ModelReader& reader, const YamlNode& node, HealedCorrection& c) {
+  // First the columns named anywhere (inks in order of first mention), then the weights.
+  struct Entry {
+    std::size_t row;
+    std::size_t component;
+    std::string modifier;
+    const YamlNode* value;
+  };
+  std::vector<Entry> entries;
+  reader.map(node, "correction", {"L", "a", "b"}, [&](const std::string& row, const YamlNode& v) {
+    if (v.kind != YamlNode::Kind::Map) reader.fail(v, "'correction " + row + "' must be a map");
+    std::set<std::string> seen;
+    for (std::size_t i = 0; i + 1 < v.children.size(); i += 2) {
+      const YamlNode& key = *v.children[i];
+      if (!seen.insert(key.text).second) {
+        reader.fail(key, "duplicate key '" + key.text + "' in 'correction " + row + "'");
+      }
+      const std::string head = key.text.substr(0, key.text.find('*'));
+      const auto component = std::find(std::begin(kCorrectionComponents),
+                                       std::end(kCorrectionComponents), head);
+      if (component == std::end(kCorrectionComponents)) {
+        reader.fail(key, "'" + key.text + "' is not a correction column (dL, da or db, alone or "
+                         "as dL*MODIFIER)");
+      }
+      const std::string modifier =
+          key.text.find('*') == std::string::npos ? "" : key.text.substr(key.text.find('*') + 1);
+      const bool fixed = std::find(std::begin(kFixedModifiers), std::end(kFixedModifiers),
+                                   modifier) != std::end(kFixedModifiers);
+      if (!fixed && std::find(c.inks.begin(), c.inks.end(), modifier) == c.inks.end()) {
+        c.inks.push_back(modifier);
+      }
+      entries.push_back({row == "L" ? 0u : row == "a" ? 1u : 2u,
+                         static_cast<std::size_t>(component - std::begin(kCorrectionComponents)),
+                         modifier, v.children[i + 1]});
+    }
   });
+  const std::size_t k = c.columns();
+  c.weights.assign(3 * k, 0.0);
+  for (const Entry& e : entries) {
+    const auto fixed = std::find(std::begin(kFixedModifiers), std::end(kFixedModifiers), e.modifier);
+    const std::size_t modifier =
+        fixed != std::end(kFixedModifiers)
+            ? static_cast<std::size_t>(fixed - std::begin(kFixedModifiers))
+            : HealedCorrection::kFixedModifiers +
+                  static_cast<std::size_t>(std::find(c.inks.begin(), c.inks.end(), e.modifier) -
+                                           c.inks.begin());
+    c.weights[e.row * k + modifier * 3 + e.component] =
+        reader.number(*e.value, std::string(kCorrectionRows[e.row]) + " weight", -1000, 1000);
+  }
 }
 
 }  // namespace
@@ -84,7 +184,8 @@ HealingModel read_healing_model(const std::string& path) {
   model.source = path;
   bool version = false, parameters = false;
   reader.map(*document.root, "the file",
-             {"healing", "model", "parameters", "standard_error", "skin_tone", "client_spread",
+             {"healing", "model", "parameters", "standard_error", "inks", "correction",
+              "skin_tone", "client_spread",
               "outcome_de00", "fit", "constants", "catalog"},
              [&](const std::string& key, const YamlNode& v) {
                if (key == "healing") {
@@ -95,10 +196,14 @@ HealingModel read_healing_model(const std::string& path) {
                } else if (key == "model") {
                  if (v.text != "layered-skin") reader.fail(v, "model '" + v.text + "' is not 'layered-skin'");
                } else if (key == "parameters") {
-                 read_parameters(reader, v, key, model.parameters, false);
+                 read_parameters(reader, v, model.parameters);
                  parameters = true;
                } else if (key == "standard_error") {
-                 read_parameters(reader, v, key, model.standard_error, true);
+                 read_errors(reader, v, model.standard_error);
+               } else if (key == "correction") {
+                 read_correction(reader, v, model.parameters.correction);
+               } else if (key == "inks") {
+                 read_ink_strengths(reader, v, model.parameters);
                } else if (key == "skin_tone") {
                  model.trend.fitted = true;
                  reader.map(v, key, {"reference_ita", "log_retention_per_10deg", "log_filter_per_10deg"},
@@ -115,13 +220,15 @@ HealingModel read_healing_model(const std::string& path) {
                  model.catalog = v.text;
                } else if (key == "fit") {
                  reader.map(v, key, {"outcomes", "clients", "residual_mean_de00", "held_out_mean_de00",
-                                     "held_out_p90_de00", "held_out_method"},
+                                     "held_out_physics_mean_de00", "held_out_p90_de00",
+                                     "held_out_method"},
                             [&](const std::string& k, const YamlNode& n) {
                               if (k == "outcomes") model.outcomes = static_cast<int>(reader.number(n, k, 0, 1e9));
                               if (k == "clients") model.clients = static_cast<int>(reader.number(n, k, 0, 1e9));
                               if (k == "residual_mean_de00") model.residual_mean_de00 = reader.number(n, k, 0, 1000);
                               if (k == "held_out_mean_de00") model.held_out_mean_de00 = reader.number(n, k, 0, 1000);
                               if (k == "held_out_p90_de00") model.held_out_p90_de00 = reader.number(n, k, 0, 1000);
+                              if (k == "held_out_physics_mean_de00") model.held_out_physics_mean_de00 = reader.number(n, k, 0, 1000);
                               if (k == "held_out_method") model.held_out_method = n.text;
                             });
                } else if (key == "constants") {
@@ -152,15 +259,33 @@ void write_healing_model(std::ostream& out, const HealingModel& model) {
   detail::YamlMapWriter yaml(6);
   yaml.value("healing", kFormatVersion);
   yaml.value("model", "layered-skin");
-  auto parameters = [&](const char* key, const HealingParameters& p) {
-    yaml.begin_map(key);
-    yaml.value("retention", p.retention);
-    yaml.value("depth_mm", p.depth_mm);
-    yaml.value("filter", p.filter);
+  yaml.begin_map("parameters");
+  yaml.value("retention", model.parameters.retention);
+  yaml.value("depth_mm", model.parameters.depth_mm);
+  yaml.value("filter", model.parameters.filter);
+  yaml.end_map();
+  yaml.begin_map("standard_error");
+  yaml.value("retention", model.standard_error.retention);
+  yaml.value("depth_mm", model.standard_error.depth_mm);
+  yaml.value("filter", model.standard_error.filter);
+  yaml.end_map();
+  if (!model.parameters.ink_strength.empty()) {
+    yaml.begin_map("inks");
+    for (const auto& [ink, factor] : model.parameters.ink_strength) yaml.value(ink, factor);
     yaml.end_map();
-  };
-  parameters("parameters", model.parameters);
-  parameters("standard_error", model.standard_error);
+  }
+  if (model.parameters.correction.active()) {
+    const HealedCorrection& c = model.parameters.correction;
+    yaml.begin_map("correction");
+    for (std::size_t r = 0; r < 3; ++r) {
+      yaml.begin_map(kCorrectionRows[r]);
+      for (std::size_t k = 0; k < c.columns(); ++k) {
+        yaml.value(correction_column(c, k), c.weights[r * c.columns() + k]);
+      }
+      yaml.end_map();
+    }
+    yaml.end_map();
+  }
   if (model.trend.fitted) {
     yaml.begin_map("skin_tone");
     yaml.value("reference_ita", model.trend.reference_ita);
@@ -176,6 +301,9 @@ void write_healing_model(std::ostream& out, const HealingModel& model) {
   yaml.value("clients", model.clients);
   yaml.value("residual_mean_de00", model.residual_mean_de00);
   yaml.value("held_out_mean_de00", model.held_out_mean_de00);
+  if (model.held_out_physics_mean_de00) {
+    yaml.value("held_out_physics_mean_de00", *model.held_out_physics_mean_de00);
+  }
   if (model.held_out_p90_de00) yaml.value("held_out_p90_de00", *model.held_out_p90_de00);
   yaml.value("held_out_method", model.held_out_method);
   yaml.end_map();
@@ -196,7 +324,7 @@ HealingParameters HealingModel::parameters_for(const Lab& skin) const {
   HealingParameters p = parameters;
   if (!trend.fitted) return p;
   const double steps = (ita_degrees(skin) - trend.reference_ita) / 10.0;
-  p.retention = std::min(1.0, p.retention * std::exp(trend.log_retention_per_10deg * steps));
+  p.retention = p.retention * std::exp(trend.log_retention_per_10deg * steps);
   p.filter = p.filter * std::exp(trend.log_filter_per_10deg * steps);
   return p;
 }

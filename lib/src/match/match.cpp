@@ -122,6 +122,12 @@ struct Matcher::Impl {
     bool healed = false;
     std::shared_ptr<const SkinOptics> skin;
     std::optional<SkinModel> model;
+    // Healed: each pigment's strength in skin (HealingParameters::ink_strength); empty for 1.
+    std::vector<double> ink_scale;
+    double scale(std::size_t p) const { return ink_scale.empty() ? 1.0 : ink_scale[p]; }
+    // Healed with a learned correction: it, and each pigment's place among its inks (or -1).
+    HealedCorrection correction;
+    std::vector<int> correction_ink;
   };
 
   std::shared_ptr<const SkinOptics> skin_optics(const Lab& skin) const {
@@ -138,13 +144,24 @@ struct Matcher::Impl {
   }
 
   Setup setup(const std::optional<Lab>& skin, const HealingParameters& healing) const {
-    Setup s{card, 1.0, false, nullptr, std::nullopt};
+    Setup s{card, 1.0, false, nullptr, std::nullopt, {}, {}, {}};
     if (skin) {
       s.skin = skin_optics(*skin);
       s.model.emplace(*s.skin, healing);
       s.optics = optics_for_substrate(s.skin->reflectance, saunderson);
       s.screen_scale = healing.retention;
       s.healed = true;
+      if (!healing.ink_strength.empty()) {
+        for (const PigmentModel& p : pigments) s.ink_scale.push_back(healing.strength_of(p.id));
+      }
+      if (healing.correction.active()) {
+        s.correction = healing.correction;
+        for (const PigmentModel& p : pigments) {
+          const auto& inks = healing.correction.inks;
+          const auto at = std::find(inks.begin(), inks.end(), p.id);
+          s.correction_ink.push_back(at == inks.end() ? -1 : static_cast<int>(at - inks.begin()));
+        }
+      }
     }
     return s;
   }
@@ -155,9 +172,21 @@ struct Matcher::Impl {
       Bands cup_ks{};
       for (std::size_t j = 0; j < set.size(); ++j) {
         const Bands& unit = pigments[set[j]].unit_ks;
-        for (int i = 0; i < kBands; ++i) cup_ks[i] += concentrations[j] * unit[i];
+        const double c = concentrations[j] * s.scale(set[j]);
+        for (int i = 0; i < kBands; ++i) cup_ks[i] += c * unit[i];
       }
-      return s.model->healed_reflectance(cup_ks);
+      if (!s.correction.active()) return s.model->healed_reflectance(cup_ks);
+      // Each correction ink's share of the recipe's inks.
+      std::vector<double> shares(s.correction.inks.size(), 0.0);
+      const double ink_total = std::accumulate(concentrations.begin(), concentrations.end(), 0.0);
+      for (std::size_t j = 0; j < set.size(); ++j) {
+        const int at = s.correction_ink[set[j]];
+        if (at >= 0 && ink_total > 0) {
+          shares[static_cast<std::size_t>(at)] += concentrations[j] / ink_total;
+        }
+      }
+      return corrected_reflectance(s.model->healed_reflectance(cup_ks), s.skin->lab, s.correction,
+                                   shares.data());
     }
     PigmentShare shares[3];
     for (std::size_t i = 0; i < set.size(); ++i) {
@@ -448,7 +477,7 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
   for (std::size_t p = 0; p < count; ++p) {
     double b = 0, g = 0;
     for (int i = 0; i < kBands; ++i) {
-      const double column = s.screen_scale * pigments[p].unit_ks[i];
+      const double column = s.screen_scale * s.scale(p) * pigments[p].unit_ks[i];
       b += weight[i] * column * needed[i];
       g += weight[i] * column * column;
     }
@@ -485,7 +514,7 @@ std::vector<Candidate> Matcher::Impl::screen(const Setup& s, const Lab& target) 
       for (int i = 0; i < kBands; ++i) {
         g += weight[i] * pigments[pool[a]].unit_ks[i] * pigments[pool[b]].unit_ks[i];
       }
-      g *= s.screen_scale * s.screen_scale;
+      g *= s.screen_scale * s.screen_scale * s.scale(pool[a]) * s.scale(pool[b]);
       gram[pool[a]][pool[b]] = gram[pool[b]][pool[a]] = g;
     }
   }
@@ -758,6 +787,7 @@ Recipe Matcher::Impl::to_recipe(const Setup& s, const Goal& goal, const Scored& 
   recipe.predicted = r.score.dot;
   recipe.difference = r.score.dot_difference;
   recipe.robustness_de00 = slip_robustness(s, r);
+  recipe.rank_de00 = r.score.key;
   if (goal.overall) {
     recipe.density = r.score.density;
     recipe.overall = r.score.overall;
@@ -831,8 +861,9 @@ Matcher::Matcher(const std::vector<Catalog>& catalogs, MatchOptions options)
   }
   if (options.top < 1) throw ArgumentError("top must be at least 1");
   if (!(options.tolerance >= 0)) throw ArgumentError("tolerance must be 0 or more");
-  if (!(options.healing.retention > 0 && options.healing.retention <= 1))
-    throw ArgumentError("retention must be in (0, 1]");
+  // Retention is a strength relative to the cup on card (HealingParameters): not capped at 1.
+  if (!(options.healing.retention > 0 && options.healing.retention <= 100))
+    throw ArgumentError("retention must be in (0, 100]");
   if (options.coverage && !(*options.coverage >= 0 && *options.coverage <= 1)) {
     throw ArgumentError("coverage must be in 0..1");
   }
@@ -1002,9 +1033,11 @@ Lab Matcher::predict(const std::vector<std::pair<std::string, int>>& inks, int d
   return m.predict(m.setup(skin, healing ? *healing : m.options.healing), set, c);
 }
 
-Lab Matcher::predict(const std::vector<RecipePart>& recipe, const std::optional<Lab>& skin,
-                     const std::optional<HealingParameters>& healing) const {
-  const Impl& m = *impl_;
+namespace {
+
+// The recipe's inks (id, parts) and diluent parts; InputError naming an unknown ink.
+std::pair<std::vector<std::pair<std::string, int>>, int> recipe_inks(
+    const std::vector<RecipePart>& recipe, const std::vector<PigmentModel>& pigments) {
   std::vector<std::pair<std::string, int>> inks;
   int diluent = 0;
   for (const RecipePart& part : recipe) {
@@ -1012,18 +1045,68 @@ Lab Matcher::predict(const std::vector<RecipePart>& recipe, const std::optional<
       diluent += part.parts;
       continue;
     }
-    const bool known = std::any_of(m.pigments.begin(), m.pigments.end(),
+    const bool known = std::any_of(pigments.begin(), pigments.end(),
                                    [&](const PigmentModel& p) { return p.id == part.id; });
     if (!known) {
       std::vector<std::string> ids;
-      for (const PigmentModel& p : m.pigments) ids.push_back(p.id);
-      throw InputError("no ink '" + part.id + "' in the catalogues" +
-                       did_you_mean(part.id, ids));
+      for (const PigmentModel& p : pigments) ids.push_back(p.id);
+      throw InputError("no ink '" + part.id + "' in the catalogues" + did_you_mean(part.id, ids));
     }
     inks.emplace_back(part.id, part.parts);
   }
   if (inks.empty()) throw InputError("the recipe has no ink");
+  return {inks, diluent};
+}
+
+}  // namespace
+
+Lab Matcher::predict(const std::vector<RecipePart>& recipe, const std::optional<Lab>& skin,
+                     const std::optional<HealingParameters>& healing) const {
+  const auto [inks, diluent] = recipe_inks(recipe, impl_->pigments);
   return predict(inks, diluent, skin, healing);
+}
+
+Matcher::HealedCase Matcher::healed_case(const std::vector<RecipePart>& recipe,
+                                         const Lab& skin) const {
+  const Impl& m = *impl_;
+  const auto [inks, diluent] = recipe_inks(recipe, m.pigments);
+  int all = diluent;
+  for (const auto& ink : inks) all += ink.second;
+  if (all <= 0) throw InputError("the recipe has no parts");
+  HealedCase c;
+  const int ink_parts = all - diluent;
+  for (const auto& [id, parts] : inks) {
+    const auto it = std::find_if(m.pigments.begin(), m.pigments.end(),
+                                 [&, &id = id](const PigmentModel& p) { return p.id == id; });
+    const double share = static_cast<double>(parts) / all;
+    HealedCase::Ink ink{id, static_cast<double>(parts) / ink_parts, {}};
+    for (int i = 0; i < kBands; ++i) ink.ks[i] = share * it->unit_ks[i];
+    c.inks.push_back(std::move(ink));
+  }
+  // Not through the matcher's skin cache: a fit's outcomes each have a skin of their own.
+  c.skin = std::make_shared<const SkinOptics>(skin_optics_from_lab(skin, m.colorimetry));
+  return c;
+}
+
+Lab Matcher::predict(const HealedCase& c, const HealingParameters& healing) const {
+  Bands cup_ks{};
+  for (const HealedCase::Ink& ink : c.inks) {
+    const double strength = healing.strength_of(ink.id);
+    for (int i = 0; i < kBands; ++i) cup_ks[i] += strength * ink.ks[i];
+  }
+  const Lab model =
+      impl_->colorimetry.lab(SkinModel(*c.skin, healing).healed_reflectance(cup_ks));
+  const HealedCorrection& correction = healing.correction;
+  if (!correction.active()) return model;
+  std::vector<double> shares(correction.inks.size(), 0.0);
+  for (const HealedCase::Ink& ink : c.inks) {
+    const auto at = std::find(correction.inks.begin(), correction.inks.end(), ink.id);
+    if (at != correction.inks.end()) shares[static_cast<std::size_t>(at - correction.inks.begin())] += ink.share;
+  }
+  // The Lab of the corrected reflectance, exactly as the search's dots (corrected_reflectance).
+  return impl_->colorimetry.lab(
+      corrected_reflectance(SkinModel(*c.skin, healing).healed_reflectance(cup_ks),
+                            c.skin->lab, correction, shares.data()));
 }
 
 double Matcher::darkest_healed_lightness(const Lab& skin,

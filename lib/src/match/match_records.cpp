@@ -40,7 +40,8 @@ Record match_record(const std::string& id, int rank, const MatchResult& result,
       .set("dL", recipe.difference.dl)
       .set("dC", recipe.difference.dc)
       .set("dH", recipe.difference.dh)
-      .set("robustness_de00", recipe.robustness_de00);
+      .set("robustness_de00", recipe.robustness_de00)
+      .set("rank_de00", recipe.rank_de00);
   if (result.matches_overall) {
     r.set("hair_coverage", *result.hair_coverage)
         .set("region", *result.region)
@@ -89,6 +90,7 @@ Record match_table_row(const std::string& id, int rank, const MatchResult& resul
   if (recipe.density) {
     r.set("density", *recipe.density).set("overall_de00", recipe.overall_difference->de00);
   }
+  if (recipe.density || result.lightness_first) r.set("ranked_by", recipe.rank_de00);
   r.set("reachable", result.reachable);
   if (recipe.overall) r.set("overall L a b", *recipe.overall);
   return r;
@@ -138,6 +140,7 @@ bool parse_match_record(std::string_view line, const Location& where, MatchEntry
   m.density = detail::number_field(json, "density", where, 0, 1, false);
   m.overall = detail::lab_field(json, "overall", where, false);
   m.overall_de00 = detail::number_field(json, "overall_de00", where, 0, 1000, false);
+  m.rank_de00 = detail::number_field(json, "rank_de00", where, 0, 1000, false);
   m.cup_ml = detail::number_field(json, "cup_ml", where, 1e-6, 1000, false);
   m.drop_ml = detail::number_field(json, "drop_ml", where, 1e-6, 1000, false);
   m.robustness_de00 = detail::number_field(json, "robustness_de00", where, 0, 1000, false);

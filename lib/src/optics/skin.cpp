@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
+#include "core/linalg.hpp"
 #include "smpshade/error.hpp"
 
 namespace smpshade {
@@ -182,9 +183,50 @@ SkinOptics skin_optics_from_reflectance(const Bands& reflectance,
   return out;
 }
 
+namespace {
+
+const GridColorimetry& d50_colorimetry() {
+  static const GridColorimetry colorimetry(White::D50);
+  return colorimetry;
+}
+
+// The smooth shapes a correction scales R by: a level, a tilt and a bow over 400–700 nm.
+double correction_shape(int k, int band) {
+  const double x = (band_nm(band) - 550.0) / 150.0;
+  return k == 0 ? 1.0 : k == 1 ? x : x * x - 1.0 / 3.0;
+}
+
+// The reflectance R (1 + Σ β_k shape_k) whose Lab is `goal`. XYZ is linear in R, so β solves
+// one 3 × 3 system for the goal's XYZ exactly (no iteration); only a reflectance the change
+// would push out of 0..1 is held at the bounds.
+Bands reflectance_with_lab(const Bands& r, const Lab& goal) {
+  const GridColorimetry& colorimetry = d50_colorimetry();
+  const auto& w = colorimetry.weights();
+  const Xyz now = colorimetry.xyz(r);
+  const Xyz want = xyz_from_lab(goal, colorimetry.white());
+  double system[9] = {};  // [X, Y, Z][β_k]: XYZ of R shape_k
+  for (int i = 0; i < kBands; ++i) {
+    for (int k = 0; k < 3; ++k) {
+      const double v = r[i] * correction_shape(k, i);
+      for (int c = 0; c < 3; ++c) system[c * 3 + k] += w[c][i] * v;
+    }
+  }
+  double beta[3] = {want.x - now.x, want.y - now.y, want.z - now.z};
+  if (!detail::solve_linear_in_place(system, beta, 3)) return r;
+  Bands out{};
+  for (int i = 0; i < kBands; ++i) {
+    const double scale =
+        1.0 + beta[0] + beta[1] * correction_shape(1, i) + beta[2] * correction_shape(2, i);
+    out[i] = std::clamp(r[i] * scale, kMinInternalReflectance, 0.9999);
+  }
+  return out;
+}
+
+}  // namespace
+
 SkinModel::SkinModel(const SkinOptics& skin, const HealingParameters& parameters,
                      const SkinConstants& constants)
-    : parameters_(parameters), constants_(constants), skin_(skin.reflectance) {
+    : retention_(parameters.retention), constants_(constants), skin_(skin.reflectance) {
   if (!(parameters.retention > 0) || !(parameters.depth_mm >= 0) || !(parameters.filter >= 0) ||
       !std::isfinite(parameters.retention) || !std::isfinite(parameters.depth_mm) ||
       !std::isfinite(parameters.filter)) {
@@ -197,13 +239,14 @@ SkinModel::SkinModel(const SkinOptics& skin, const HealingParameters& parameters
   dermis_ks_ = layers.dermis_ks;
   scattering_ = layers.scattering;
   top_ = layers.top;
+
 }
 
 Bands SkinModel::healed_reflectance(const Bands& cup_ks) const {
   const double ink_cm = constants_.ink_layer_mm * kCmPerMm;
   Bands out{};
   for (int i = 0; i < kBands; ++i) {
-    const double ks = dermis_ks_[i] + parameters_.retention * cup_ks[i];
+    const double ks = dermis_ks_[i] + retention_ * cup_ks[i];
     const LayerOptics ink = kubelka_layer(ks * scattering_[i], scattering_[i], ink_cm);
     const double below_top = reflectance_on_ground(ink, dermis_r_[i]);
     out[i] = saunderson_forward(reflectance_on_ground(top_[i], below_top), constants_.surface);
@@ -212,5 +255,35 @@ Bands SkinModel::healed_reflectance(const Bands& cup_ks) const {
 }
 
 Bands SkinModel::uninked_reflectance() const { return healed_reflectance(Bands{}); }
+
+std::vector<double> HealedCorrection::features(const Lab& model, const Lab& skin,
+                                               const double* ink_shares) const {
+  const double d[3] = {model.l - skin.l, model.a - skin.a, model.b - skin.b};
+  const double size = std::sqrt(d[0] * d[0] + d[1] * d[1] + d[2] * d[2]);
+  std::vector<double> modifiers{1.0, ita_degrees(skin) / 50.0, size / 20.0, (skin.a - 10.0) / 10.0,
+                                (skin.b - 15.0) / 10.0};
+  for (std::size_t j = 0; j < inks.size(); ++j) modifiers.push_back(ink_shares ? ink_shares[j] : 0.0);
+  std::vector<double> phi;
+  phi.reserve(3 * modifiers.size());
+  for (double m : modifiers) phi.insert(phi.end(), {m * d[0], m * d[1], m * d[2]});
+  return phi;
+}
+
+Lab HealedCorrection::apply(const Lab& model, const Lab& skin, const double* ink_shares) const {
+  if (!active()) return model;
+  const std::vector<double> phi = features(model, skin, ink_shares);
+  double delta[3] = {0, 0, 0};
+  for (std::size_t r = 0; r < 3; ++r) {
+    for (std::size_t k = 0; k < phi.size(); ++k) delta[r] += weights[r * phi.size() + k] * phi[k];
+  }
+  return {model.l + delta[0], model.a + delta[1], model.b + delta[2]};
+}
+
+Bands corrected_reflectance(const Bands& layered, const Lab& skin,
+                            const HealedCorrection& correction, const double* ink_shares) {
+  if (!correction.active()) return layered;
+  const Lab model = d50_colorimetry().lab(layered);
+  return reflectance_with_lab(layered, correction.apply(model, skin, ink_shares));
+}
 
 }  // namespace smpshade

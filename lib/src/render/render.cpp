@@ -402,10 +402,15 @@ Picture render_targets(const std::vector<TargetView>& targets, const RenderOptio
       }
       const int tx = kRecipeTextX;
       canvas.text(tx, ry + 20, "#" + std::to_string(r.rank) + "  " + parts_in_words(r), 16, kInk);
+      // The dot's ΔE00, and for a density plan the overall look's and the figure that ranked.
+      std::string difference = "\u0394E00 " + fixed(r.de00) + " (" + de00_in_words(r.de00) + ")";
+      if (r.overall_de00) {
+        difference = "\u0394E00 dot " + fixed(r.de00) + ", overall " + fixed(*r.overall_de00) +
+                     (r.rank_de00 ? ", ranked by " + fixed(*r.rank_de00) : std::string());
+      }
       canvas.text(tx, ry + 42,
                   "ratio " + (r.parts.empty() ? r.ratio : ratio_in_words(r.parts)) +
-                      "    predicted " + lab_text(r.predicted) + "    \u0394E00 " +
-                      fixed(r.de00) + " (" + de00_in_words(r.de00) + ")",
+                      "    predicted " + lab_text(r.predicted) + "    " + difference,
                   15, kInk);
       std::string note = r.healed ? "healed dot" : "dot on card";
       if (t.skin)

@@ -32,6 +32,8 @@ struct RecipeView {
   bool healed = false;
   bool reachable = true;
   std::optional<double> density;  ///< planned share of scalp in dots (matched overall)
+  std::optional<double> overall_de00;  ///< the overall look against the region's (density plans)
+  std::optional<double> rank_de00;     ///< the figure that ranked the recipes
   std::optional<double> coverage;  ///< share of scalp in dots the record predicted (--coverage)
 };
 

@@ -48,6 +48,8 @@ std::vector<TargetView> read_targets(std::istream& in, const std::string& name,
         recipe.reachable = m.reachable;
         recipe.density = m.density;
         recipe.coverage = m.coverage;
+        recipe.overall_de00 = m.overall_de00;
+        recipe.rank_de00 = m.rank_de00;
         t.recipes.push_back(std::move(recipe));
         continue;
       }

@@ -91,6 +91,7 @@ MatchEntry entry_from(const std::string& id, int rank, const MatchResult& result
   e.density = r.density;
   e.overall = r.overall;
   if (r.overall_difference) e.overall_de00 = r.overall_difference->de00;
+  e.rank_de00 = r.rank_de00;
   e.model = options.healing_model;
   e.cup_ml = options.cup_ml;
   e.drop_ml = options.drop_ml;

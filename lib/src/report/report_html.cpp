@@ -274,8 +274,11 @@ void Page::recipe_row(const TargetShown& t, const RecipeShown& r) {
        << "; in the cup: " << in_the_cup(e.recipe) << "</span></td>"
        << "<td class=\"num\">" << fixed(e.de00, 2);
   if (r.uncertainty) out_ << " \u00b1 " << fixed(*r.uncertainty, 2);
-  if (e.overall_de00)
-    out_ << "<br><span class=\"muted\">overall " << fixed(*e.overall_de00, 2) << "</span>";
+  if (e.overall_de00) {
+    out_ << "<br><span class=\"muted\">overall " << fixed(*e.overall_de00, 2);
+    if (e.rank_de00) out_ << "; ranked by " << fixed(*e.rank_de00, 2);
+    out_ << "</span>";
+  }
   out_ << "</td><td class=\"num\">" << (e.density ? fixed(*e.density * 100, 0) + " %" : "")
        << "</td><td class=\"num\">"
        << (e.robustness_de00 ? fixed(*e.robustness_de00, 2) : std::string("")) << "</td><td>";

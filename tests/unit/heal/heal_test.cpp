@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <cmath>
 #include <fstream>
+#include <random>
 #include <sstream>
 
 #include "smpshade/catalog.hpp"
@@ -112,7 +114,9 @@ TEST(Heal, OneHealedSessionImprovesThatClientsNextPrediction) {
 
 TEST(Heal, ModelFileRoundTrips) {
   HealingModel model;
-  model.parameters = {0.21, 0.07, 1.3};
+  model.parameters.retention = 0.21;
+  model.parameters.depth_mm = 0.07;
+  model.parameters.filter = 1.3;
   model.standard_error = {0.01, 0.02, 0.1};
   model.trend = {true, 25, -0.05, 0.1};
   model.outcomes = 31;
@@ -139,15 +143,74 @@ TEST(Heal, ModelFileRoundTrips) {
   EXPECT_GT(back.parameters_for({40, 12, 20}).retention, back.parameters.retention);
 }
 
+// What fit writes, read back: random models (any retention a clinic can fit, standard errors
+// far larger than their parameters, ink strengths, a correction with inks of its own), each
+// written and read again to the same values, and predicting the same healed colour.
+TEST(Heal, RandomModelFilesRoundTrip) {
+  std::mt19937 rng(24);
+  std::uniform_real_distribution<double> u(0, 1);
+  const Matcher matcher(bundled(), MatchOptions{});
+  for (int trial = 0; trial < 25; ++trial) {
+    HealingModel model;
+    model.parameters.retention = std::exp(-5 + 8 * u(rng));  // 0.007 .. 20
+    model.parameters.depth_mm = 0.001 + 1.5 * u(rng);
+    model.parameters.filter = 0.02 + 5 * u(rng);
+    model.standard_error = {1e3 * u(rng), 50 * u(rng), 200 * u(rng)};
+    const std::vector<std::string> inks = {"ill-jet-black", "ill-chestnut", "ill-taupe"};
+    for (std::size_t j = 0; j < inks.size(); ++j) {
+      if (u(rng) < 0.6) model.parameters.ink_strength.emplace_back(inks[j], 0.1 + 3 * u(rng));
+    }
+    if (trial % 3 != 0) {
+      for (const std::string& ink : inks) {
+        if (u(rng) < 0.5) model.parameters.correction.inks.push_back(ink);
+      }
+      model.parameters.correction.weights.resize(3 * model.parameters.correction.columns());
+      for (double& w : model.parameters.correction.weights) w = 0.4 * (u(rng) - 0.5);
+      model.held_out_physics_mean_de00 = 2.5;
+    }
+    model.trend = {trial % 2 == 0, -10 + 40 * u(rng), 0.3 * (u(rng) - 0.5), 0.3 * (u(rng) - 0.5)};
+    model.outcomes = 40;
+    model.clients = 40;
+    model.held_out_method = "leave-one-out";
+    const std::string path = ::testing::TempDir() + "/random.yaml";
+    {
+      std::ofstream out(path);
+      write_healing_model(out, model);
+    }
+    const HealingModel back = read_healing_model(path);
+    auto near = [](double a, double b) { return std::fabs(a - b) <= 1e-5 * std::max(1.0, std::fabs(a)); };
+    EXPECT_TRUE(near(back.parameters.retention, model.parameters.retention)) << trial;
+    EXPECT_TRUE(near(back.parameters.depth_mm, model.parameters.depth_mm)) << trial;
+    EXPECT_TRUE(near(back.standard_error.retention, model.standard_error.retention)) << trial;
+    ASSERT_EQ(back.parameters.ink_strength.size(), model.parameters.ink_strength.size());
+    ASSERT_EQ(back.parameters.correction.inks, model.parameters.correction.inks) << trial;
+    ASSERT_EQ(back.parameters.correction.weights.size(), model.parameters.correction.weights.size());
+    for (std::size_t k = 0; k < model.parameters.correction.weights.size(); ++k) {
+      EXPECT_TRUE(near(back.parameters.correction.weights[k], model.parameters.correction.weights[k]));
+    }
+    const std::vector<RecipePart> recipe = {{"ill-chestnut", "", false, 2},
+                                            {"ill-jet-black", "", false, 1},
+                                            {"distilled-water", "", true, 5}};
+    const Lab skin{58, 12, 18};
+    EXPECT_LT(ciede2000(matcher.predict(recipe, skin, model.parameters_for(skin)),
+                        matcher.predict(recipe, skin, back.parameters_for(skin))),
+              1e-3)
+        << trial;
+  }
+}
+
 TEST(Heal, BadModelFilesSayWhere) {
   const std::string path = ::testing::TempDir() + "/bad.yaml";
   auto write = [&](const std::string& text) {
     std::ofstream(path) << text;
   };
+  // Retention is a strength relative to the cup (2 is a clinic whose dots heal dark), up to 100.
   write("healing: 1\nparameters: {retention: 2, depth_mm: 0.1, filter: 1}\n");
+  EXPECT_DOUBLE_EQ(read_healing_model(path).parameters.retention, 2.0);
+  write("healing: 1\nparameters: {retention: 200, depth_mm: 0.1, filter: 1}\n");
   try {
     read_healing_model(path);
-    FAIL() << "a retention of 2 was accepted";
+    FAIL() << "a retention of 200 was accepted";
   } catch (const InputError& e) {
     EXPECT_EQ(e.where().line, 2u);
     EXPECT_NE(e.message().find("retention"), std::string::npos);
@@ -156,6 +219,20 @@ TEST(Heal, BadModelFilesSayWhere) {
   EXPECT_THROW(read_healing_model(path), InputError);
   write("catalog: 1\n");
   EXPECT_THROW(read_healing_model(path), InputError);
+  // A key twice is refused at its second line, not silently the last value.
+  write("healing: 1\nparameters: {retention: 0.2, depth_mm: 0.1, filter: 1}\nclient_spread: 0.3\n"
+        "client_spread: 0.5\n");
+  try {
+    read_healing_model(path);
+    FAIL() << "a duplicate key was accepted";
+  } catch (const InputError& e) {
+    EXPECT_EQ(e.where().line, 4u);
+    EXPECT_NE(e.message().find("duplicate key 'client_spread'"), std::string::npos) << e.message();
+  }
+  // Standard errors are not parameter values: a spread over a parameter's range is read.
+  write("healing: 1\nparameters: {retention: 1, depth_mm: 0.04, filter: 1.6}\n"
+        "standard_error: {retention: 6.45, depth_mm: 0.01, filter: 15.5}\n");
+  EXPECT_DOUBLE_EQ(read_healing_model(path).standard_error.filter, 15.5);
   write("healing: 1\nparameters: {retention: 0.2}\nconstants: {epidermis_mm: 0.2}\n");
   EXPECT_THROW(read_healing_model(path), InputError);
 }
@@ -184,6 +261,34 @@ TEST(Heal, OutcomeRecordsReadAndRefuseBadLines) {
   EXPECT_EQ(o.client, "c3");
   EXPECT_FALSE(o.healed.has_value());
   EXPECT_FALSE(reader.next(o));
+}
+
+// The one rule for a client's parameters (HealingChooser): only that client's own outcomes,
+// matched by client id; a case naming no client takes them when they are all one client's; an
+// override once, last.
+TEST(Heal, ChooserUsesOnlyTheClientsOwnOutcomes) {
+  const Matcher matcher(bundled(), MatchOptions{});
+  const Lab skin{62, 12, 17};
+  const std::vector<RecipePart> recipe = {{"ill-jet-black", "", false, 1}};
+  const Lab predicted = matcher.predict(recipe, skin, HealingParameters{});
+  Outcome darker{"a/1", "a", skin, recipe, Lab{predicted.l - 6, predicted.a, predicted.b}, 8.0, {}};
+  Outcome lighter{"b/1", "b", skin, recipe, Lab{predicted.l + 6, predicted.a, predicted.b}, 8.0, {}};
+  const HealingModel model;
+  const HealingChooser both(model, {darker, lighter}, {}, matcher);
+  const ClientHealing a = both.choose("a", skin), b = both.choose("b", skin);
+  const ClientHealing nobody = both.choose("c", skin), unnamed = both.choose("", skin);
+  EXPECT_GT(a.parameters.retention, model.parameters.retention) << "a healed darker";
+  EXPECT_LT(b.parameters.retention, model.parameters.retention) << "b healed lighter";
+  EXPECT_EQ(a.own_outcomes, 1u);
+  EXPECT_EQ(nobody.own_outcomes, 0u);
+  EXPECT_EQ(unnamed.own_outcomes, 0u) << "two clients' outcomes: a case naming none takes neither";
+  EXPECT_DOUBLE_EQ(nobody.parameters.retention, model.parameters.retention);
+  EXPECT_NE(a.describe.find("refined by 1 own outcome of a"), std::string::npos) << a.describe;
+  const HealingChooser one(model, {darker}, HealingOverrides{0.5}, matcher);
+  const ClientHealing only = one.choose("", skin);
+  EXPECT_EQ(only.own_outcomes, 1u) << "one client's outcomes serve a case naming no client";
+  EXPECT_DOUBLE_EQ(only.parameters.retention, 0.5) << "the override, applied last";
+  EXPECT_NE(only.describe.find("retention set"), std::string::npos);
 }
 
 }  // namespace

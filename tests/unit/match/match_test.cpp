@@ -325,7 +325,8 @@ TEST(MatchRecords, RecipeInWordsAndRecordFields) {
   for (const Field& f : r.fields) keys.push_back(f.key);
   EXPECT_EQ(keys, (std::vector<std::string>{"id", "rank", "target", "predicts", "matches", "recipe",
                                             "ratio", "cup_ml", "drop_ml", "predicted", "de00", "dL",
-                                            "dC", "dH", "robustness_de00", "reachable", "white"}));
+                                            "dC", "dH", "robustness_de00", "rank_de00", "reachable",
+                                            "white"}));
   EXPECT_EQ(std::get<std::string>(*r.find("predicts")), "card");
   const auto& lines = std::get<std::vector<Record>>(*r.find("recipe"));
   EXPECT_DOUBLE_EQ(std::get<double>(*lines[0].find("ml")), 0.2);

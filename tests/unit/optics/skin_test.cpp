@@ -143,5 +143,42 @@ TEST(SkinModel, HealsLighterCoolerAndWithLessContrastOnDarkerSkin) {
   }
 }
 
+
+// A clinic's learned correction (HealedCorrection), applied to a dot's reflectance: the changed
+// reflectance has exactly the corrected Lab (the overall look follows the dot), stays a
+// reflectance, and leaves the skin itself (no ink) where it is.
+TEST(HealedCorrection, ReflectanceReachesTheCorrectedLab) {
+  const GridColorimetry colorimetry(White::D50);
+  const Lab skin{62, 12, 17};
+  const SkinOptics optics = skin_optics_from_lab(skin, colorimetry);
+  const SkinModel model(optics, HealingParameters{});
+  HealedCorrection c;
+  c.inks = {"a", "b"};
+  c.weights.assign(3 * c.columns(), 0.0);
+  for (std::size_t k = 0; k < c.weights.size(); ++k) c.weights[k] = 0.05 * std::cos(1.7 * k);
+  const double shares[] = {0.7, 0.3};
+  for (double strength : {0.5, 2.0, 8.0, 30.0}) {
+    Bands cup{};
+    cup.fill(strength);
+    const Bands layered = model.healed_reflectance(cup);
+    const Lab dot = colorimetry.lab(layered);
+    const Lab want = c.apply(dot, optics.lab, shares);
+    const Bands corrected = corrected_reflectance(layered, optics.lab, c, shares);
+    const Lab got = colorimetry.lab(corrected);
+    EXPECT_NEAR(got.l, want.l, 1e-6) << strength;
+    EXPECT_NEAR(got.a, want.a, 1e-6) << strength;
+    EXPECT_NEAR(got.b, want.b, 1e-6) << strength;
+    EXPECT_GT(ciede2000(want, dot), 0.1) << "the correction moved the dot";
+    for (double r : corrected) EXPECT_TRUE(r > 0 && r < 1);
+  }
+  // No ink: the model's dot is the skin, d = 0, and so is the correction.
+  const Lab bare = c.apply(optics.lab, optics.lab, shares);
+  EXPECT_DOUBLE_EQ(bare.l, optics.lab.l);
+  EXPECT_DOUBLE_EQ(bare.b, optics.lab.b);
+  // Without weights nothing changes.
+  EXPECT_EQ(corrected_reflectance(optics.reflectance, optics.lab, HealedCorrection{}, nullptr),
+            optics.reflectance);
+}
+
 }  // namespace
 }  // namespace smpshade
