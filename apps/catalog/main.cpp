@@ -180,7 +180,13 @@ int main(int argc, char** argv) {
       }
       for (std::size_t i = 0; i < pigment->ladder.size(); ++i) {
         Record record = ladder_step_record(*catalog, *pigment, i);
-        if (table) record.fields.erase(record.fields.begin(), record.fields.begin() + 2);
+        if (table) {  // the pigment is the header's
+          record.fields.erase(std::remove_if(record.fields.begin(), record.fields.end(),
+                                             [](const Field& f) {
+                                               return f.key == "id" || f.key == "pigment";
+                                             }),
+                              record.fields.end());
+        }
         writer.write(record);
       }
     } else {

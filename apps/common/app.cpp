@@ -6,6 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
@@ -154,6 +156,59 @@ std::vector<LabEntry> read_lab_records(Tool& tool, const std::string& path) {
     }
   }
   return entries;
+}
+
+LabStream read_lab_stream(Tool& tool, const std::vector<std::string>& paths,
+                          const std::vector<RecordKind>& pass) {
+  LabStream stream;
+  std::set<RecordKind> noted;
+  for (const std::string& path : paths) {
+    try {
+      auto in = open_input(path);
+      LabRecordReader reader(*in, path);
+      reader.on_other_kinds([&](RecordKind kind, const std::string& line, const Location& where) {
+        if (std::find(pass.begin(), pass.end(), kind) != pass.end()) {
+          stream.passed.push_back({stream.entries.size(), line});
+        } else if (noted.insert(kind).second) {
+          tool.note(std::string(kind_name(kind)) + " records are not read here: skipped", where);
+        }
+      });
+      for (;;) {
+        LabEntry entry;
+        try {
+          if (!reader.next(entry)) break;
+          stream.entries.push_back(std::move(entry));
+        } catch (const InputError& e) {
+          tool.error(e);
+        }
+      }
+    } catch (const IoError& e) {
+      tool.error(e);
+    }
+  }
+  return stream;
+}
+
+void warn_repeated_ids(Tool& tool, const std::vector<LabEntry>& entries) {
+  std::map<std::string, const LabEntry*> first;
+  for (const LabEntry& e : entries) {
+    const auto [it, fresh] = first.emplace(e.id, &e);
+    if (fresh) continue;
+    tool.warning("repeated id '" + printable(e.id) + "' (first at " + it->second->where.str() +
+                     "): two records of one id, which a reader joining by id cannot tell apart",
+                 e.where);
+  }
+}
+
+std::vector<Catalog> load_catalogs(const std::vector<std::string>& paths,
+                                   const CatalogLimits& limits) {
+  const auto found = catalog_search_path(paths);
+  if (found.empty()) {
+    throw Error("no catalogue found: give --catalog PATH or set SMPSHADE_CATALOG");
+  }
+  std::vector<Catalog> loaded = smpshade::load_catalogs(found, limits);
+  require_pigments(loaded);
+  return loaded;
 }
 
 std::vector<Outcome> read_outcomes(Tool& tool, const std::vector<std::string>& paths) {

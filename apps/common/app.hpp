@@ -86,6 +86,34 @@ std::unique_ptr<std::istream> open_input(const std::string& path);
 /// and skipped, the rest returned.
 std::vector<LabEntry> read_lab_records(Tool& tool, const std::string& path);
 
+/// The Lab records of a run's inputs in order, and the records of other kinds a tool passes on
+/// (error records), each with the number of Lab records before it, so that output keeps the
+/// input's order.
+struct LabStream {
+  struct Passed {
+    std::size_t before;
+    std::string line;
+  };
+  std::vector<LabEntry> entries;
+  std::vector<Passed> passed;
+};
+
+/// Reads the Lab records of `paths` ("-" for stdin) through the library's one reader, which
+/// dispatches on `kind`: records of a kind in `pass` are kept as lines to pass on; records of any
+/// other kind are not targets and are skipped with a note (once per kind). Bad lines and
+/// unreadable files are reported through `tool` and skipped.
+LabStream read_lab_stream(Tool& tool, const std::vector<std::string>& paths,
+                          const std::vector<RecordKind>& pass = {});
+
+/// Warns, at the repeat's line, about each id that a stream holds twice: two records no reader
+/// joining by id can tell apart (photos of one file name should be of one client).
+void warn_repeated_ids(Tool& tool, const std::vector<LabEntry>& entries);
+
+/// The catalogues `paths` name (--catalog, else $SMPSHADE_CATALOG, else the installed ones),
+/// loaded under `limits`; throws when none is found or none holds a pigment.
+std::vector<Catalog> load_catalogs(const std::vector<std::string>& paths,
+                                   const CatalogLimits& limits);
+
 /// Reads the outcome records (or any record with skin and recipe) of `paths` ("-" for stdin);
 /// bad lines and unreadable files are reported through `tool` and skipped.
 std::vector<Outcome> read_outcomes(Tool& tool, const std::vector<std::string>& paths);

@@ -133,7 +133,7 @@ int main(int argc, char** argv) {
       const Lab a = adapt_lab(reference[i].lab, reference[i].white, white);
       const Lab b = adapt_lab(sample[j].lab, sample[j].white, white);
       const Comparison c = compare(a, b);
-      Record record;
+      Record record(RecordKind::Difference);
       record.set("id", reference[i].id)
           .set("reference", a)
           .set("sample", b)

@@ -87,6 +87,15 @@ int main(int argc, char** argv) {
       ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 40))
       ->capture_default_str();
   cli.add_flag("--keep-highlights", keep_highlights, "Do not exclude specular highlights");
+  std::string client;
+  std::optional<int> session;
+  cli.add_option("--client", client,
+                 "The client of the photos (default: each photo's path below the folder common "
+                 "to all, without its extension)")
+      ->option_text("ID");
+  cli.add_option("--session", session, "The session the photos belong to (1, 2, ...)")
+      ->check(CLI::Range(1, 1000))
+      ->option_text("N");
   tool.add_format_option();
 
   return tool.run(argc, argv, [&] {
@@ -120,14 +129,27 @@ int main(int argc, char** argv) {
       measurer.emplace(std::move(options));
     });
 
+    // Whose each photo is: --client for all (several photos of one client keep their file
+    // names apart), else the photos' paths below their common folder.
+    std::vector<std::string> clients = clients_of_photos(inputs);
+    if (!client.empty()) {
+      for (std::string& c : clients) c = inputs.size() == 1 ? client : client + "/" + c;
+    }
     MeasurementWriter writer(std::cout, tool.format());
     ProgressBar bar(inputs.size() > 1 && isatty(STDERR_FILENO));
     measure_batch(
         *measurer, inputs, jobs,
-        [&](std::size_t, const PhotoMeasurement* m, const Error* error) {
+        [&](std::size_t index, const PhotoMeasurement* m, const Error* error) {
           bar.clear();
           if (error) {
             tool.error(*error);
+            // The photo stays in the stream as an error record, so that the tools after this
+            // one, and a script counting, learn it was lost (JSON Lines only).
+            if (tool.format() == Format::Jsonl) {
+              RecordWriter(std::cout, Format::Jsonl)
+                  .write(error_record(inputs[index], clients[index], "measure", *error));
+              std::cout.flush();
+            }
             return;
           }
           for (const auto& warning : m->warnings) tool.warning(warning, Location{m->source});
@@ -136,7 +158,7 @@ int main(int argc, char** argv) {
               tool.warning(r.region + ": " + r.warnings[w], Location{m->source});
             }
           }
-          writer.write(*m);
+          writer.write(*m, PhotoIdentity{clients[index], session});
           std::cout.flush();  // a pipe sees each photo as soon as it is done
         },
         [&](std::size_t done, std::size_t total) { bar.draw(done, total); });

@@ -1,26 +1,24 @@
-// smp-report: the pipe's records and photos to one self-contained HTML consultation report.
+// smp-report: the pipe's records and photos to one self-contained HTML consultation report. It
+// reads and never recomputes: no catalogue, no matcher, no healing model.
 #include <fmt/core.h>
 
 #include <iostream>
-#include <optional>
 
 #include "app.hpp"
 #include "report.hpp"
-#include "smpshade/catalog.hpp"
 #include "smpshade/files.hpp"
-#include "smpshade/heal.hpp"
-#include "smpshade/match.hpp"
 
 using namespace smpshade;
 
 int main(int argc, char** argv) {
   app::Tool tool("smp-report",
                  "The pipe's records and photos to one self-contained HTML consultation report");
-  std::vector<std::string> inputs, catalogs, outcome_files;
-  std::string output, healing_file;
+  std::vector<std::string> inputs, outcome_files;
+  std::string output;
   report::ReportOptions options;
   auto& cli = tool.cli();
-  cli.add_option("FILE", inputs, "Lab, match and outcome records (default: stdin)");
+  cli.add_option("FILE", inputs,
+                 "Measurement, match, plan, outcome and error records (default: stdin)");
   cli.add_option("-o,--output", output, "The HTML file to write (whole or not at all)")
       ->required()
       ->option_text("FILE.html");
@@ -29,29 +27,21 @@ int main(int argc, char** argv) {
                  "source")
       ->allow_extra_args(false)
       ->option_text("FILE");
+  cli.add_option("--photo-root", options.photo_roots,
+                 "A folder photos named by records may be read from, besides the record files' "
+                 "and --photo's (repeatable)")
+      ->allow_extra_args(false)
+      ->option_text("DIR");
+  cli.add_option("--max-photo-bytes", options.max_photo_bytes,
+                 "A photo file larger than this is not read")
+      ->check(CLI::Range(std::uint64_t{1}, std::uint64_t{1} << 34))
+      ->capture_default_str();
   cli.add_option("--title", options.title, "The page's title")->capture_default_str();
-  tool.add_catalog_option(catalogs);
-  CatalogLimits limits;
-  tool.add_catalog_limit_options(limits);
-  cli.add_option("--healing", healing_file,
-                 "The clinic's fitted healing model (smp-heal fit), else the defaults")
-      ->option_text("FILE");
-  cli.add_option("--outcome", outcome_files,
-                 "Healed session-1 outcomes: plan against result, and session 2 corrected")
+  cli.add_option("--outcome", outcome_files, "More records to read: a client's healed outcomes")
       ->allow_extra_args(false)
       ->option_text("FILE");
-  cli.add_option("--top", options.match.top, "Recipes per target matched here")
-      ->check(CLI::Range(1, 20))
-      ->capture_default_str();
-  cli.add_option("--cup", options.match.cup_ml, "Recipes in ml and drops for a cup of ML ml")
-      ->check(CLI::Range(0.01, 1000.0))
-      ->option_text("ML")
-      ->capture_default_str();
-  cli.add_option("--drop-ml", options.match.drop_ml, "One drop, ml")
-      ->check(CLI::Range(0.001, 10.0))
-      ->capture_default_str();
   cli.add_option("--coverage", options.coverage,
-                 "Share of the simulated scalp in dots, for recipes matched dot for dot")
+                 "Share of the simulated scalp in dots, for recipes whose records give none")
       ->check(CLI::Range(0.0, 1.0))
       ->capture_default_str();
   cli.add_option("--photo-width", options.photo_width, "The photo at most this wide, pixels")
@@ -59,23 +49,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
 
   return tool.run(argc, argv, [&] {
-    if (options.match.drop_ml > options.match.cup_ml) {
-      throw app::UsageError("--drop-ml is more than --cup");
-    }
     // Made first, so that a folder that cannot be written fails before any work.
     OutputFile page_file(output);
     if (inputs.empty()) inputs.push_back("-");
-    const auto paths = catalog_search_path(catalogs);
-    if (paths.empty()) {
-      throw Error("no catalogue found: give --catalog PATH or set SMPSHADE_CATALOG");
-    }
-    const std::vector<Catalog> loaded = load_catalogs(paths, limits);
-    app::require_pigments(loaded);
-    if (!healing_file.empty()) options.model = read_healing_model(healing_file);
-    options.match.healing = options.model.parameters;
-    options.match.healing_model = options.model.describe();
-    const Matcher matcher(loaded, options.match);
-
+    inputs.insert(inputs.end(), outcome_files.begin(), outcome_files.end());
     report::ReportInput input;
     for (const auto& path : inputs) {
       try {
@@ -85,13 +62,16 @@ int main(int argc, char** argv) {
         tool.error(e);
       }
     }
-    const std::vector<Outcome> outcomes = app::read_outcomes(tool, outcome_files);
-    input.outcomes.insert(input.outcomes.end(), outcomes.begin(), outcomes.end());
-    auto warn = [&](const std::string& message) { tool.warning(message); };
-    const auto clients = report::gather_clients(input, matcher, options, warn);
+    for (const report::Lost& lost : input.lost) {
+      tool.error(printable(lost.source.empty() ? lost.id : lost.source) + ": " +
+                     printable(lost.message) + " (an error record: the page lists it)",
+                 lost.where);
+    }
+    const auto clients = report::gather_clients(input, options);
     if (clients.empty()) tool.warning("no records: the report has only its title");
-    // A photo that cannot be read is a failed input (exit 1); the page says so and is written.
+    // A photo refused or unreadable is a failed input (exit 1); the page says so and is written,
+    // as it is with every other record a bad line left out.
     page_file.commit(report::consultation_html(
-        clients, options, [&](const std::string& message) { tool.error(message); }));
+        clients, input, options, [&](const std::string& message) { tool.error(message); }));
   });
 }

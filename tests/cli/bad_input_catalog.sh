@@ -43,8 +43,8 @@ for entry in "${broken[@]}"; do
   run smp-catalog list --catalog "$bad" --catalog "$good" --format tsv
   expect_status 1 "$name: smp-catalog list"
   expect_stderr "smp-catalog: error: $message" "$name: smp-catalog list"
-  [ "$(cut -f 1 "$WORK/out" | tr '\n' ' ')" = "id exp-jet exp-umber " ] ||
-    fail "$name: smp-catalog list shows the good catalogue's pigments: $(cut -f 1 "$WORK/out")"
+  [ "$(cut -f 2 "$WORK/out" | tr '\n' ' ')" = "id exp-jet exp-umber " ] ||
+    fail "$name: smp-catalog list shows the good catalogue's pigments: $(cut -f 2 "$WORK/out")"
 
   run smp-catalog export --catalog "$good" --catalog "$bad"
   expect_status 1 "$name: smp-catalog export"

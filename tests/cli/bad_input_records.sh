@@ -70,7 +70,7 @@ expect_stdout_empty "smp-render"
 [ "$(head -c 8 "$WORK/mixed.png" | od -An -tx1 | tr -d ' \n')" = 89504e470d0a1a0a ] &&
   [ "$(tail -c 8 "$WORK/mixed.png" | head -c 4)" = IEND ] ||
   fail "smp-render: the PNG is not whole"
-[ "$(sed 's/^{"id":"\([^"]*\)".*/\1/' "$WORK/mixed-layout.jsonl" | tr '\n' ' ')" = "good1 good2 good3 " ] ||
+[ "$(sed 's/^{"kind":"swatch","id":"\([^"]*\)".*/\1/' "$WORK/mixed-layout.jsonl" | tr '\n' ' ')" = "good1 good2 good3 " ] ||
   fail "smp-render: the layout should hold the good records' swatches: $(cut -c 1-40 "$WORK/mixed-layout.jsonl")"
 
 # A batch: an input of nothing but garbage does not stop the good input after it; stdin is "-".

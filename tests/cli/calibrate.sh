@@ -55,7 +55,7 @@ expect_status 0 "transicc and xicclu agree on the matrix profile within 0.05 ΔE
 run smp-calibrate --format csv "$WORK/consult.jpg"
 expect_status 0 "calibrate --format csv"
 expect_lines 25 "calibrate --format csv: a header and a row per patch"
-[ "$(head -n 1 "$WORK/out")" = "patch,name,reference_L,reference_a,reference_b,lab_L,lab_a,lab_b,de00,held_out_de00,rgb_R,rgb_G,rgb_B,pixels,clipped,used,rejected" ] ||
+[ "$(head -n 1 "$WORK/out")" = "kind,patch,name,reference_L,reference_a,reference_b,lab_L,lab_a,lab_b,de00,held_out_de00,rgb_R,rgb_G,rgb_B,pixels,clipped,used,rejected" ] ||
   fail "calibrate CSV header: $(head -n 1 "$WORK/out")"
 
 # --- the held-out scene ------------------------------------------------------------------------
@@ -149,7 +149,10 @@ expect_no_output "$WORK/new.icc" "no chart: no profile"
 run smp-measure --chart "$WORK/nochart.jpg" "$WORK/consult.jpg" --format jsonl
 expect_status 1 "measure --chart, one photo without a chart"
 expect_stderr "nochart.jpg: no ColorChecker found" "measure --chart: names the photo"
-expect_lines 1 "measure --chart: the photo with a chart is still measured"
+expect_lines 2 "measure --chart: the photo with a chart is still measured, the other an error record"
+grep -q '^{"kind":"error","id":"nochart","client":"nochart","source":"'"$WORK"'/nochart.jpg","stage":"measure","message":"no ColorChecker found' "$WORK/out" ||
+  fail "measure --chart: the lost photo stays in the stream as an error record: $(head -n 1 "$WORK/out")"
+grep -q '"kind":"measurement","id":"consult/image"' "$WORK/out" || fail "measure --chart: the good photo's record"
 # The way on is named, and the options it names are smp-measure's own.
 expect_stderr "give --corners if a chart is there" "measure --chart, no chart: --corners"
 expect_stderr "or measure uncalibrated: leave out --chart" "measure --chart, no chart: uncalibrated"

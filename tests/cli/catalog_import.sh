@@ -88,7 +88,7 @@ expect_stdout '    name: "Glycerin mix"' "import --diluent name"
 expect_stdout "    expires: 2027-06-30" "import --expires"
 run smp-match --catalog "$WORK/glycerin.yaml" --format jsonl <<< "hair 45 0 -1"
 expect_status 0 "match with the imported diluent"
-expect_stdout '{"id":"glycerin-mix","kind":"diluent"' "recipe names the imported diluent"
+expect_stdout '{"id":"glycerin-mix","name":"Glycerin mix","kind":"diluent"' "recipe names the imported diluent"
 grep -q '"id":""' "$WORK/out" && fail "a recipe names an empty id"
 run smp-catalog import --cgats "$data/ladder.cgats" --id exp-jet --supplier Test --expires 2027-13-40
 expect_status 1 "import --expires not a date"

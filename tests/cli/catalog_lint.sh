@@ -40,7 +40,7 @@ expect_stderr "0 errors, 0 warnings in 1 file" "not yet expired"
 run smp-catalog lint --format jsonl --today 2026-01-01 "$data/few-steps.yaml" "$data/version.yaml"
 expect_status 1 "jsonl"
 expect_lines 2 "jsonl"
-expect_stdout "{\"file\":\"$data/few-steps.yaml\",\"line\":49,\"column\":7,\"severity\":\"warning\",\"rule\":\"few-steps\"," "jsonl record"
+expect_stdout "{\"kind\":\"diagnostic\",\"file\":\"$data/few-steps.yaml\",\"line\":49,\"column\":7,\"severity\":\"warning\",\"rule\":\"few-steps\"," "jsonl record"
 expect_stdout "\"rule\":\"version\"" "jsonl version record"
 expect_stderr "1 error, 1 warning in 2 files" "jsonl summary"
 

@@ -8,9 +8,9 @@ unset SMPSHADE_CATALOG
 run smp-catalog list --format tsv "$SRC/pigments"
 expect_status 0 "list"
 expect_lines 8 "list: header + 7 inks"
-[ "$(head -n 1 "$WORK/out")" = "$(printf 'id\tname\tsupplier\tci\tsteps\tlot\texpires\tillustrative\tfile')" ] ||
+[ "$(head -n 1 "$WORK/out")" = "$(printf 'kind\tid\tname\tsupplier\tci\tsteps\tlot\texpires\tillustrative\tfile')" ] ||
   fail "list header: $(head -n 1 "$WORK/out")"
-expect_stdout "$(printf 'ill-soft-black\tSoft Black\tsmpshade (illustrative)\tPBk7; PBk11\t6\t\t\ttrue\t')" "list row"
+expect_stdout "$(printf 'pigment\till-soft-black\tSoft Black\tsmpshade (illustrative)\tPBk7; PBk11\t6\t\t\ttrue\t')" "list row"
 
 # The search path: --catalog, then $SMPSHADE_CATALOG, then the installed share/, then ./pigments.
 run smp-catalog --catalog "$data/good.yaml" list
@@ -44,7 +44,7 @@ grep -q '^   3  1:10            0.09   44.14   0.28   0.70  spectrum  D50 ' "$WO
   fail "show spectrum-only step: $(cat "$WORK/out")"
 run smp-catalog show --catalog "$data/good.yaml" exp-umber
 expect_lines 3 "show jsonl"
-expect_stdout '{"id":"exp-umber@1:20","pigment":"exp-umber","step":3,"ratio":"1:20","concentration":0.0476,"lab":[62.51,8.93,10.39],"lab_from":"lab","white":"D50",' "show record"
+expect_stdout '{"kind":"ladder-step","id":"exp-umber@1:20","pigment":"exp-umber","step":3,"ratio":"1:20","concentration":0.0476,"lab":[62.51,8.93,10.39],"lab_from":"lab","white":"D50",' "show record"
 run smp-catalog show --catalog "$data/good.yaml" exp-nothing
 expect_status 1 "show unknown"
 expect_stderr "smp-catalog: error: no pigment 'exp-nothing' in the catalogues" "show unknown"

@@ -11,9 +11,9 @@ grep -v '^#' "$sharma" | tail -n +2 | awk -F, '{print "pair" $1, $8}' > "$WORK/p
 cat "$WORK/first.txt" | smp-diff --format tsv - "$WORK/second.txt" > "$WORK/diff.tsv" 2> "$WORK/err"
 status=$?
 expect_status 0 "Sharma table"
-[ "$(head -n 1 "$WORK/diff.tsv" | cut -f 1,9)" = "$(printf 'id\tde00')" ] ||
+[ "$(head -n 1 "$WORK/diff.tsv" | cut -f 2,10)" = "$(printf 'id\tde00')" ] ||
   fail "TSV header: $(head -n 1 "$WORK/diff.tsv")"
-tail -n +2 "$WORK/diff.tsv" | cut -f 1,9 | sort > "$WORK/computed.txt"
+tail -n +2 "$WORK/diff.tsv" | cut -f 2,10 | sort > "$WORK/computed.txt"
 join <(sort "$WORK/published.txt") "$WORK/computed.txt" > "$WORK/joined.txt"
 [ "$(wc -l < "$WORK/joined.txt")" -eq 34 ] || fail "Sharma table: $(wc -l < "$WORK/joined.txt") of 34 pairs joined"
 bad=$(awk '{d = $2 - $3; if (d < 0) d = -d; if (d > 1e-4) print $0}' "$WORK/joined.txt")
@@ -24,7 +24,7 @@ grep -q "smp-diff: 34 pairs, de00 mean" "$WORK/err" || fail "summary line: $(cat
 run smp-diff "$WORK/first.txt" "$WORK/second.txt"
 expect_status 0 "jsonl default"
 expect_lines 34 "jsonl default"
-expect_stdout '{"id":"pair1","reference":[50.0,2.6772,-79.7751],"sample":[50.0,0.0,-82.7485],"white":"D50","de00":2.0425,' "jsonl record"
+expect_stdout '{"kind":"difference","id":"pair1","reference":[50.0,2.6772,-79.7751],"sample":[50.0,0.0,-82.7485],"white":"D50","de00":2.0425,' "jsonl record"
 
 # --max gates a QC script: pair 19 has the largest difference in the table (ΔE00 31.9030),
 # pair 17 the next (27.1492).

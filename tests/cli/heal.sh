@@ -26,11 +26,12 @@ awk -v f="$fitted" -v d="$defaults" 'BEGIN {exit !(f < 0.7 * d)}' ||
 
 # 2. Predict: match records are cases; the model and its uncertainty travel in the records.
 cat > "$WORK/client.jsonl" <<'JSON'
-{"id":"c9/crown/hair","source":"c9.jpg","region":"crown/hair","lab":[30.0,3.0,5.0]}
-{"id":"c9/crown/scalp","source":"c9.jpg","region":"crown/scalp","lab":[62.0,12.1,16.3]}
+{"kind":"measurement","id":"c9/crown/hair","client":"c9","part":"hair","source":"c9.jpg","region":"crown/hair","lab":[30.0,3.0,5.0]}
+{"kind":"measurement","id":"c9/crown/scalp","client":"c9","part":"scalp","source":"c9.jpg","region":"crown/scalp","lab":[62.0,12.1,16.3]}
 JSON
-smp-match --healing "$WORK/clinic.yaml" --top 2 "$WORK/client.jsonl" > "$WORK/match.jsonl" 2> "$WORK/match.err"
-[ "$(wc -l < "$WORK/match.jsonl")" -eq 2 ] || fail "smp-match --healing: $(cat "$WORK/match.err")"
+smp-match --healing "$WORK/clinic.yaml" --top 2 "$WORK/client.jsonl" > "$WORK/session.jsonl" 2> "$WORK/match.err"
+[ "$(wc -l < "$WORK/session.jsonl")" -eq 3 ] || fail "smp-match --healing: two recipes and the plan: $(cat "$WORK/match.err")"
+grep '"kind":"match"' "$WORK/session.jsonl" > "$WORK/match.jsonl"
 grep -q "\"model\":\"$WORK/clinic.yaml (36 outcomes)\"" "$WORK/match.jsonl" ||
   fail "match records name the fitted model: $(head -c 300 "$WORK/match.jsonl")"
 run smp-heal predict --healing "$WORK/clinic.yaml" "$WORK/match.jsonl"
@@ -47,15 +48,25 @@ h=$(head -n 1 "$WORK/out" | sed 's/.*"healed":\[\([^]]*\)\].*/\1/')
 run smp-heal predict --skin 62,12.1,16.3 --recipe ill-jet-black:1,distilled-water:6
 expect_status 0 "--skin --recipe"
 expect_stdout '"recipe":[{"id":"ill-jet-black","kind":"pigment","parts":1},{"id":"distilled-water","kind":"diluent","parts":6}]' "the recipe, diluent recognised"
+expect_stdout '{"kind":"prediction","id":"recipe",' "a prediction record"
 expect_stdout '"model":"defaults (not fitted)"' "defaults without --healing"
 
-# 3. outcome: the plan joined with the healed measurement, in order.
-echo '{"id":"c9/healed/hair","source":"c9-healed.jpg","region":"hair","lab":[48.0,2.0,4.0]}' > "$WORK/healed.jsonl"
-run smp-heal outcome --plan "$WORK/match.jsonl" --healed "$WORK/healed.jsonl" --weeks 6
+# 3. outcome: the session as tattooed (the plan record's recipe: session 1, lighter than the
+# match) joined with the healed measurement, in order.
+echo '{"kind":"measurement","id":"c9/healed/hair","client":"c9","part":"hair","source":"c9-healed.jpg","region":"hair","lab":[48.0,2.0,4.0]}' > "$WORK/healed.jsonl"
+plan_recipe=$(grep '"kind":"plan"' "$WORK/session.jsonl" | sed 's/.*"recipe":\(\[[^]]*\]\).*/\1/')
+run smp-heal outcome --plan "$WORK/session.jsonl" --healed "$WORK/healed.jsonl" --weeks 6
 expect_status 0 "outcome"
-expect_lines 1 "rank 1 of the one target"
-expect_stdout '"id":"c9/crown/hair","client":"c9","skin":[62.0,12.1,16.3],"recipe":[' "outcome fields"
+expect_lines 1 "the one target's plan"
+expect_stdout '{"kind":"outcome","id":"c9/crown/hair","client":"c9","part":"hair","session":1,"skin":[62.0,12.1,16.3],"recipe":'"$plan_recipe" "outcome fields: the plan's recipe, as tattooed"
 expect_stdout '"healed":[48.0,2.0,4.0],"weeks":6.0' "healed and weeks"
+# The match's recipe of a rank instead, and a recipe changed on the day.
+run smp-heal outcome --plan "$WORK/session.jsonl" --rank 1 --healed "$WORK/healed.jsonl"
+rank1=$(head -n 1 "$WORK/match.jsonl" | sed 's/.*"recipe":\[{"id":"\([^"]*\)".*/\1/')
+expect_stdout "\"recipe\":[{\"id\":\"$rank1\"" "--rank 1: the match's recipe"
+run smp-heal outcome --plan "$WORK/session.jsonl" --recipe ill-jet-black:1,distilled-water:5 --healed "$WORK/healed.jsonl"
+expect_stdout '"recipe":[{"id":"ill-jet-black","kind":"pigment","parts":1},{"id":"distilled-water","kind":"diluent","parts":5}]' "--recipe: what was tattooed on the day"
+run smp-heal outcome --plan "$WORK/session.jsonl" --healed "$WORK/healed.jsonl" --weeks 6
 cp "$WORK/out" "$WORK/own.jsonl"
 # That client's own outcome refines their prediction (and says so).
 run smp-heal predict --healing "$WORK/clinic.yaml" --outcome "$WORK/own.jsonl" "$WORK/match.jsonl"
@@ -66,8 +77,8 @@ expect_status 0 "smp-match --outcome"
 expect_stdout 'refined by 1 own outcome of c9' "smp-match names the refinement"
 
 # 4. Bad input: a bad outcome line is named and skipped, the rest fitted; exit 1.
-{ head -n 20 "$WORK/outcomes.jsonl"; echo '{"id":"x","skin":[62,12,17],"recipe":[{"id":"ill-jet-black","parts":0}],"healed":[50,3,6]}';
-  echo '{"id":"y","skin":[62,12,17],"recipe":[{"id":"no-such-ink","parts":1}],"healed":[50,3,6]}'; } > "$WORK/bad.jsonl"
+{ head -n 20 "$WORK/outcomes.jsonl"; echo '{"kind":"outcome","id":"x","skin":[62,12,17],"recipe":[{"id":"ill-jet-black","parts":0}],"healed":[50,3,6]}';
+  echo '{"kind":"outcome","id":"y","skin":[62,12,17],"recipe":[{"id":"no-such-ink","parts":1}],"healed":[50,3,6]}'; } > "$WORK/bad.jsonl"
 run smp-heal fit -o "$WORK/bad.yaml" "$WORK/bad.jsonl"
 expect_status 1 "bad outcomes"
 expect_stderr "$WORK/bad.jsonl:21: 'recipe' must be an array" "bad parts named at its line"

@@ -56,8 +56,8 @@ le "$(echo "$fitted" | cut -d' ' -f1)" "$(echo "$fitted" | cut -d' ' -f2)" ||
 # 3. What fit writes, every reader reads: random clinics (seeds, sizes, spreads), each file read
 # by smp-heal predict, smp-match and smp-report.
 cat > "$WORK/case.jsonl" <<'JSON'
-{"id":"c9/hair","region":"hair","lab":[30.0,3.0,5.0],"coverage":0.2}
-{"id":"c9/scalp","region":"scalp","lab":[62.0,12.1,16.3]}
+{"kind":"measurement","id":"c9/hair","client":"c9","part":"hair","region":"hair","lab":[30.0,3.0,5.0],"coverage":0.2}
+{"kind":"measurement","id":"c9/scalp","client":"c9","part":"scalp","region":"scalp","lab":[62.0,12.1,16.3]}
 JSON
 n=0
 for spec in "light-cool 7 12 1" "dark 3 25 2" "dark-deep 9 60 1" "patchy-warm 4 20 3" "dark 8 8 1" "dark-deep 2 35 2"; do
@@ -70,8 +70,10 @@ for spec in "light-cool 7 12 1" "dark 3 25 2" "dark-deep 9 60 1" "patchy-warm 4 
   expect_status 0 "random clinic $spec: smp-heal predict reads the file"
   run smp-match --healing "$model" --top 1 "$WORK/case.jsonl"
   expect_status 0 "random clinic $spec: smp-match reads the file"
-  run smp-report --healing "$model" -o "$WORK/random$n.html" "$WORK/case.jsonl"
-  expect_status 0 "random clinic $spec: smp-report reads the file"
+  cp "$WORK/out" "$WORK/random$n-match.jsonl"
+  run smp-report -o "$WORK/random$n.html" "$WORK/random$n-match.jsonl"
+  expect_status 0 "random clinic $spec: smp-report shows what smp-match predicted with it"
+  grep -qF "$model (" "$WORK/random$n.html" || fail "random clinic $spec: the page names the model"
   n=$((n + 1))
 done
 
@@ -113,9 +115,9 @@ done
 
 # 5. One rule: smp-match, smp-heal predict (and the report, which reads smp-match's records)
 # give the same healed colour for the same case, the client's own outcome applied once.
-echo '{"id":"c9/session1","client":"c9","skin":[62.0,12.1,16.3],"recipe":[{"id":"ill-jet-black","kind":"pigment","parts":1},{"id":"distilled-water","kind":"diluent","parts":4}],"healed":[47.0,1.0,4.0]}' > "$WORK/own9.jsonl"
-echo '{"id":"c7/session1","client":"c7","skin":[62.0,12.1,16.3],"recipe":[{"id":"ill-jet-black","kind":"pigment","parts":1}],"healed":[20.0,1.0,4.0]}' >> "$WORK/own9.jsonl"
-smp-match --healing "$WORK/dark.yaml" --outcome "$WORK/own9.jsonl" --top 1 "$WORK/case.jsonl" > "$WORK/m.jsonl"
+echo '{"kind":"outcome","id":"c9/session1","client":"c9","skin":[62.0,12.1,16.3],"recipe":[{"id":"ill-jet-black","kind":"pigment","parts":1},{"id":"distilled-water","kind":"diluent","parts":4}],"healed":[47.0,1.0,4.0]}' > "$WORK/own9.jsonl"
+echo '{"kind":"outcome","id":"c7/session1","client":"c7","skin":[62.0,12.1,16.3],"recipe":[{"id":"ill-jet-black","kind":"pigment","parts":1}],"healed":[20.0,1.0,4.0]}' >> "$WORK/own9.jsonl"
+smp-match --healing "$WORK/dark.yaml" --outcome "$WORK/own9.jsonl" --top 1 "$WORK/case.jsonl" | grep '"kind":"match"' > "$WORK/m.jsonl"
 grep -q 'refined by 1 own outcome of c9' "$WORK/m.jsonl" || fail "smp-match: only c9's own outcome: $(cat "$WORK/m.jsonl")"
 run smp-heal predict --healing "$WORK/dark.yaml" --outcome "$WORK/own9.jsonl" "$WORK/m.jsonl"
 expect_status 0 "predict the match record"
@@ -127,8 +129,8 @@ h=$(sed 's/.*"healed":\[\([^]]*\)\].*/\1/' "$WORK/out")
 # (brown-black sample: hair 16 1 1 on skin 45 14 22, a fifth of the area); with the defaults and
 # with a fitted clinic. The figure that ranked is in the record beside the dot's.
 cat > "$WORK/bb.jsonl" <<'JSON'
-{"id":"bb/hair","source":"bb.jpg","region":"hair","lab":[16,1,1],"coverage":0.2}
-{"id":"bb/scalp","source":"bb.jpg","region":"scalp","lab":[45,14,22]}
+{"kind":"measurement","id":"bb/hair","client":"bb","part":"hair","source":"bb.jpg","region":"hair","lab":[16,1,1],"coverage":0.2}
+{"kind":"measurement","id":"bb/scalp","client":"bb","part":"scalp","source":"bb.jpg","region":"scalp","lab":[45,14,22]}
 JSON
 blacks=$(sed -n 's/^  - id: \(ill-[a-z-]*\)$/\1/p' "$SRC/pigments/illustrative-blacks.yaml" | tr '\n' ' ')
 for model in "" "$WORK/patchy-warm.yaml"; do
@@ -136,9 +138,9 @@ for model in "" "$WORK/patchy-warm.yaml"; do
   base=$(smp-heal predict $healing --skin 45,14,22 --recipe ill-jet-black:1 | sed 's/.*"healed":\[\([^]]*\)\].*/\1/')
   for shift in "0.9 0 0" "-0.9 0 0" "0 1 0" "0 -1 0" "0 0 1" "0 0 -1"; do
     healed=$(echo "$base $shift" | tr ',' ' ' | awk '{printf "%.3f,%.3f,%.3f", $1 + $4, $2 + $5, $3 + $6}')
-    echo "{\"id\":\"bb/session1\",\"client\":\"bb\",\"skin\":[45,14,22],\"recipe\":[{\"id\":\"ill-jet-black\",\"kind\":\"pigment\",\"parts\":1}],\"healed\":[$healed]}" > "$WORK/bb-own.jsonl"
+    echo "{\"kind\":\"outcome\",\"id\":\"bb/session1\",\"client\":\"bb\",\"skin\":[45,14,22],\"recipe\":[{\"id\":\"ill-jet-black\",\"kind\":\"pigment\",\"parts\":1}],\"healed\":[$healed]}" > "$WORK/bb-own.jsonl"
     run smp-match $healing --outcome "$WORK/bb-own.jsonl" --top 1 "$WORK/bb.jsonl"
-    ink=$(sed -n 's/.*"recipe":\[{"id":"\([^"]*\)".*/\1/p' "$WORK/out")
+    ink=$(grep '"kind":"match"' "$WORK/out" | sed -n 's/.*"recipe":\[{"id":"\([^"]*\)".*/\1/p')
     case " $blacks " in *" $ink "*) ;; *) fail "black stubble, healed moved by ($shift), ${model:-defaults}: rank 1 is $ink, not a black" ;; esac
     expect_stdout '"rank_de00":' "the figure that ranked is in the record"
   done

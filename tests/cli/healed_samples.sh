@@ -9,11 +9,12 @@ export SMPSHADE_CATALOG=$SRC/pigments
   fail "smp-measure: $(cat "$WORK/measure.err")"
 run smp-match --top 1 "$WORK/measure.jsonl"
 expect_status 0 "match"
-expect_lines 6 "one plan per client"
-plan() { grep "\"id\":\"$1/hair\"" "$WORK/out"; }
+expect_lines 12 "one recipe and one session plan per client"
+[ "$(grep -c '^{"kind":"plan",' "$WORK/out")" -eq 6 ] || fail "a session plan per client"
+plan() { grep "^{\"kind\":\"match\",\"id\":\"$1/hair\"" "$WORK/out"; }
 for client in light-black brown-black dark-black; do
   line=$(plan "$client")
-  grep -qE '"recipe":\[\{"id":"ill-(jet-black|soft-black)","kind":"pigment","parts":[0-9]+,"ml":[0-9.]+,"drops":[0-9]+\}(,\{"id":"distilled-water"[^]]*)?\]' <<< "$line" ||
+  grep -qE '"recipe":\[\{"id":"ill-(jet-black|soft-black)","name":"[^"]*","kind":"pigment","parts":[0-9]+,"ml":[0-9.]+,"drops":[0-9]+\}(,\{"id":"distilled-water"[^]]*)?\]' <<< "$line" ||
     fail "$client: black stubble gets a black ink alone: $line"
   grep -q '"matches":"overall"' <<< "$line" || fail "$client: planned by density: $line"
   density=$(sed 's/.*"density":\([0-9.]*\).*/\1/' <<< "$line")

@@ -25,6 +25,16 @@ expect_stderr() {
 expect_stdout() {
   grep -qF -- "$1" "$WORK/out" || fail "$2: stdout lacks '$1'; stdout: $(head -c 400 "$WORK/out")"
 }
+# expect_only_errors WHAT: stdout holds only error records (kind error): a photo that failed stays
+# in the stream, named, and nothing else is written.
+expect_only_errors() {
+  [ -s "$WORK/out" ] || { fail "$1: no error record on stdout"; return; }
+  grep -qv '^{"kind":"error",' "$WORK/out" && fail "$1: stdout holds more than error records: $(head -c 300 "$WORK/out")"
+}
+# measurement_ids: the ids of the measurement records on stdout, in order.
+measurement_ids() {
+  sed -n 's/^{"kind":"measurement","id":"\([^"]*\)".*/\1/p' "$WORK/out" | tr '\n' ' '
+}
 expect_stdout_empty() {
   [ ! -s "$WORK/out" ] || fail "$1: stdout should be empty: $(head -c 200 "$WORK/out")"
 }
@@ -57,7 +67,7 @@ expect_errors() {
 # expect_ids "ID..." WHAT: the ids of the records on stdout, in order.
 expect_ids() {
   local ids
-  ids=$(sed -n 's/^{"id":"\([^"]*\)".*/\1/p' "$WORK/out" | tr '\n' ' ')
+  ids=$(sed -n 's/^{\("kind":"[^"]*",\)\{0,1\}"id":"\([^"]*\)".*/\2/p' "$WORK/out" | tr '\n' ' ')
   [ "$ids" = "$1 " ] || fail "$2: record ids '$ids', expected '$1'"
 }
 # expect_no_output FILE WHAT: FILE was not written, and no temporary file was left beside it.

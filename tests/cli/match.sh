@@ -35,9 +35,22 @@ cat > "$WORK/client.jsonl" <<'JSON'
 JSON
 run smp-match --coverage 0.25 "$WORK/client.jsonl"
 expect_status 0 "healed"
-expect_lines 3 "scalp records are not targets"
+expect_lines 4 "scalp records are not targets: three recipes and the session plan"
 expect_stdout '"skin":[62.0,12.1,16.3],"predicts":"healed","model":"defaults (not fitted)",' "skin from the scalp record"
-expect_stdout '"coverage":0.25,"overall":[' "coverage"
+# --coverage is the hair's share of the scalp, as a record's own coverage is: the same colours
+# typed in with --coverage, and as records with "coverage", give the same recipes (the hair at
+# L* 28 is darker than any healed dot in this skin: a density plan either way).
+expect_stdout '"matches":"overall"' "dark hair at a coverage: planned by density"
+sed 's/"lab":\[28.0,3.0,5.0\]/"lab":[28.0,3.0,5.0],"coverage":0.25/' "$WORK/client.jsonl" > "$WORK/covered.jsonl"
+smp-match "$WORK/covered.jsonl" 2> /dev/null | grep '"kind":"match"' | sed 's/"warnings":[^]]*\],//' > "$WORK/from-record.jsonl"
+grep '"kind":"match"' "$WORK/out" > "$WORK/from-option.jsonl"
+cmp -s "$WORK/from-record.jsonl" "$WORK/from-option.jsonl" ||
+  fail "--coverage 0.25 and records' coverage 0.25 give other recipes: $(diff "$WORK/from-record.jsonl" "$WORK/from-option.jsonl" | head -c 600)"
+# A lighter hair is matched dot for dot, and its overall look is predicted at that coverage.
+sed 's/"lab":\[28.0,3.0,5.0\]/"lab":[50.0,3.0,5.0]/' "$WORK/client.jsonl" > "$WORK/light.jsonl"
+run smp-match --coverage 0.25 "$WORK/light.jsonl"
+expect_stdout '"matches":"dot"' "lighter hair: a dot match"
+expect_stdout '"coverage":0.25,"overall":[' "its overall look at the coverage"
 run smp-match --card "$WORK/client.jsonl"
 expect_stdout '"predicts":"card"' "--card overrides the scalp record"
 

@@ -10,7 +10,7 @@ MAKE=${MAKE_TEST_IMAGE:?run through ctest}
 run smp-measure --split "$WORK/scalp.png"
 expect_status 0 "--split"
 expect_lines 2 "--split: hair and scalp"
-expect_stdout '{"id":"scalp/hair","source":"'"$WORK"'/scalp.png","region":"hair","white":"D50","lab":[' "hair record"
+expect_stdout '{"kind":"measurement","id":"scalp/hair","client":"scalp","part":"hair","source":"'"$WORK"'/scalp.png","region":"hair","white":"D50","lab":[' "hair record"
 expect_stdout '"id":"scalp/scalp"' "scalp record"
 grep -qE '"coverage":0\.(19[5-9]|20[0-5])' "$WORK/out" ||
   fail "hair coverage near the painted 20%: $(head -c 400 "$WORK/out")"
@@ -52,7 +52,7 @@ grep -q '"chart"' "$WORK/out" && fail "no chart: no chart field"
 
 # In a region, the records are REGION/hair and REGION/scalp.
 run smp-measure --split --region crown=10%,10%,50%,50% "$WORK/scalp.png"
-expect_stdout '"id":"scalp/crown/hair","source":' "region split: hair id"
+expect_stdout '"id":"scalp/crown/hair","client":"scalp","part":"hair","source":' "region split: hair id"
 expect_stdout '"region":"crown/scalp"' "region split: scalp region"
 
 # Painted shine on skin: excluded, the skin comes out within 0.3 dE00; kept in, it does not.
@@ -75,14 +75,14 @@ run smp-measure --format tsv --region a=72,16,32,32 --region "b=poly:72,16,104,1
   --region "c=mask:$WORK/mask.png" --region d=50%,25%,25%,50% "$WORK/patches.png"
 expect_status 0 "regions"
 expect_lines 5 "regions: header and four records"
-[ "$(head -n 1 "$WORK/out" | cut -f 1-5)" = "$(printf 'id\tsource\tregion\twhite\tlab_L')" ] ||
+[ "$(head -n 1 "$WORK/out" | cut -f 1,2,6-9)" = "$(printf 'kind\tid\tsource\tregion\twhite\tlab_L')" ] ||
   fail "TSV header: $(head -n 1 "$WORK/out")"
 for r in b c; do
-  [ "$(grep "^patches/$r" "$WORK/out" | cut -f 5-7,20)" = "$(grep "^patches/a" "$WORK/out" | cut -f 5-7,20)" ] ||
+  [ "$(grep "^measurement.patches/$r" "$WORK/out" | cut -f 9-11,24)" = "$(grep "^measurement.patches/a" "$WORK/out" | cut -f 9-11,24)" ] ||
     fail "region $r differs from the rectangle: $(cat "$WORK/out")"
 done
-[ "$(grep "^patches/a" "$WORK/out" | cut -f 20)" = 1024 ] || fail "32 x 32 rectangle: not 1024 pixels"
-[ "$(grep "^patches/d" "$WORK/out" | cut -f 20)" = 3648 ] || fail "50%,25%,25%,50% of 456 x 64: not 114 x 32 pixels"
+[ "$(grep "^measurement.patches/a" "$WORK/out" | cut -f 24)" = 1024 ] || fail "32 x 32 rectangle: not 1024 pixels"
+[ "$(grep "^measurement.patches/d" "$WORK/out" | cut -f 24)" = 3648 ] || fail "50%,25%,25%,50% of 456 x 64: not 114 x 32 pixels"
 
 # Coordinates are those of the displayed photo: the same patches stored turned (EXIF 6).
 "$MAKE" patches "$WORK/turned.jpg" --orientation 6 > /dev/null
@@ -96,7 +96,7 @@ run smp-measure --format table "$WORK/patches.png"
 expect_stdout "id" "table header"
 expect_stdout "patches/image" "table row"
 run smp-measure --format csv "$WORK/patches.png"
-[ "$(head -n 1 "$WORK/out")" = "id,source,region,white,lab_L,lab_a,lab_b,median_L,median_a,median_b,p10_L,p10_a,p10_b,p90_L,p90_a,p90_b,sd_L,sd_a,sd_b,pixels,clipped,highlights,coverage,chroma,profile,calibration_de00,ita,warnings" ] ||
+[ "$(head -n 1 "$WORK/out")" = "kind,id,client,part,session,source,region,white,lab_L,lab_a,lab_b,median_L,median_a,median_b,p10_L,p10_a,p10_b,p90_L,p90_a,p90_b,sd_L,sd_a,sd_b,pixels,clipped,highlights,coverage,chroma,profile,calibration_de00,ita,warnings" ] ||
   fail "CSV header: $(head -n 1 "$WORK/out")"
 
 # --white D65: every record says so, and the Lab is adapted.
@@ -112,13 +112,13 @@ done
 run smp-measure -j 3 "${files[@]}"
 expect_status 0 "batch"
 expected_ids=$(for i in $(seq 1 12); do echo "b$i/image"; done)
-[ "$(sed 's/^{"id":"\([^"]*\)".*/\1/' "$WORK/out")" = "$expected_ids" ] || fail "batch order: $(cut -c 1-30 "$WORK/out")"
+[ "$(sed 's/^{"kind":"measurement","id":"\([^"]*\)".*/\1/' "$WORK/out")" = "$expected_ids" ] || fail "batch order: $(cut -c 1-30 "$WORK/out")"
 smp-measure -j 1 "${files[@]}" > "$WORK/serial.out" 2> /dev/null
 cmp -s "$WORK/out" "$WORK/serial.out" || fail "-j 3 and -j 1 differ"
 
 # Standard input: no file, or -.
 run smp-measure < "$WORK/patches.png"
-expect_stdout '{"id":"stdin/image","source":"-","region":"image"' "standard input"
+expect_stdout '{"kind":"measurement","id":"stdin/image","client":"stdin","part":"image","source":"-","region":"image"' "standard input"
 run smp-measure - < "$WORK/patches.png"
 expect_status 0 "- is standard input"
 
@@ -126,7 +126,7 @@ expect_status 0 "- is standard input"
 smp-measure --split "$WORK/scalp.png" 2> /dev/null |
   smp-match --catalog "$SRC/pigments" --top 1 > "$WORK/match.out" 2> "$WORK/match.err"
 [ $? -eq 0 ] || fail "measure | match: $(cat "$WORK/match.err")"
-grep -q '"id":"scalp/hair","rank":1' "$WORK/match.out" || fail "measure | match: $(head -c 300 "$WORK/match.out")"
+grep -q '"id":"scalp/hair","client":"scalp","part":"hair","session":1,"source":"[^"]*","rank":1' "$WORK/match.out" || fail "measure | match: $(head -c 300 "$WORK/match.out")"
 
 # Usage: bad options and regions exit 2 with the reason; --help and --version exit 0.
 run smp-measure --region crown=1,2,3 "$WORK/patches.png"

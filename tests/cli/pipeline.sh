@@ -10,8 +10,11 @@ scalp=($(echo "$painted" | awk '$1 == "scalp" {print $2, $3, $4}'))
 smp-measure --split "$WORK/client42.png" 2> "$WORK/measure.err" | smp-match --top 2 > "$WORK/out" 2> "$WORK/err"
 status=$?
 expect_status 0 "measure | match"
-expect_lines 2 "two recipes for the one hair record; the scalp record is the skin"
-expect_stdout '"id":"client42/hair","rank":1,' "the hair is the target"
+expect_lines 3 "two recipes for the one hair record and its session plan; the scalp record is the skin"
+[ "$(grep -c '"kind":"match"' "$WORK/out")" -eq 2 ] || fail "two match records"
+sed -n 3p "$WORK/out" | grep -q '^{"kind":"plan","id":"client42/hair","client":"client42","part":"hair","session":1,' ||
+  fail "the session plan follows: $(sed -n 3p "$WORK/out" | head -c 300)"
+grep -q '"id":"client42/hair",.*"rank":1,' "$WORK/out" || fail "the hair is the target: $(head -c 300 "$WORK/out")"
 expect_stdout '"predicts":"healed"' "healed in the photo's own skin"
 # The target and skin are the painted colours (within 1 ΔE76 here; smp-measure's own tests
 # hold them to ΔE00).

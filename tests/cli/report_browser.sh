@@ -27,7 +27,7 @@ fi
 photo=$SRC/data/samples/light-grey.jpg
 smp-measure --chart --split --region crown=20%,10%,40%,40% "$photo" > "$WORK/measure.jsonl" 2> /dev/null
 smp-match --top 3 "$WORK/measure.jsonl" > "$WORK/match.jsonl" 2> /dev/null
-run smp-report -o "$WORK/report.html" "$WORK/measure.jsonl" "$WORK/match.jsonl"
+run smp-report -o "$WORK/report.html" --photo-root "$SRC/data/samples" "$WORK/measure.jsonl" "$WORK/match.jsonl"
 expect_status 0 "report"
 
 # 1. Where each swatch is: the page laid out by the browser itself, through a copy with a
@@ -38,7 +38,7 @@ cat > "$WORK/layout.js" <<'EOF'
 var out = [];
 document.querySelectorAll("[data-lab]").forEach(function (e) {
   var r = e.getBoundingClientRect(), lab = e.getAttribute("data-lab").split(" ").map(Number);
-  out.push(JSON.stringify({id: e.id, kind: e.getAttribute("data-kind"), rank: 0, lab: lab,
+  out.push(JSON.stringify({kind: "swatch", id: e.id, swatch: e.getAttribute("data-kind"), rank: 0, lab: lab,
     x: Math.round(r.left + window.scrollX), y: Math.round(r.top + window.scrollY),
     w: Math.round(r.width), h: Math.round(r.height), out_of_gamut: e.hasAttribute("data-oog")}));
 });

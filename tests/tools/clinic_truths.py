@@ -302,10 +302,10 @@ class Clinic:
 def outcome(clinic, client, recipe, oid, true_healed=False, session=None):
     skin = clinic.measured(lab(clinic.reflectance(client, None)))
     truth = lab(clinic.reflectance(client, recipe))
-    record = {"id": oid, "client": client["id"], "skin": skin, "recipe": recipe,
-              "healed": clinic.measured(truth), "weeks": 8.0}
+    record = {"kind": "outcome", "id": oid, "client": client["id"], "part": "hair"}
     if session is not None:
         record["session"] = session
+    record.update({"skin": skin, "recipe": recipe, "healed": clinic.measured(truth), "weeks": 8.0})
     if true_healed:
         record["true_healed"] = [round(v, 4) for v in truth]
         # The best a clinic-wide model can do: this client's skin, the clinic's typical share.
@@ -343,7 +343,8 @@ def main():
         client = clinic.new_client("%s-%s%d" % (args.clinic, args.kind, i + 1))
         if args.kind == "train":
             for s in range(args.sessions):
-                rec = outcome(clinic, client, clinic.recipe(), "%s/session%d" % (client["id"], s + 1))
+                rec = outcome(clinic, client, clinic.recipe(), "%s/session%d" % (client["id"], s + 1),
+                              session=s + 1)
                 out.write(json.dumps(rec, separators=(",", ":")) + "\n")
         elif args.kind == "heldout":
             rec = outcome(clinic, client, clinic.recipe(), client["id"] + "/case", true_healed=True)

@@ -47,8 +47,8 @@ int main(int argc, char** argv) {
   std::string line;
   while (std::getline(layout, line)) {
     const auto s = nlohmann::json::parse(line);
-    if (s["out_of_gamut"].get<bool>() || s["kind"] == "scalp") continue;
-    const std::string key = s["id"].get<std::string>() + ":" + s["kind"].get<std::string>() + ":" +
+    if (s["out_of_gamut"].get<bool>() || s["swatch"] == "scalp") continue;
+    const std::string key = s["id"].get<std::string>() + ":" + s["swatch"].get<std::string>() + ":" +
                             std::to_string(s["rank"].get<int>());
     smpshade::Lab lab{s["lab"][0].get<double>(), s["lab"][1].get<double>(),
                       s["lab"][2].get<double>()};

@@ -5,6 +5,7 @@
 #include <cstddef>
 #include <stdexcept>
 #include <string>
+#include <string_view>
 
 #include "smpshade/export.hpp"
 
@@ -20,6 +21,11 @@ struct Location {
   /// "file", "file:line" or "file:line:col", as compilers print them; empty when nothing is known.
   SMPSHADE_API std::string str() const;
 };
+
+/// `text` as it may reach a terminal: control characters (C0, DEL, C1) and bytes that are not
+/// UTF-8 written as \xNN (\u0080.. for C1), so that text from input (ids, names, CGATS samples)
+/// never drives the terminal it is shown on, as `ls` and `git` escape names. Valid UTF-8 is kept.
+SMPSHADE_API std::string printable(std::string_view text);
 
 /// Base of every exception smpshade throws. what() is "WHERE: WHAT" when a location is known.
 class SMPSHADE_API Error : public std::runtime_error {

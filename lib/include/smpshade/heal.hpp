@@ -20,6 +20,13 @@
 
 namespace smpshade {
 
+/// The healing timeline every tool and page uses (smp-heal(1), TIMELINE): a tattooed dot's colour
+/// settles over about four weeks as the epidermis renews and the dermis clears what it does not
+/// keep, so a healed session is photographed at kHealedAfterWeeks or later; a photo sooner shows
+/// a colour still changing (smp-heal fit warns of it). The next session follows once that photo
+/// is taken and learned from.
+inline constexpr int kHealedAfterWeeks = 4;
+
 /// A healed result, or a case to predict: a recipe put into a client's skin, and (for an
 /// outcome) the colour its dots healed to. smpshade-records(5), "Outcome records".
 struct Outcome {
@@ -29,11 +36,14 @@ struct Outcome {
   std::vector<RecipePart> recipe;
   std::optional<Lab> healed;   ///< the healed dots' colour (D50); absent in a case to predict
   std::optional<double> weeks;  ///< weeks after the session the healed colour was measured
+  std::string part;             ///< what of the client it is ("hair"); "" when not known
+  std::optional<int> session;   ///< the session the recipe was tattooed in
   Location where;
 };
 
-/// Reads outcome records, or any record that carries `skin` and `recipe` (match records do),
-/// from JSON Lines. Like LabRecordReader: a bad line throws InputError at name:line and is
+/// Reads outcome records, and the records of a recipe in a skin that are cases to predict
+/// (prediction, match and plan records), from JSON Lines, dispatching on `kind`; a record of
+/// another kind is an InputError. Like LabRecordReader: a bad line throws InputError at name:line and is
 /// consumed, so the caller can report it and go on.
 class SMPSHADE_API OutcomeReader {
  public:
@@ -46,8 +56,9 @@ class SMPSHADE_API OutcomeReader {
   std::size_t line_number_ = 0;
 };
 
-/// The outcome record of `outcome` (D50).
-SMPSHADE_API Record outcome_record(const Outcome& outcome);
+/// The outcome record of `outcome` (D50): kind outcome, or prediction for a predicted case.
+SMPSHADE_API Record outcome_record(const Outcome& outcome,
+                                   RecordKind kind = RecordKind::Outcome);
 
 /// How strongly the parameters depend on skin tone: log-linear in ITA (degrees), around
 /// `reference_ita`. Fitted only where the outcomes span enough skin tones (smp-heal fit).
@@ -110,6 +121,10 @@ struct OutcomeFit {
   double default_de00 = 0;   ///< the unfitted physical defaults
   double ita = 0;            ///< the skin's ITA
 };
+
+/// The fit record (kind fit) of one outcome: its healed colour, the fitted prediction and ΔE00,
+/// the held-out prediction and ΔE00, and the unfitted defaults' ΔE00.
+SMPSHADE_API Record fit_record(const OutcomeFit& fit);
 
 /// The result of smp-heal fit.
 struct HealingFit {
@@ -180,5 +195,14 @@ class SMPSHADE_API HealingChooser {
 SMPSHADE_API HealingParameters client_parameters(const HealingModel& model, const Lab& skin,
                                                  const std::vector<Outcome>& outcomes,
                                                  const Matcher& matcher);
+
+/// The next session's plan for a client whose earlier session healed: the refined match's rank 1
+/// (`refined`, matched with the client's own parameters) at full strength and its density, with
+/// the latest of the client's `own` outcomes: what the clinic's model predicted it to heal to
+/// (unrefined) and what it did, and the retention before and after the refinement. Its session
+/// is the latest outcome's plus one (2 when the outcomes do not say).
+SMPSHADE_API SessionPlan plan_next_session(const Matcher& matcher, const MatchResult& refined,
+                                           const std::vector<Outcome>& own,
+                                           const HealingModel& model);
 
 }  // namespace smpshade

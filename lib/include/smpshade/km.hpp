@@ -94,6 +94,9 @@ struct PigmentModel {
   std::string name;
   std::string diluent_id;  ///< the catalogue's first diluent
   std::string diluent_name;
+  /// From a catalogue marked `illustrative: true`: example values, not measurements. Recipes of
+  /// such inks say so wherever they are shown.
+  bool illustrative = false;
   Bands unit_ks{};           ///< (k/s)(λ) per unit concentration
   double fit_mean_de00 = 0;  ///< how well the fit re-predicts its own ladder
   double fit_max_de00 = 0;

@@ -35,6 +35,8 @@ struct MatchOptions {
   /// Density planning: at most this share of the scalp's area in dots.
   double max_density = 0.5;
   White white = White::D50;  ///< white of targets, skin and predictions
+  /// The fitted healing model's 90 % held-out ΔE00, quoted with healed predictions.
+  std::optional<double> healing_uncertainty_de00;
   /// The cup a recipe is drawn up for (ml of ink and diluent) and one drop (ml): each line in
   /// ml and drops, and the slip robustness is judged by (one drop, or one part if larger).
   double cup_ml = kDefaultCupMl;
@@ -65,6 +67,10 @@ struct Recipe {
   /// first plus a quarter of the dot's (lightness first); else the dot's ΔE00 (lightness first
   /// when nothing reaches the target).
   double rank_de00 = 0;
+  /// The share of scalp in dots `overall` is predicted at, for a dot match (the target's coverage
+  /// or MatchOptions::coverage).
+  std::optional<double> coverage;
+  bool illustrative = false;  ///< an ink of it is from an illustrative catalogue
 };
 
 struct MatchResult {
@@ -148,18 +154,82 @@ inline std::string recipe_in_words(const Recipe& recipe) {
   return recipe_parts_in_words(recipe.parts);
 }
 
-/// The match record of SPEC 2.6 for recipe `rank` (1-based) of `result`.
-SMPSHADE_API Record match_record(const std::string& id, int rank, const MatchResult& result,
-                                 const MatchOptions& options);
+/// The match record of SPEC 2.6 (kind match) for recipe `rank` (1-based) of `result`, about the
+/// target `who`; `model` names the healing model and any refinement ("" for the options').
+SMPSHADE_API Record match_record(const RecordIdentity& who, int rank, const MatchResult& result,
+                                 const MatchOptions& options, const std::string& model = "");
 /// The short row `--format table` shows: rank, recipe in words, ratio, the lines in ml and in
-/// drops for the options' cup, predicted, ΔE00, robustness.
+/// drops for the options' cup, what is predicted (card or healed, dot or overall), predicted,
+/// ΔE00, robustness, and the figure that ranked when it is not the dot's ΔE00.
 SMPSHADE_API Record match_table_row(const std::string& id, int rank, const MatchResult& result,
                                     const MatchOptions& options);
+
+/// The session plan for a target (smpshade-records(5), plan records): session 1 lighter and
+/// sparser than the match (its rank 1 with a third more diluent, the ink at kFirstSessionStrength
+/// of its share, at kFirstSessionDensity of the planned density), or, for a client whose earlier
+/// session healed, the next session corrected by it (the refined match's rank 1, with what the
+/// earlier session was predicted to heal to and did).
+struct SessionPlan {
+  int session = 1;
+  std::vector<RecipePart> recipe;  ///< named, inks first
+  std::string ratio;
+  Lab predicted;                   ///< the dot, healed (or on card)
+  bool healed = false;
+  std::optional<double> density;   ///< share of scalp in dots (planned), when healed
+  bool illustrative = false;
+  std::string basis;  ///< how it was made, in words
+  /// The earlier session that corrects this one: its outcome, what the clinic's model predicted
+  /// it to heal to, and the retention before and after the client's refinement.
+  struct Previous {
+    std::string id;
+    std::vector<RecipePart> recipe;
+    Lab predicted, healed;
+    double de00 = 0;
+    double retention_before = 0, retention_after = 0;
+  };
+  std::optional<Previous> previous;
+};
+inline constexpr double kFirstSessionStrength = 0.75;
+inline constexpr double kFirstSessionDensity = 0.7;
+
+/// Session 1's plan from `result` (its rank 1), predicted with the parameters `result` used.
+/// Throws ArgumentError when `result` has no recipe.
+SMPSHADE_API SessionPlan plan_first_session(const Matcher& matcher, const MatchResult& result);
+/// The plan record (kind plan) of `plan` for the target `who`.
+SMPSHADE_API Record plan_record(const RecordIdentity& who, const SessionPlan& plan,
+                                const MatchResult& result, const MatchOptions& options,
+                                const std::string& model);
+
+/// A plan record read back (smp-heal outcome --plan, smp-report).
+struct PlanEntry {
+  RecordIdentity who;
+  int session = 1;
+  std::optional<Lab> skin;
+  Lab target;
+  bool healed = false;
+  std::vector<RecipePart> recipe;
+  std::string ratio;
+  Lab predicted;
+  std::optional<double> density;
+  bool illustrative = false;
+  std::string basis;
+  std::string model;
+  std::optional<SessionPlan::Previous> previous;
+  White white = White::D50;
+  Location where;
+};
+/// Reads one plan record; InputError at `where` naming the field when one is missing or wrong.
+SMPSHADE_API PlanEntry parse_plan_record(std::string_view line, const Location& where);
 
 /// A match record read back (smp-render, smp-heal predict): what the record says, in its own
 /// white (`white`).
 struct MatchEntry {
   std::string id;
+  std::string client, part;  ///< "" when the record does not say
+  std::string source;        ///< the photo the target was measured in, when the record says
+  std::optional<int> session;
+  bool illustrative = false;
+  std::optional<double> uncertainty_de00;
   int rank = 0;  ///< 0 when the record has none
   Lab target;
   std::optional<Lab> skin;
@@ -183,14 +253,15 @@ struct MatchEntry {
 };
 
 /// Reads one JSON Lines match record (smpshade-records(5)). Returns false when `line` is not a
-/// match record (not a JSON object with "recipe" or "predicted"); throws InputError at `where`
-/// naming the field when it is one but a field is missing or wrong.
+/// match record (its kind is not match); throws InputError at `where` naming the field when it
+/// is one but a field is missing or wrong.
 SMPSHADE_API bool parse_match_record(std::string_view line, const Location& where,
                                      MatchEntry& entry);
 
 /// Which records of a stream are skin, and which skin each target heals in: a record whose
-/// region (else id) is "scalp" or ends in "/scalp" is skin for the records of the same source
-/// and region prefix ("crown/scalp" for "crown/hair"), else for every record of its source.
+/// part is "scalp" (else whose region, else id, is "scalp" or ends in "/scalp") is skin for the
+/// records of the same client (else source) and region prefix ("crown/scalp" for "crown/hair"),
+/// else for every record of its client (else source).
 struct SkinPairing {
   std::vector<bool> is_skin;             ///< per record: a scalp record, not a target
   std::vector<std::optional<Lab>> skin;  ///< per record: its skin (in `white`), if any

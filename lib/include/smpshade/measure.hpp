@@ -169,13 +169,27 @@ class SMPSHADE_API Measurer {
   std::unique_ptr<Impl> impl_;
 };
 
-/// The Lab records of a measurement (smpshade-records(5)), fields in SPEC 2.2's order:
-/// id (source-stem/region), source, region, white, lab, median, p10, p90, sd, pixels, clipped,
+/// Whose a photo's records are: the client, and the session when the user said.
+struct PhotoIdentity {
+  std::string client;  ///< "" for the photo's file stem
+  std::optional<int> session;
+};
+
+/// The clients of a run's photos, one per path: each photo's path below the deepest folder common
+/// to all of them, without its extension ("a/client" and "b/client" for a/client.jpg and
+/// b/client.jpg; "client42" for one photo client42.jpg), so that photos of the same file name in
+/// different folders are different clients; "stdin" for "-".
+SMPSHADE_API std::vector<std::string> clients_of_photos(const std::vector<std::string>& paths);
+
+/// The Lab records of a measurement (smpshade-records(5)), kind measurement, fields in SPEC
+/// 2.2's order: kind, id (client/region), client, part (hair, scalp, chart or the region's
+/// name), session when known, source, region, white, lab, median, p10, p90, sd, pixels, clipped,
 /// highlights, coverage (--split), profile, the photo profile's record fields (--chart:
 /// calibration_de00, the calibration's mean ΔE00 on the chart), ita, warnings, and where it was
 /// measured: outline (x1, y1, x2, y2, ... of a rectangle or polygon region) and chart (the
 /// card's four corners with --chart), in displayed pixels.
-SMPSHADE_API std::vector<Record> measurement_records(const PhotoMeasurement& measurement);
+SMPSHADE_API std::vector<Record> measurement_records(const PhotoMeasurement& measurement,
+                                                    const PhotoIdentity& identity = {});
 
 /// The columns of measurement records in CSV and TSV, nested values flattened (lab_L, lab_a,
 /// lab_b, ...), in measurement_records()' order.
@@ -195,7 +209,7 @@ class SMPSHADE_API MeasurementWriter {
   MeasurementWriter& operator=(const MeasurementWriter&) = delete;
 
   /// Writes the records of one photo.
-  void write(const PhotoMeasurement& measurement);
+  void write(const PhotoMeasurement& measurement, const PhotoIdentity& identity = {});
   /// Writes what is buffered (the table) and flushes.
   void finish();
 

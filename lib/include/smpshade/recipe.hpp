@@ -21,6 +21,9 @@ struct RecipePart {
 /// The recipe in words: "2 parts Jet + 9 parts distilled water".
 SMPSHADE_API std::string recipe_parts_in_words(const std::vector<RecipePart>& parts);
 
+/// The ratio as records write it: parts joined by ':' ("3:1:12"; inks, then the diluent).
+SMPSHADE_API std::string ratio_text(const std::vector<int>& parts);
+
 /// The ratio as a technician reads it, inks in recipe order then the diluent: "1:6"; a recipe
 /// with no diluent is "undiluted" (one ink) or "2:1, undiluted" (several).
 SMPSHADE_API std::string ratio_in_words(const std::vector<RecipePart>& parts);

@@ -5,6 +5,7 @@
 /// records (JSON Lines or plain `L a b` / `ID L a b` text).
 
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <memory>
 #include <optional>
@@ -21,6 +22,39 @@
 
 namespace smpshade {
 
+/// What a record is (smpshade-records(5), KINDS): every record a tool writes names its kind in
+/// its first field, `kind`, as GeoJSON's objects their `type`, and every reader dispatches on it,
+/// never on which fields happen to be there. A record without `kind` (a line typed in, `L a b`,
+/// or JSON from elsewhere with only `lab`) is a measurement, as SPEC 2.2 allows. The schema of
+/// each kind is data/schema/KIND.schema.json.
+enum class RecordKind {
+  Measurement,  ///< smp-measure: one region (or its hair or scalp) of a photo
+  LadderStep,   ///< smp-catalog export: one step of an ink's dilution ladder
+  Patch,        ///< smp-calibrate: one chart patch, reference and measured
+  Match,        ///< smp-match: one proposed recipe for a target
+  Plan,         ///< smp-match: the session plan for a target (session 1, or 2 corrected)
+  Outcome,      ///< smp-heal outcome: a recipe tattooed and the colour it healed to
+  Prediction,   ///< smp-heal predict: a recipe's predicted healed colour
+  Fit,          ///< smp-heal fit: how one outcome fares under the fitted model
+  Difference,   ///< smp-diff: one pair's colour differences
+  Calibration,  ///< smp-calibrate: the profile's report
+  Pigment,      ///< smp-catalog list and show: one ink
+  Diagnostic,   ///< smp-catalog lint: one finding
+  Swatch,       ///< smp-render --layout: one swatch's place and colour
+  Error,        ///< any tool in a batch: an input that failed, and why
+};
+
+/// The name a record carries: "measurement", "ladder-step", "match", ...
+SMPSHADE_API const char* kind_name(RecordKind kind);
+/// The kind named `name`; nullopt for a name this version does not know.
+SMPSHADE_API std::optional<RecordKind> kind_from_name(std::string_view name);
+/// Whether records of `kind` are Lab records, read where Lab records are (a colour in `lab`):
+/// measurements, ladder steps and patches.
+SMPSHADE_API bool carries_lab(RecordKind kind);
+/// The kind of one line of a stream: its `kind`; a JSON object without one, and a text line,
+/// is a measurement. Throws InputError at `where` for a `kind` that is not one of these names.
+SMPSHADE_API RecordKind record_kind(std::string_view line, const Location& where);
+
 struct Record;
 
 /// A field's value: JSON's scalars, arrays of numbers or strings, or nested records.
@@ -36,6 +70,10 @@ struct Field {
 struct Record {
   std::vector<Field> fields;
 
+  Record() = default;
+  /// A record of `kind`: its first field is `kind`.
+  explicit Record(RecordKind kind) { set("kind", std::string(kind_name(kind))); }
+
   /// Sets `key` (replacing it in place when present, else appending).
   SMPSHADE_API Record& set(std::string_view key, FieldValue value);
   Record& set(std::string_view key, const Lab& lab) {
@@ -50,6 +88,12 @@ struct Record {
   /// The value of `key`, or nullptr.
   SMPSHADE_API const FieldValue* find(std::string_view key) const;
 };
+
+/// An error record (kind error): an input a batch could not use, so that every tool after it in
+/// the pipe, and a script counting, learns it was lost. `stage` says what failed ("read",
+/// "calibrate", "measure", ...).
+SMPSHADE_API Record error_record(const std::string& source, const std::string& client,
+                                        const std::string& stage, const Error& error);
 
 /// Output formats of every tool (`--format`).
 enum class Format { Jsonl, Csv, Tsv, Table };
@@ -99,8 +143,31 @@ struct LabEntry {
   /// (smp-catalog export --spectra), with `observer` (2 or 10; default 2).
   std::optional<Spectrum> spectrum;
   Observer observer = Observer::Cie1931_2deg;
+  RecordKind kind = RecordKind::Measurement;  ///< a measurement, ladder step or patch
+  /// `client` when given: whose record it is (smp-measure names it from the photo's path; see
+  /// smpshade-records(5)); "" when the record does not say. Never sliced from the id.
+  std::string client;
+  /// `part` when given: what of the client it measures ("hair", "scalp", "chart", a region).
+  std::string part;
+  std::optional<int> session;  ///< `session` when given: which session it belongs to
   Location where;      ///< file and line it came from
 };
+
+/// Who and what a record is about, carried from a measurement to every record made from it
+/// (matches, plans, outcomes), so that no reader slices ids to find a client.
+struct RecordIdentity {
+  std::string id;
+  std::string client;  ///< "" when not known
+  std::string part;    ///< "" when not known
+  std::optional<int> session;
+  std::string source;  ///< the photo it was measured in; "" when not known
+};
+
+/// The identity a Lab record carries.
+SMPSHADE_API RecordIdentity identity_of(const LabEntry& entry);
+/// Sets `id`, and `client`, `part`, `session` and `source` when known, on `record` (in that
+/// order).
+SMPSHADE_API void set_identity(Record& record, const RecordIdentity& identity);
 
 /// The limits on a Lab record's values (smpshade-records(5)): finite, 0 ≤ L* ≤ 100,
 /// |a*|, |b*| ≤ 200. Throws InputError at `where` naming the field otherwise.
@@ -123,10 +190,17 @@ class SMPSHADE_API LabRecordReader {
   /// `name` is how messages name the input ("-" for standard input).
   LabRecordReader(std::istream& in, std::string name);
 
-  /// Reads the next record into `entry`; returns false at the end of the input. A bad line
-  /// throws InputError (at `name:line`) and is consumed, so the caller can report it and call
-  /// next() again for the lines after it.
+  /// Reads the next Lab record (a measurement, ladder step or patch) into `entry`; returns
+  /// false at the end of the input. A bad line throws InputError (at `name:line`) and is
+  /// consumed, so the caller can report it and call next() again for the lines after it. A
+  /// record of another kind goes to the `others` callback (when set; else it is skipped): a
+  /// tool passes error records on, or reads the kinds it takes. A UTF-8 byte-order mark before
+  /// the first line is skipped.
   bool next(LabEntry& entry);
+
+  using OtherKind =
+      std::function<void(RecordKind kind, const std::string& line, const Location& where)>;
+  void on_other_kinds(OtherKind others) { others_ = std::move(others); }
 
   /// Lines longer than this (1 MiB) are refused rather than parsed.
   static constexpr std::size_t kMaxLineBytes = 1 << 20;
@@ -135,6 +209,7 @@ class SMPSHADE_API LabRecordReader {
   std::istream& in_;
   std::string name_;
   std::size_t line_number_ = 0;
+  OtherKind others_;
 };
 
 /// One JSON Lines line as a Record, whatever its kind, for tools that show every field (the

@@ -728,7 +728,7 @@ Calibration calibrate(const Image& image, const std::string& source,
 }
 
 Record calibration_record(const Calibration& c, const std::string& profile_path) {
-  Record r;
+  Record r(RecordKind::Calibration);
   std::filesystem::path stem = std::filesystem::path(c.source).filename();
   stem.replace_extension();
   r.set("id", (c.source == "-" ? std::string("-") : stem.string()) + "/chart");
@@ -782,7 +782,7 @@ Record calibration_patch_table_row(const Record& patch) {
 std::vector<Record> calibration_patch_records(const Calibration& c) {
   std::vector<Record> records;
   for (const PatchCalibration& p : c.patches) {
-    Record r;
+    Record r(RecordKind::Patch);
     r.set("patch", p.number);
     r.set("name", p.name);
     r.set("reference", p.reference);

@@ -253,7 +253,7 @@ LintResult lint_catalog_text(std::string_view text, const std::string& name,
 }
 
 Record diagnostic_record(const Diagnostic& d) {
-  Record record;
+  Record record(RecordKind::Diagnostic);
   record.set("file", d.where.file)
       .set("line", d.where.line)
       .set("column", d.where.column)

@@ -14,7 +14,7 @@ namespace smpshade {
 // Records
 
 Record pigment_record(const Catalog& catalog, const Pigment& pigment) {
-  Record record;
+  Record record(RecordKind::Pigment);
   record.set("id", pigment.id)
       .set("name", pigment.name)
       .set("supplier", catalog.supplier)
@@ -31,7 +31,7 @@ Record ladder_step_record(const Catalog& catalog, const Pigment& pigment, std::s
                           bool with_spectrum) {
   const LadderStep& step = pigment.ladder.at(index);
   const std::string ratio = parts_ratio(step.ink_parts, step.diluent_parts);
-  Record record;
+  Record record(RecordKind::LadderStep);
   record.set("id", pigment.id + "@" + ratio)
       .set("pigment", pigment.id)
       .set("step", index + 1)

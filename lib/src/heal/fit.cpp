@@ -44,8 +44,6 @@ constexpr std::size_t kFolds = 5;
 constexpr double kTrendGain = 0.05;
 // The correction's ridge strengths tried, as shares of the mean diagonal of DᵀD.
 constexpr double kRidgeShares[] = {0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1.0};
-// Outcomes measured sooner than this have not settled (the healed colour is still changing).
-constexpr double kSettledWeeks = 4.0;
 // Per-outcome spread assumed for client refinement when the model was not fitted.
 constexpr double kDefaultOutcomeSpread = 1.5;
 // Clients with two or more outcomes needed to estimate how much clients differ, the spreads
@@ -733,10 +731,12 @@ HealingFit fit_healing_model(const std::vector<Outcome>& all, const Matcher& mat
     held_out.push_back(f.held_out_de00);
     clients.insert(o.client);
     covered.insert(ita_category(f.ita));
-    if (o.weeks && *o.weeks < kSettledWeeks) {
-      result.warnings.push_back("outcome '" + o.id + "' was measured " +
-                                std::to_string(static_cast<int>(*o.weeks)) +
-                                " weeks after the session: a healed colour settles over about 4");
+    if (o.weeks && *o.weeks < kHealedAfterWeeks) {
+      result.warnings.push_back("outcome '" + o.id + "' was photographed " + fixed(*o.weeks, 1) +
+                                " weeks after the session: a healed colour settles over about " +
+                                std::to_string(kHealedAfterWeeks) +
+                                " weeks, so it may still change; photograph healed sessions at " +
+                                std::to_string(kHealedAfterWeeks) + " weeks or later");
     }
     result.outcomes.push_back(std::move(f));
   }

@@ -90,12 +90,6 @@ bool positive_least_squares(const std::vector<std::size_t>& set,
   return std::all_of(out.begin(), out.end(), [](double c) { return c > 0; });
 }
 
-std::string ratio_text(const std::vector<int>& parts) {
-  std::string text;
-  for (int p : parts) text += (text.empty() ? "" : ":") + std::to_string(p);
-  return text;
-}
-
 }  // namespace
 
 struct Matcher::Impl {
@@ -209,6 +203,8 @@ struct Matcher::Impl {
     Bands skin_root{}, region_root{};  // R^(1/n) of the skin and of the region
     Lab region;
     double coverage = 0;
+    // A dot match's target coverage: its overall look is predicted at it.
+    std::optional<double> dot_coverage;
   };
 
   // How one recipe's dot fares against the goal.
@@ -373,6 +369,7 @@ Matcher::Impl::Goal Matcher::Impl::goal_for(const Setup& s, const MatchTarget& t
                                             double darkest) const {
   Goal goal;
   goal.target = target.lab;
+  goal.dot_coverage = target.coverage;
   if (!s.healed || !target.coverage || target.lab.l >= darkest - kDensityMargin) return goal;
   const double n = options.yule_nielsen_n;
   const Bands hair = colorimetry.reflectance_from_lab(target.lab);
@@ -778,6 +775,7 @@ Recipe Matcher::Impl::to_recipe(const Setup& s, const Goal& goal, const Scored& 
   for (std::size_t j : order) {
     const PigmentModel& p = pigments[r.pigments[j]];
     recipe.parts.push_back({p.id, p.name, false, r.ink_parts[j]});
+    recipe.illustrative = recipe.illustrative || p.illustrative;
     ratio.push_back(r.ink_parts[j]);
   }
   const PigmentModel& lead = pigments[r.pigments[order.front()]];
@@ -792,13 +790,16 @@ Recipe Matcher::Impl::to_recipe(const Setup& s, const Goal& goal, const Scored& 
     recipe.density = r.score.density;
     recipe.overall = r.score.overall;
     recipe.overall_difference = r.score.overall_difference;
-  } else if (options.coverage && s.healed) {
+  } else if ((goal.dot_coverage || options.coverage) && s.healed) {
+    // A dot match's overall look, at the target's own coverage (else the options').
+    const double coverage = goal.dot_coverage ? *goal.dot_coverage : *options.coverage;
     const int all = r.all_parts();
     std::vector<double> c(r.pigments.size());
     for (std::size_t j = 0; j < c.size(); ++j) c[j] = static_cast<double>(r.ink_parts[j]) / all;
     const Bands dot = reflectance(s, r.pigments, c);
-    recipe.overall = colorimetry.lab(yule_nielsen_reflectance(
-        s.skin->reflectance, dot, *options.coverage, options.yule_nielsen_n));
+    recipe.coverage = coverage;
+    recipe.overall = colorimetry.lab(yule_nielsen_reflectance(s.skin->reflectance, dot, coverage,
+                                                              options.yule_nielsen_n));
   }
   return recipe;
 }

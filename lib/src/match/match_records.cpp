@@ -9,29 +9,44 @@
 
 namespace smpshade {
 
-Record match_record(const std::string& id, int rank, const MatchResult& result,
-                    const MatchOptions& options) {
-  const Recipe& recipe = result.recipes.at(static_cast<std::size_t>(rank - 1));
-  const std::vector<DispensedPart> amounts =
-      dispense(recipe.parts, options.cup_ml, options.drop_ml);
+namespace {
+
+// The recipe's lines as records: id, name, kind, parts, and ml and drops for the cup.
+std::vector<Record> recipe_lines(const std::vector<RecipePart>& recipe, const MatchOptions& options) {
+  const std::vector<DispensedPart> amounts = dispense(recipe, options.cup_ml, options.drop_ml);
   std::vector<Record> parts;
-  for (std::size_t i = 0; i < recipe.parts.size(); ++i) {
-    const RecipePart& part = recipe.parts[i];
+  for (std::size_t i = 0; i < recipe.size(); ++i) {
+    const RecipePart& part = recipe[i];
     Record p;
-    p.set("id", part.id)
-        .set("kind", part.is_diluent ? "diluent" : "pigment")
+    p.set("id", part.id);
+    if (!part.name.empty()) p.set("name", part.name);
+    p.set("kind", part.is_diluent ? "diluent" : "pigment")
         .set("parts", part.parts)
         .set("ml", amounts[i].ml)
         .set("drops", amounts[i].drops);
     parts.push_back(std::move(p));
   }
-  Record r;
-  r.set("id", id).set("rank", rank).set("target", result.target);
+  return parts;
+}
+
+}  // namespace
+
+Record match_record(const RecordIdentity& who, int rank, const MatchResult& result,
+                    const MatchOptions& options, const std::string& model) {
+  const Recipe& recipe = result.recipes.at(static_cast<std::size_t>(rank - 1));
+  Record r(RecordKind::Match);
+  set_identity(r, who);
+  r.set("rank", rank).set("target", result.target);
   if (result.skin) r.set("skin", *result.skin);
   r.set("predicts", result.healed ? "healed" : "card");
-  if (result.healed) r.set("model", options.healing_model);
+  if (result.healed) {
+    r.set("model", model.empty() ? options.healing_model : model);
+    if (options.healing_uncertainty_de00) {
+      r.set("uncertainty_de00", *options.healing_uncertainty_de00);
+    }
+  }
   r.set("matches", result.matches_overall ? "overall" : "dot");
-  r.set("recipe", std::move(parts))
+  r.set("recipe", recipe_lines(recipe.parts, options))
       .set("ratio", recipe.ratio)
       .set("cup_ml", options.cup_ml)
       .set("drop_ml", options.drop_ml)
@@ -49,9 +64,10 @@ Record match_record(const std::string& id, int rank, const MatchResult& result,
         .set("overall", *recipe.overall)
         .set("overall_de00", recipe.overall_difference->de00);
   } else if (recipe.overall) {
-    r.set("coverage", *options.coverage).set("overall", *recipe.overall);
+    r.set("coverage", *recipe.coverage).set("overall", *recipe.overall);
   }
   if (result.lightness_first) r.set("ranked", "lightness first");
+  if (recipe.illustrative) r.set("illustrative", true);
   r.set("reachable", result.reachable);
   r.set("white", std::string(white_name(options.white)));
   return r;
@@ -83,6 +99,8 @@ Record match_table_row(const std::string& id, int rank, const MatchResult& resul
       .set("ratio", ratio_in_words(recipe.parts))
       .set("ml", ml)
       .set("drops", drops)
+      .set("predicts", std::string(result.healed ? "healed " : "card ") +
+                           (result.matches_overall ? "overall" : "dot"))
       .set("pred L a b", recipe.predicted)
       .set("de00", recipe.difference.de00)
       .set("looks", de00_in_words(recipe.difference.de00))
@@ -93,20 +111,14 @@ Record match_table_row(const std::string& id, int rank, const MatchResult& resul
   if (recipe.density || result.lightness_first) r.set("ranked_by", recipe.rank_de00);
   r.set("reachable", result.reachable);
   if (recipe.overall) r.set("overall L a b", *recipe.overall);
+  if (recipe.illustrative) r.set("illustrative", "yes: do not mix from these");
   return r;
 }
 
 bool parse_match_record(std::string_view line, const Location& where, MatchEntry& m) {
   using detail::Json;
-  const auto first = line.find_first_not_of(" \t\r");
-  if (first == std::string_view::npos || line[first] != '{') return false;
-  Json json;
-  try {
-    json = detail::parse_record_object(line, where);
-  } catch (const InputError&) {
-    return false;  // not JSON at all: the Lab reader says what is wrong with it
-  }
-  if (!json.contains("recipe") && !json.contains("predicted")) return false;
+  if (record_kind(line, where) != RecordKind::Match) return false;
+  const Json json = detail::parse_record_object(line, where);
   m = MatchEntry{};
   m.where = where;
   for (const char* key : {"target", "predicted", "de00", "recipe"}) {
@@ -114,6 +126,16 @@ bool parse_match_record(std::string_view line, const Location& where, MatchEntry
   }
   m.id = detail::text_field(json, "id", where);
   if (m.id.empty()) throw InputError("match record has no 'id'", where);
+  m.client = detail::text_field(json, "client", where);
+  m.part = detail::text_field(json, "part", where);
+  m.source = detail::text_field(json, "source", where);
+  if (auto session = detail::number_field(json, "session", where, 1, 1000, false)) {
+    m.session = static_cast<int>(*session);
+  }
+  if (const auto i = json.find("illustrative"); i != json.end() && i->is_boolean()) {
+    m.illustrative = i->get<bool>();
+  }
+  m.uncertainty_de00 = detail::number_field(json, "uncertainty_de00", where, 0, 1000, false);
   m.white = detail::white_field(json, where);
   m.target = *detail::lab_field(json, "target", where, true);
   m.skin = detail::lab_field(json, "skin", where, false);
@@ -175,25 +197,29 @@ std::string parent_region(const LabEntry& entry) {
 }  // namespace
 
 SkinPairing pair_skin(const std::vector<LabEntry>& records, White white) {
+  // Whose a record is: its client when it says, else its photo.
+  auto owner = [](const LabEntry& e) { return e.client.empty() ? "source:" + e.source : e.client; };
+  auto named = [](const LabEntry& e) { return !e.client.empty() || !e.source.empty(); };
   std::map<std::pair<std::string, std::string>, Lab> by_region;
-  std::map<std::string, Lab> by_source;  // the first scalp record of each photo
+  std::map<std::string, Lab> by_owner;  // the first scalp record of each client or photo
   SkinPairing pairing;
   for (const LabEntry& e : records) {
-    const auto region = scalp_region(e);
+    const auto region = e.part == "scalp" && !scalp_region(e) ? std::optional<std::string>("")
+                                                              : scalp_region(e);
     pairing.is_skin.push_back(region.has_value());
     if (region) {
       const Lab lab = adapt_lab(e.lab, e.white, white);
-      by_region[{e.source, *region}] = lab;
-      by_source.emplace(e.source, lab);
+      by_region[{owner(e), *region}] = lab;
+      by_owner.emplace(owner(e), lab);
     }
   }
   for (std::size_t i = 0; i < records.size(); ++i) {
     std::optional<Lab> skin;
     if (!pairing.is_skin[i]) {
       const LabEntry& e = records[i];
-      if (auto it = by_region.find({e.source, parent_region(e)}); it != by_region.end()) {
+      if (auto it = by_region.find({owner(e), parent_region(e)}); it != by_region.end()) {
         skin = it->second;
-      } else if (auto any = by_source.find(e.source); any != by_source.end() && !e.source.empty()) {
+      } else if (auto any = by_owner.find(owner(e)); any != by_owner.end() && named(e)) {
         skin = any->second;
       }
     }

@@ -99,4 +99,10 @@ std::string dispensed_in_words(const std::vector<RecipePart>& parts, double cup_
   return text;
 }
 
+std::string ratio_text(const std::vector<int>& parts) {
+  std::string text;
+  for (int p : parts) text += (text.empty() ? "" : ":") + std::to_string(p);
+  return text;
+}
+
 }  // namespace smpshade

@@ -1086,15 +1086,77 @@ PhotoMeasurement Measurer::Impl::measure(const PhotoSource& source, const std::s
   return result;
 }
 
-std::vector<Record> measurement_records(const PhotoMeasurement& m) {
-  std::string stem = m.source == "-" ? "stdin" : m.source.substr(m.source.find_last_of('/') + 1);
-  const auto dot = stem.find_last_of('.');
-  if (dot != std::string::npos && dot > 0) stem.erase(dot);
+namespace {
+
+std::string without_extension(std::string path) {
+  const auto slash = path.find_last_of('/');
+  const auto dot = path.find_last_of('.');
+  if (dot != std::string::npos && dot > (slash == std::string::npos ? 0 : slash + 1)) {
+    path.erase(dot);
+  }
+  return path;
+}
+
+// The folders of `path` lexically ("./a//b/c.jpg": a, b), and its file name.
+std::vector<std::string> path_parts(const std::string& path) {
+  std::vector<std::string> parts;
+  std::size_t start = 0;
+  while (start <= path.size()) {
+    const auto slash = path.find('/', start);
+    const std::string part = path.substr(start, slash == std::string::npos ? std::string::npos
+                                                                           : slash - start);
+    if (!part.empty() && part != ".") parts.push_back(part);
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  return parts;
+}
+
+// The part of a record: hair or scalp with --split, chart for the card, else the region's name.
+std::string part_of(const std::string& region) {
+  const auto slash = region.find_last_of('/');
+  return slash == std::string::npos ? region : region.substr(slash + 1);
+}
+
+}  // namespace
+
+std::vector<std::string> clients_of_photos(const std::vector<std::string>& paths) {
+  std::vector<std::vector<std::string>> split;
+  for (const std::string& p : paths) split.push_back(path_parts(p));
+  // The folders every photo shares (absolute and relative paths share only what they spell
+  // alike), leaving each photo at least its file name.
+  std::size_t common = 0;
+  bool same = !split.empty();
+  while (same) {
+    for (const auto& parts : split) {
+      same = same && parts.size() > common + 1 && parts[common] == split.front()[common];
+    }
+    if (same) ++common;
+  }
+  std::vector<std::string> clients;
+  for (std::size_t i = 0; i < paths.size(); ++i) {
+    if (paths[i] == "-") {
+      clients.push_back("stdin");
+      continue;
+    }
+    std::string client;
+    for (std::size_t k = common; k < split[i].size(); ++k) {
+      client += (client.empty() ? "" : "/") + split[i][k];
+    }
+    clients.push_back(without_extension(client.empty() ? paths[i] : client));
+  }
+  return clients;
+}
+
+std::vector<Record> measurement_records(const PhotoMeasurement& m, const PhotoIdentity& identity) {
+  const std::string client =
+      !identity.client.empty() ? identity.client : clients_of_photos({m.source}).front();
   std::vector<Record> records;
   for (const RegionMeasurement& r : m.records) {
-    Record record;
-    record.set("id", stem + "/" + r.region)
-        .set("source", m.source)
+    Record record(RecordKind::Measurement);
+    record.set("id", client + "/" + r.region).set("client", client).set("part", part_of(r.region));
+    if (identity.session) record.set("session", *identity.session);
+    record.set("source", m.source)
         .set("region", r.region)
         .set("white", std::string(white_name(m.white)))
         .set("lab", r.lab)
@@ -1123,7 +1185,9 @@ std::vector<Record> measurement_records(const PhotoMeasurement& m) {
 }
 
 const std::vector<std::string>& measurement_columns() {
-  static const std::vector<std::string> kColumns{"id",       "source",
+  static const std::vector<std::string> kColumns{"kind",     "id",
+                                                 "client",   "part",
+                                                 "session",  "source",
                                                  "region",   "white",
                                                  "lab_L",    "lab_a",
                                                  "lab_b",    "median_L",
@@ -1154,8 +1218,8 @@ MeasurementWriter::MeasurementWriter(std::ostream& out, Format format)
 
 MeasurementWriter::~MeasurementWriter() = default;
 
-void MeasurementWriter::write(const PhotoMeasurement& measurement) {
-  for (const Record& record : measurement_records(measurement)) {
+void MeasurementWriter::write(const PhotoMeasurement& measurement, const PhotoIdentity& identity) {
+  for (const Record& record : measurement_records(measurement, identity)) {
     writer_.write(table_ ? measurement_table_row(record) : record);
   }
 }

@@ -205,6 +205,7 @@ PigmentModel fit_pigment(const Pigment& pigment, const Catalog& catalog) {
   PigmentModel model;
   model.id = pigment.id;
   model.name = pigment.name;
+  model.illustrative = catalog.illustrative;
   if (!catalog.diluents.empty()) {
     model.diluent_id = catalog.diluents.front().id;
     model.diluent_name = catalog.diluents.front().name;

@@ -416,8 +416,10 @@ Picture render_targets(const std::vector<TargetView>& targets, const RenderOptio
       if (t.skin)
         note += "; scalp with " + std::to_string(coverage_percent) + "% in dots, beside the hair";
       if (!r.reachable) note += "; NOT reachable with these inks";
+      if (r.illustrative) note += "; illustrative inks: do not mix from these";
       if (dot.out_of_gamut) note += "; out of gamut (hatched corner)";
-      canvas.text(tx, ry + 64, note, 14, r.reachable ? kGrey : Rgb8{170, 30, 30});
+      canvas.text(tx, ry + 64, note, 14,
+                  r.reachable && !r.illustrative ? kGrey : Rgb8{170, 30, 30});
       ry += kRecipeHeight;
     }
     y += section_height(t);

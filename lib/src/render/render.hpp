@@ -34,6 +34,7 @@ struct RecipeView {
   std::optional<double> density;  ///< planned share of scalp in dots (matched overall)
   std::optional<double> overall_de00;  ///< the overall look against the region's (density plans)
   std::optional<double> rank_de00;     ///< the figure that ranked the recipes
+  bool illustrative = false;           ///< its inks are example values, not measurements
   std::optional<double> coverage;  ///< share of scalp in dots the record predicted (--coverage)
 };
 

@@ -1,4 +1,4 @@
-// Reading what smp-render draws: Lab records and match records, told apart line by line.
+// Reading what smp-render draws: Lab records and match records, told apart by their kind.
 #include <algorithm>
 #include <cmath>
 #include <istream>
@@ -50,6 +50,7 @@ std::vector<TargetView> read_targets(std::istream& in, const std::string& name,
         recipe.coverage = m.coverage;
         recipe.overall_de00 = m.overall_de00;
         recipe.rank_de00 = m.rank_de00;
+        recipe.illustrative = m.illustrative;
         t.recipes.push_back(std::move(recipe));
         continue;
       }
@@ -105,16 +106,17 @@ void name_parts(std::vector<TargetView>& targets, const std::vector<Catalog>& ca
   for (TargetView& t : targets) {
     for (RecipeView& r : t.recipes) {
       for (RecipePart& part : r.parts) {
+        // The record's own name first (smp-match writes it); the catalogue's for older records.
         const auto it = names.find(part.id);
-        if (it != names.end() && !it->second.empty()) part.name = it->second;
+        if (part.name.empty() && it != names.end() && !it->second.empty()) part.name = it->second;
       }
     }
   }
 }
 
 Record swatch_record(const Swatch& s) {
-  Record r;
-  r.set("id", s.id).set("kind", s.kind).set("rank", s.rank).set("lab", s.lab);
+  Record r(RecordKind::Swatch);
+  r.set("id", s.id).set("swatch", s.kind).set("rank", s.rank).set("lab", s.lab);
   r.set("x", s.rect.x).set("y", s.rect.y).set("w", s.rect.w).set("h", s.rect.h);
   r.set("out_of_gamut", s.out_of_gamut);
   if (s.coverage) r.set("coverage", *s.coverage);

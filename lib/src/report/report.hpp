@@ -1,12 +1,15 @@
 #pragma once
 /// @file report.hpp
-/// smp-report's consultation report (smp-report(1)): the pipe's records (Lab, match and outcome
-/// records) and the photos they came from, gathered per client, and written as one
-/// self-contained HTML page: inline CSS, images as data URIs, no script, nothing fetched.
-/// Built as the static library smpshade_report above match/, heal/ and render/ (its colours go
-/// Lab → sRGB through render's SrgbCoder, its scalp patches are render's), linked only by
-/// smp-report.
+/// smp-report's consultation report (smp-report(1)): the pipe's records (measurement, match,
+/// plan, outcome and error records) and the photos they came from, gathered per client, and
+/// written as one self-contained HTML page: inline CSS, images as data URIs, no script, nothing
+/// fetched. The report reads and never recomputes: what it shows, a tool upstream wrote (smp-match
+/// its recipes and the session plan, smp-heal the outcomes), so the same records give the same
+/// page, and no catalogue or healing model is needed. Built as the static library
+/// smpshade_report above render/ (its colours go Lab → sRGB through render's SrgbCoder, its scalp
+/// patches are render's), linked only by smp-report.
 
+#include <cstdint>
 #include <functional>
 #include <iosfwd>
 #include <optional>
@@ -26,16 +29,25 @@ struct Measured {
   bool is_skin = false;  ///< a scalp record (smp-match's pairing)
 };
 
+/// An input a batch could not use (an error record), as the page lists it.
+struct Lost {
+  std::string id, client, source, stage, message;
+  Location where;
+};
+
 /// What the pipe gave: records of each kind in input order.
 struct ReportInput {
   std::vector<Measured> measured;
   std::vector<MatchEntry> matches;
+  std::vector<PlanEntry> plans;
   std::vector<Outcome> outcomes;
+  std::vector<Lost> lost;
+  std::vector<std::string> record_files;  ///< the files the records came from ("-": stdin)
 };
 
-/// Reads every record of `in` (JSON Lines, or `L a b` text lines as Lab records): a JSON object
-/// with `healed`, `skin` and `recipe` and no `target` is an outcome record, one with `recipe` or
-/// `predicted` a match record, else a Lab record. A bad line goes to `on_error` and is skipped.
+/// Reads every record of `in`, dispatching on its kind (smpshade-records(5)): measurements (and
+/// `L a b` text lines), match, plan, outcome and error records; other kinds are not shown. A bad
+/// line goes to `on_error` and is skipped: one odd record never costs the rest.
 void read_report_records(std::istream& in, const std::string& name, ReportInput& into,
                          const std::function<void(const InputError&)>& on_error);
 
@@ -43,67 +55,52 @@ void read_report_records(std::istream& in, const std::string& name, ReportInput&
 struct ReportOptions {
   std::string title = "SMP consultation";
   std::vector<std::string> photos;  ///< --photo: by client (file stem), or the one for all
+  /// Folders photos may be read from besides those of the record files and of --photo
+  /// (--photo-root): a record's `source` outside all of them is not opened.
+  std::vector<std::string> photo_roots;
+  std::uint64_t max_photo_bytes = 64u << 20;  ///< a photo file larger is not read
   int photo_width = 640;            ///< the photo is downscaled to at most this width
   double coverage = 0.25;           ///< simulated scalp of a recipe matched dot for dot
-  MatchOptions match;               ///< for targets without match records, and session 2
-  HealingModel model;               ///< the healing model predictions use (and its uncertainty)
 };
 
-/// Session 1, lighter and sparser than the match (smp-report(1), THE SESSION PLAN): the same
-/// inks with a third more diluent (ink at 3/4 of session 2's share of the cup), at 70 % of the
-/// planned density.
-inline constexpr double kSessionOneStrength = 0.75;
-inline constexpr double kSessionOneDensity = 0.7;
-
-/// One proposed recipe as shown.
-struct RecipeShown {
-  MatchEntry entry;                   ///< from the match record, parts named
-  std::optional<double> uncertainty;  ///< the fitted model's 90 % held-out ΔE00
-};
-
-/// A healed session-1 outcome of this client, and the session-2 recipe it corrects.
-struct Correction {
-  Outcome outcome;
-  Lab planned;          ///< what the clinic's model predicted for it
-  double planned_de00;  ///< planned against healed
-  double retention_before = 0, retention_after = 0;
-  std::optional<Recipe> corrected;  ///< rank 1 with the client's refined parameters
-  std::string target_id;
-};
-
-/// One hair target, its recipes and session plan.
+/// One hair target: its recipes (match records) and its session plans (plan records).
 struct TargetShown {
   std::string id;
   Lab target;
   std::optional<Lab> skin;
-  const Measured* measured = nullptr;  ///< its Lab record, when the input had it
-  std::vector<RecipeShown> recipes;
-  std::vector<RecipePart> session_one;  ///< empty without recipes
-  Lab session_one_predicted;
-  std::optional<double> session_one_density;
-  std::optional<Correction> correction;
+  const Measured* measured = nullptr;  ///< its measurement, when the input had it
+  std::vector<MatchEntry> recipes;
+  std::vector<PlanEntry> plans;  ///< by session
 };
 
-/// Everything about one client: a photo, its measurements, its targets.
+/// Everything about one client: a photo, its measurements, its targets, its outcomes.
 struct ClientShown {
-  std::string client;  ///< the ids' part before the first '/'
+  std::string client;  ///< the records' `client`
   std::string photo;   ///< the photo file, "" when unknown
+  std::string photo_record;  ///< the record that named the photo (for messages)
   std::vector<const Measured*> measured;
   std::vector<TargetShown> targets;
+  std::vector<const Outcome*> outcomes;
+  std::vector<const Lost*> lost;
 };
 
-/// Groups the input per client, names recipe parts from the matcher's catalogue, matches Lab
-/// targets that came without match records, plans session 1 and, with outcome records of a
-/// client, compares them with what was planned and corrects session 2. `warn` hears of what
-/// was left out (an outcome naming an unknown ink).
-std::vector<ClientShown> gather_clients(ReportInput& input, const Matcher& matcher,
-                                        const ReportOptions& options,
-                                        const std::function<void(const std::string&)>& warn);
+/// Groups the input per client (the records' `client`; a record that names none is its photo's,
+/// else of one unnamed client), pairs skin with hair (as smp-match does) and joins each target's
+/// match and plan records. Nothing is computed that the records do not say.
+/// Marks each measurement that is skin (Measured::is_skin).
+std::vector<ClientShown> gather_clients(ReportInput& input, const ReportOptions& options);
 
-/// The page. Photos are read from disk (a photo that cannot be read is said so on the page
-/// and to `warn`, and the report goes on). Every text from the input is HTML-escaped.
-std::string consultation_html(const std::vector<ClientShown>& clients, const ReportOptions& options,
+/// The page. Photos are read from disk only when they are allowed (report_photo.cpp): a photo
+/// refused or unreadable is said so on the page and to `warn`, and the report goes on. Every text
+/// from the input is HTML-escaped.
+std::string consultation_html(const std::vector<ClientShown>& clients, const ReportInput& input,
+                              const ReportOptions& options,
                               const std::function<void(const std::string&)>& warn);
+
+/// Why the photo at `path`, named by `record`, may not be read (smp-report(1), SECURITY): not a
+/// regular file, larger than the limit, or outside the allowed folders; "" when it may.
+std::string photo_refusal(const std::string& path, const ReportInput& input,
+                          const ReportOptions& options);
 
 /// `text` safe inside HTML text and attribute values: & < > " ' escaped.
 std::string html_escape(const std::string& text);

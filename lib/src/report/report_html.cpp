@@ -9,7 +9,9 @@
 #include "core/fixed.hpp"
 #include "render.hpp"
 #include "report.hpp"
+#include "smpshade/heal.hpp"
 #include "smpshade/image.hpp"
+#include "smpshade/recipe.hpp"
 #include "smpshade/version.hpp"
 
 namespace smpshade::report {
@@ -18,6 +20,8 @@ namespace {
 using detail::fixed;
 
 constexpr int kPatch = 96;  // simulated scalp patch, CSS pixels
+// A photo of more pixels is not decoded for the page (a phone photo has 12 to 48 million).
+constexpr std::uint64_t kMaxPhotoPixels = 200'000'000;
 
 const char* const kStyle = R"css(
 :root { color-scheme: light; }
@@ -47,6 +51,7 @@ svg text { fill: #ffd400; stroke: #000; stroke-width: 0.08%; font-weight: 700; }
 svg text.chart { fill: #00c8ff; }
 .warn { color: #8a4b00; }
 .plan { background: #f6f6f2; padding: 8px 12px; border-left: 4px solid #b8b8a0; }
+.illustrative { color: #a01e1e; border: 2px solid #a01e1e; padding: 6px 10px; }
 footer { margin-top: 24px; font-size: 12px; color: #666; }
 @page { margin: 12mm; }
 @media print {
@@ -96,8 +101,9 @@ std::vector<std::string> texts(const Record& r, std::string_view key) {
 
 class Page {
  public:
-  Page(const ReportOptions& options, const std::function<void(const std::string&)>& warn)
-      : options_(options), warn_(warn) {}
+  Page(const ReportInput& input, const ReportOptions& options,
+       const std::function<void(const std::string&)>& warn)
+      : input_(input), options_(options), warn_(warn) {}
 
   std::string str() const { return out_.str(); }
   void head(std::size_t clients);
@@ -109,11 +115,14 @@ class Page {
   void photo(const ClientShown& client);
   void measurements(const ClientShown& client);
   void target(const TargetShown& t);
-  void recipe_row(const TargetShown& t, const RecipeShown& r);
-  void session_plan(const TargetShown& t);
-  void correction(const TargetShown& t);
-  std::string in_the_cup(const std::vector<RecipePart>& parts);
+  void recipe_row(const TargetShown& t, const MatchEntry& e);
+  void session_plan(const TargetShown& t, const PlanEntry& plan);
+  void outcomes(const ClientShown& client);
+  void lost(const ClientShown& client);
+  std::string in_the_cup(const std::vector<RecipePart>& parts, const std::optional<double>& cup,
+                         const std::optional<double>& drop);
 
+  const ReportInput& input_;
   const ReportOptions& options_;
   const std::function<void(const std::string&)>& warn_;
   render::SrgbCoder coder_;
@@ -141,16 +150,26 @@ void Page::head(std::size_t clients) {
        << "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n"
        << "<title>" << html_escape(options_.title) << "</title>\n<style>" << kStyle
        << "</style>\n</head>\n<body>\n<main>\n<h1>" << html_escape(options_.title) << "</h1>\n"
-       << "<p class=\"note\">" << clients << (clients == 1 ? " client" : " clients")
-       << ". Healing model: " << html_escape(options_.model.describe());
-  if (options_.model.held_out_p90_de00) {
-    out_ << "; 9 in 10 of the clinic's outcomes it had not seen healed within "
-         << fixed(*options_.model.held_out_p90_de00, 2) << " \u0394E00 of its prediction";
-  } else {
-    out_ << " (the physics' defaults, not yet checked against this clinic's healed results)";
+       << "<p class=\"note\">" << clients << (clients == 1 ? " client" : " clients") << ".";
+  // What the recipes say of how they were predicted (smp-match wrote it in every record).
+  const auto healed = std::find_if(input_.matches.begin(), input_.matches.end(),
+                                   [](const MatchEntry& m) { return m.healed; });
+  if (healed != input_.matches.end()) {
+    out_ << " Healing model: " << html_escape(healed->model);
+    if (healed->uncertainty_de00) {
+      out_ << "; 9 in 10 of the clinic's outcomes it had not seen healed within "
+           << fixed(*healed->uncertainty_de00, 2) << " \u0394E00 of its prediction";
+    } else {
+      out_ << " (the physics' defaults, not yet checked against this clinic's healed results)";
+    }
+    out_ << ".";
   }
-  out_ << ". Cup " << fixed(options_.match.cup_ml, 2) << " ml, one drop "
-       << fixed(options_.match.drop_ml, 2) << " ml.</p>\n";
+  out_ << "</p>\n";
+  if (std::any_of(input_.matches.begin(), input_.matches.end(),
+                  [](const MatchEntry& m) { return m.illustrative; })) {
+    out_ << "<p class=\"illustrative\"><b>Illustrative inks: do not mix from these.</b> The "
+         << "catalogue's values are examples, not measurements of real inks.</p>\n";
+  }
 }
 
 void Page::photo(const ClientShown& client) {
@@ -158,13 +177,25 @@ void Page::photo(const ClientShown& client) {
     out_ << "<p class=\"muted\">No photo: the records do not name one (give --photo).</p>\n";
     return;
   }
+  // Only a photo it was meant to embed (report.hpp, photo_refusal); refused or unreadable, the
+  // page says so and goes on.
+  const std::string named_by =
+      client.photo_record.empty() ? std::string("--photo") : "the record at " + client.photo_record;
+  const std::string refusal = photo_refusal(client.photo, input_, options_);
   Image image;
-  try {
-    image = read_image(client.photo);
-  } catch (const Error& e) {
-    warn_(e.message());
-    out_ << "<p class=\"warn\">The photo " << html_escape(client.photo)
-         << " could not be read: " << html_escape(e.message()) << "</p>\n";
+  std::string why = refusal;
+  if (why.empty()) {
+    try {
+      image = read_image(client.photo, kMaxPhotoPixels);
+    } catch (const Error& e) {
+      why = e.message();
+    }
+  }
+  if (!why.empty()) {
+    warn_("photo '" + printable(client.photo) + "' named by " + printable(named_by) +
+          " is not shown: " + why);
+    out_ << "<p class=\"warn\">The photo " << html_escape(client.photo) << " (named by "
+         << html_escape(named_by) << ") is not shown: " << html_escape(why) << "</p>\n";
     return;
   }
   // Box-filtered down by a whole factor to at most photo_width: the code values as stored (a
@@ -261,19 +292,20 @@ void Page::measurements(const ClientShown& client) {
   out_ << "</table>\n";
 }
 
-std::string Page::in_the_cup(const std::vector<RecipePart>& parts) {
-  return html_escape(dispensed_in_words(parts, options_.match.cup_ml, options_.match.drop_ml));
+std::string Page::in_the_cup(const std::vector<RecipePart>& parts,
+                             const std::optional<double>& cup, const std::optional<double>& drop) {
+  return html_escape(dispensed_in_words(parts, cup.value_or(kDefaultCupMl),
+                                        drop.value_or(kDefaultDropMl)));
 }
 
-void Page::recipe_row(const TargetShown& t, const RecipeShown& r) {
-  const MatchEntry& e = r.entry;
+void Page::recipe_row(const TargetShown& t, const MatchEntry& e) {
   const Lab predicted = adapt_lab(e.predicted, e.white, White::D50);
   out_ << "<tr><td class=\"num\">" << e.rank << "</td><td>" << swatch(predicted, "predicted")
        << "</td><td>" << html_escape(recipe_parts_in_words(e.recipe))
        << "<br><span class=\"muted\">ratio " << html_escape(e.ratio)
-       << "; in the cup: " << in_the_cup(e.recipe) << "</span></td>"
+       << "; in the cup: " << in_the_cup(e.recipe, e.cup_ml, e.drop_ml) << "</span></td>"
        << "<td class=\"num\">" << fixed(e.de00, 2);
-  if (r.uncertainty) out_ << " \u00b1 " << fixed(*r.uncertainty, 2);
+  if (e.uncertainty_de00) out_ << " \u00b1 " << fixed(*e.uncertainty_de00, 2);
   if (e.overall_de00) {
     out_ << "<br><span class=\"muted\">overall " << fixed(*e.overall_de00, 2);
     if (e.rank_de00) out_ << "; ranked by " << fixed(*e.rank_de00, 2);
@@ -283,7 +315,7 @@ void Page::recipe_row(const TargetShown& t, const RecipeShown& r) {
        << "</td><td class=\"num\">"
        << (e.robustness_de00 ? fixed(*e.robustness_de00, 2) : std::string("")) << "</td><td>";
   if (t.skin && e.healed) {
-    const double coverage = e.density ? *e.density : options_.coverage;
+    const double coverage = e.density ? *e.density : e.coverage ? *e.coverage : options_.coverage;
     out_ << "<span class=\"pair\"><img alt=\"simulated scalp\" src=\""
          << data_uri(render::render_scalp_patch(*t.skin, predicted, coverage, kPatch, kPatch),
                      "scalp patch")
@@ -292,43 +324,64 @@ void Page::recipe_row(const TargetShown& t, const RecipeShown& r) {
   out_ << "</td></tr>\n";
 }
 
-void Page::session_plan(const TargetShown& t) {
-  if (t.session_one.empty()) return;
-  const MatchEntry& best = t.recipes.front().entry;
-  out_ << "<div class=\"plan\"><b>Session plan.</b><br>Session 1, lighter and sparser: "
-       << html_escape(recipe_parts_in_words(t.session_one))
-       << " (in the cup: " << in_the_cup(t.session_one) << ")";
-  if (t.session_one_density) {
-    out_ << ", dots over " << fixed(*t.session_one_density * 100, 0) << " % of the scalp";
+void Page::session_plan(const TargetShown& t, const PlanEntry& plan) {
+  const std::optional<double> cup = t.recipes.empty() ? std::nullopt : t.recipes.front().cup_ml;
+  const std::optional<double> drop = t.recipes.empty() ? std::nullopt : t.recipes.front().drop_ml;
+  const Lab predicted = adapt_lab(plan.predicted, plan.white, White::D50);
+  out_ << "<div class=\"plan\">";
+  if (plan.previous) {
+    const SessionPlan::Previous& p = *plan.previous;
+    out_ << "<b>Session " << plan.session - 1 << " healed.</b> " << html_escape(p.id) << ": "
+         << html_escape(recipe_parts_in_words(p.recipe)) << " was predicted to heal to "
+         << swatch(p.predicted, "planned") << " " << lab_text(p.predicted) << " and healed to "
+         << swatch(p.healed, "healed") << " " << lab_text(p.healed) << ": \u0394E00 "
+         << fixed(p.de00, 2) << " between plan and result. For this client the share of ink "
+         << "that stays goes from " << fixed(p.retention_before, 3) << " to "
+         << fixed(p.retention_after, 3) << ".<br><b>Session " << plan.session
+         << ", corrected:</b> ";
+  } else {
+    out_ << "<b>Session plan.</b><br>Session " << plan.session
+         << (plan.session == 1 ? ", lighter and sparser: " : ": ");
   }
-  out_ << "; predicted healed " << swatch(t.session_one_predicted, "session-1") << " "
-       << lab_text(t.session_one_predicted) << ".<br>Session 2, 10\u201314 days after session 1 "
-       << "has healed: the match, " << html_escape(recipe_parts_in_words(best.recipe));
-  if (best.density) out_ << ", dots over " << fixed(*best.density * 100, 0) << " % of the scalp";
-  out_ << ", adjusted to how session 1 healed.</div>\n";
+  out_ << html_escape(recipe_parts_in_words(plan.recipe)) << " (in the cup: "
+       << in_the_cup(plan.recipe, cup, drop) << ")";
+  if (plan.density) out_ << ", dots over " << fixed(*plan.density * 100, 0) << " % of the scalp";
+  out_ << "; predicted " << (plan.healed ? "healed " : "on card ") << swatch(predicted, "session")
+       << " " << lab_text(predicted) << ".";
+  if (!plan.previous && plan.session == 1 && !t.recipes.empty()) {
+    const MatchEntry& best = t.recipes.front();
+    out_ << "<br>Session 2, once session 1 has healed (photograph it at " << kHealedAfterWeeks
+         << " weeks or later, when the healed colour has settled): the match, "
+         << html_escape(recipe_parts_in_words(best.recipe));
+    if (best.density) out_ << ", dots over " << fixed(*best.density * 100, 0) << " % of the scalp";
+    out_ << ", adjusted to how session 1 healed (smp-heal outcome, then smp-match --outcome).";
+  }
+  if (plan.illustrative) out_ << "<br><b>Illustrative inks: do not mix from these.</b>";
+  out_ << "</div>\n";
 }
 
-void Page::correction(const TargetShown& t) {
-  if (!t.correction) return;
-  const Correction& c = *t.correction;
-  out_ << "<div class=\"plan\"><b>Session 1 healed.</b> " << html_escape(c.outcome.id) << ": "
-       << html_escape(recipe_parts_in_words(c.outcome.recipe)) << " was predicted to heal to "
-       << swatch(c.planned, "planned") << " " << lab_text(c.planned) << " and healed to "
-       << swatch(*c.outcome.healed, "healed") << " " << lab_text(*c.outcome.healed)
-       << ": \u0394E00 " << fixed(c.planned_de00, 2) << " between plan and result. For this client "
-       << "the share of ink that stays goes from " << fixed(c.retention_before, 3) << " to "
-       << fixed(c.retention_after, 3) << ".";
-  if (c.corrected) {
-    out_ << "<br><b>Session 2, corrected:</b> " << html_escape(recipe_in_words(*c.corrected))
-         << " (in the cup: " << in_the_cup(c.corrected->parts) << ")";
-    if (c.corrected->density) {
-      out_ << ", dots over " << fixed(*c.corrected->density * 100, 0) << " % of the scalp";
-    }
-    out_ << "; predicted healed " << swatch(c.corrected->predicted, "corrected") << " "
-         << lab_text(c.corrected->predicted) << ", \u0394E00 "
-         << fixed(c.corrected->difference.de00, 2) << " to the hair.";
+void Page::outcomes(const ClientShown& client) {
+  if (client.outcomes.empty()) return;
+  out_ << "<h3>Healed outcomes on record</h3>\n<table><tr><th>outcome</th><th>session</th>"
+       << "<th>recipe tattooed</th><th>healed</th></tr>\n";
+  for (const Outcome* o : client.outcomes) {
+    out_ << "<tr><td>" << html_escape(o->id) << "</td><td class=\"num\">"
+         << (o->session ? std::to_string(*o->session) : std::string()) << "</td><td>"
+         << html_escape(recipe_parts_in_words(o->recipe)) << "</td><td>";
+    if (o->healed) out_ << swatch(*o->healed, "outcome") << " " << lab_text(*o->healed);
+    out_ << "</td></tr>\n";
   }
-  out_ << "</div>\n";
+  out_ << "</table>\n";
+}
+
+void Page::lost(const ClientShown& client) {
+  if (client.lost.empty()) return;
+  out_ << "<h3>Inputs that could not be used</h3>\n<ul>\n";
+  for (const Lost* l : client.lost) {
+    out_ << "<li class=\"warn\">" << html_escape(l->source.empty() ? l->id : l->source) << ": "
+         << html_escape(l->stage) << " failed: " << html_escape(l->message) << "</li>\n";
+  }
+  out_ << "</ul>\n";
 }
 
 void Page::target(const TargetShown& t) {
@@ -338,32 +391,38 @@ void Page::target(const TargetShown& t) {
     out_ << " &nbsp; in skin " << swatch(*t.skin, "skin", true) << " " << lab_text(*t.skin);
   out_ << "</p>\n";
   if (!t.recipes.empty()) {
-    const MatchEntry& first = t.recipes.front().entry;
+    const MatchEntry& first = t.recipes.front();
     out_ << "<p class=\"note\">"
-         << (first.healed ? "Predicted healed in this skin" : "Predicted on card")
+         << (first.healed ? "Predicted healed in this skin" : "Predicted on card (no skin given)")
          << (first.matches == "overall"
                  ? "; the hair is darker than any healed dot, so the dots are planned by density "
                    "(the share of scalp in dots at which the treated scalp reads like the hair "
-                   "over the scalp)"
-                 : "")
+                   "over the scalp), ranked by the overall look"
+                 : "; each dot matched to the hair")
          << (first.reachable ? "" : "; <b>not reachable</b> with these inks: the closest shown")
          << ". Robustness: how far the healed colour moves (\u0394E00) if one ink is off by one "
          << "drop, or one part if more.</p>\n";
-    out_ << "<table><tr><th>#</th><th>healed dot</th><th>recipe</th><th>\u0394E00</th>"
+    if (first.illustrative) {
+      out_ << "<p class=\"illustrative\"><b>Illustrative inks: do not mix from these.</b></p>\n";
+    }
+    out_ << "<table><tr><th>#</th><th>" << (first.healed ? "healed dot" : "dot on card")
+         << "</th><th>recipe</th><th>\u0394E00</th>"
          << "<th>density</th><th>robustness</th><th>simulated scalp | hair</th></tr>\n";
-    for (const RecipeShown& r : t.recipes) recipe_row(t, r);
+    for (const MatchEntry& r : t.recipes) recipe_row(t, r);
     out_ << "</table>\n";
   }
-  session_plan(t);
-  correction(t);
+  for (const PlanEntry& plan : t.plans) session_plan(t, plan);
   out_ << "</div>\n";
 }
 
 void Page::client(const ClientShown& client) {
-  out_ << "<section class=\"client\"><h2>" << html_escape(client.client) << "</h2>\n";
+  out_ << "<section class=\"client\"><h2>" << html_escape(client.client.empty() ? "(unnamed)" : client.client)
+       << "</h2>\n";
   photo(client);
+  lost(client);
   measurements(client);
   for (const TargetShown& t : client.targets) target(t);
+  outcomes(client);
   out_ << "</section>\n";
 }
 
@@ -419,9 +478,10 @@ std::string base64(const std::vector<unsigned char>& bytes) {
   return out;
 }
 
-std::string consultation_html(const std::vector<ClientShown>& clients, const ReportOptions& options,
+std::string consultation_html(const std::vector<ClientShown>& clients, const ReportInput& input,
+                              const ReportOptions& options,
                               const std::function<void(const std::string&)>& warn) {
-  Page page(options, warn);
+  Page page(input, options, warn);
   page.head(clients.size());
   for (const ClientShown& client : clients) page.client(client);
   page.foot();

@@ -345,7 +345,7 @@ TEST(Lint, DiagnosticFormats) {
   writer.write(diagnostic_record(d));
   writer.finish();
   EXPECT_EQ(out.str(),
-            "{\"file\":\"a.yaml\",\"line\":12,\"column\":7,\"severity\":\"warning\","
+            "{\"kind\":\"diagnostic\",\"file\":\"a.yaml\",\"line\":12,\"column\":7,\"severity\":\"warning\","
             "\"rule\":\"few-steps\",\"message\":\"the ladder has 2 steps\"}\n");
 }
 

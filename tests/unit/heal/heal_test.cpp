@@ -239,13 +239,15 @@ TEST(Heal, BadModelFilesSayWhere) {
 
 TEST(Heal, OutcomeRecordsReadAndRefuseBadLines) {
   std::istringstream in(
-      R"({"id":"c1/s1","client":"c1","skin":[62,12,17],"recipe":[{"id":"ill-jet-black","kind":"pigment","parts":1},{"id":"distilled-water","kind":"diluent","parts":4}],"healed":[50,3,6],"weeks":6})"
+      R"({"kind":"outcome","id":"c1/s1","client":"c1","skin":[62,12,17],"recipe":[{"id":"ill-jet-black","kind":"pigment","parts":1},{"id":"distilled-water","kind":"diluent","parts":4}],"healed":[50,3,6],"weeks":6})"
       "\n"
-      R"({"id":"c1/s2","skin":[62,12,17],"recipe":[{"id":"ill-jet-black","parts":0}]})"
+      R"({"kind":"outcome","id":"c1/s2","skin":[62,12,17],"recipe":[{"id":"ill-jet-black","parts":0}]})"
       "\n"
-      R"({"id":"c2/s1","recipe":[{"id":"ill-jet-black","parts":1}]})"
+      R"({"kind":"outcome","id":"c2/s1","recipe":[{"id":"ill-jet-black","parts":1}]})"
       "\n"
-      R"({"id":"c3/hair","skin":[60,10,15],"predicts":"healed","recipe":[{"id":"ill-jet-black","kind":"pigment","parts":1}]})"
+      R"({"kind":"match","id":"c3/hair","client":"c3","skin":[60,10,15],"predicts":"healed","recipe":[{"id":"ill-jet-black","kind":"pigment","parts":1}]})"
+      "\n"
+      R"({"id":"c4/hair","lab":[30,2,3]})"
       "\n");
   OutcomeReader reader(in, "outcomes.jsonl");
   Outcome o;
@@ -260,6 +262,13 @@ TEST(Heal, OutcomeRecordsReadAndRefuseBadLines) {
   ASSERT_TRUE(reader.next(o));               // a match record is a case to predict
   EXPECT_EQ(o.client, "c3");
   EXPECT_FALSE(o.healed.has_value());
+  // A measurement (no kind) is not an outcome, whatever fields it has; it is named.
+  try {
+    reader.next(o);
+    FAIL() << "a measurement read as an outcome";
+  } catch (const InputError& e) {
+    EXPECT_NE(e.message().find("a measurement record is not an outcome"), std::string::npos);
+  }
   EXPECT_FALSE(reader.next(o));
 }
 
@@ -271,8 +280,8 @@ TEST(Heal, ChooserUsesOnlyTheClientsOwnOutcomes) {
   const Lab skin{62, 12, 17};
   const std::vector<RecipePart> recipe = {{"ill-jet-black", "", false, 1}};
   const Lab predicted = matcher.predict(recipe, skin, HealingParameters{});
-  Outcome darker{"a/1", "a", skin, recipe, Lab{predicted.l - 6, predicted.a, predicted.b}, 8.0, {}};
-  Outcome lighter{"b/1", "b", skin, recipe, Lab{predicted.l + 6, predicted.a, predicted.b}, 8.0, {}};
+  Outcome darker{"a/1", "a", skin, recipe, Lab{predicted.l - 6, predicted.a, predicted.b}, 8.0, "hair", 1, {}};
+  Outcome lighter{"b/1", "b", skin, recipe, Lab{predicted.l + 6, predicted.a, predicted.b}, 8.0, "hair", 1, {}};
   const HealingModel model;
   const HealingChooser both(model, {darker, lighter}, {}, matcher);
   const ClientHealing a = both.choose("a", skin), b = both.choose("b", skin);

@@ -320,10 +320,12 @@ TEST(MatchRecords, RecipeInWordsAndRecordFields) {
   result.target = {24.1, 2.3, 3.9};
   result.reachable = true;
   result.recipes.push_back(recipe);
-  const Record r = match_record("client42/hair", 1, result, MatchOptions{});
+  const Record r = match_record({"client42/hair", "client42", "hair", std::nullopt, ""}, 1, result,
+                                MatchOptions{});
   std::vector<std::string> keys;
   for (const Field& f : r.fields) keys.push_back(f.key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"id", "rank", "target", "predicts", "matches", "recipe",
+  EXPECT_EQ(keys, (std::vector<std::string>{"kind", "id", "client", "part", "rank", "target",
+                                            "predicts", "matches", "recipe",
                                             "ratio", "cup_ml", "drop_ml", "predicted", "de00", "dL",
                                             "dC", "dH", "robustness_de00", "rank_de00", "reachable",
                                             "white"}));

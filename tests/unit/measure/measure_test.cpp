@@ -846,7 +846,8 @@ TEST(MeasureRecords, FieldsInTheSpecOrder) {
   ASSERT_EQ(records.size(), 2u);
   std::vector<std::string> keys;
   for (const Field& f : records[0].fields) keys.push_back(f.key);
-  EXPECT_EQ(keys, (std::vector<std::string>{"id", "source", "region", "white", "lab", "median",
+  EXPECT_EQ(keys, (std::vector<std::string>{"kind", "id", "client", "part", "source", "region",
+                                            "white", "lab", "median",
                                             "p10", "p90", "sd", "pixels", "clipped", "highlights",
                                             "coverage", "profile", "ita", "warnings"}));
   EXPECT_EQ(std::get<std::string>(*records[0].find("id")), "measure_test_client42/hair");

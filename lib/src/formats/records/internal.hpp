@@ -22,6 +22,12 @@ using Json = nlohmann::json;
 /// `too_long`. False at the end of the input.
 bool read_bounded_line(std::istream& in, std::string& line, std::size_t limit, bool& too_long);
 
+/// Removes a UTF-8 byte-order mark (EF BB BF) from the start of `line`: the first line of a text
+/// input saved by an editor that writes one.
+inline void skip_byte_order_mark(std::string& line) {
+  if (line.size() >= 3 && line.compare(0, 3, "\xEF\xBB\xBF") == 0) line.erase(0, 3);
+}
+
 /// Throws InputError at `where` (with the byte) when arrays and objects in `text` nest deeper
 /// than kMaxNesting (limits.hpp). Linear, and safe on any text.
 void check_json_nesting(std::string_view text, const Location& where);

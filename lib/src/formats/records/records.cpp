@@ -273,8 +273,10 @@ void RecordWriter::write(const Record& record) {
       break;
     }
     case Format::Table: {
+      // A table is read by a person, of one tool's output: its kind goes without saying.
       std::map<std::string, std::string> row;
       for (const Field& field : record.fields) {
+        if (field.key == "kind") continue;
         auto it = std::find(w.table_columns.begin(), w.table_columns.end(), field.key);
         if (it == w.table_columns.end()) {
           w.table_columns.push_back(field.key);
@@ -444,6 +446,15 @@ void read_json_line(const std::string& text, const Location& where, LabEntry& en
   };
   entry.source = text_field("source");
   entry.region = text_field("region");
+  entry.client = text_field("client");
+  entry.part = text_field("part");
+  if (const auto session = json.find("session"); session != json.end() && !session->is_null()) {
+    if (!session->is_number_integer() || session->get<std::int64_t>() < 1 ||
+        session->get<std::int64_t>() > 1000) {
+      throw InputError("'session' must be a whole number from 1", where);
+    }
+    entry.session = static_cast<int>(session->get<std::int64_t>());
+  }
   if (const auto coverage = json.find("coverage"); coverage != json.end() && !coverage->is_null()) {
     if (!coverage->is_number() || !(coverage->get<double>() >= 0 && coverage->get<double>() <= 1)) {
       throw InputError("'coverage' must be a number in 0..1", where);
@@ -496,11 +507,18 @@ bool LabRecordReader::next(LabEntry& entry) {
     ++line_number_;
     const Location where{name_, line_number_};
     if (too_long) throw InputError("line is longer than 1 MiB", where);
+    if (line_number_ == 1) detail::skip_byte_order_mark(line);
     const std::string text(detail::trim(line));
     if (text.empty() || text[0] == '#') continue;
     entry = LabEntry{};
     entry.where = where;
     if (text[0] == '{' || text[0] == '[') {
+      const RecordKind kind = text[0] == '{' ? record_kind(text, where) : RecordKind::Measurement;
+      if (!carries_lab(kind)) {
+        if (others_) others_(kind, text, where);
+        continue;
+      }
+      entry.kind = kind;
       read_json_line(text, where, entry);
     } else {
       read_text_line(text, where, entry);
