@@ -82,7 +82,7 @@ int main(int argc, char** argv) {
           camera_model_label(calibration.model), calibration.mean_delta_e,
           calibration.max_delta_e, calibration.held_out_mean, models,
           100 * calibration.chart_share);
-      fmt::print("profile: {}\n", output.empty() ? "not written (no -o)" : output);
+      fmt::print("profile: {}\n", output.empty() ? "not written (no -o)" : printable(output));
     }
   });
 }

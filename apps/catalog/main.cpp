@@ -121,7 +121,7 @@ int main(int argc, char** argv) {
         RecordWriter writer(std::cout, tool.format());
         for (const auto& d : result.diagnostics) writer.write(diagnostic_record(d));
       } else {
-        for (const auto& d : result.diagnostics) fmt::print(stderr, "{}\n", d.str());
+        for (const auto& d : result.diagnostics) fmt::print(stderr, "{}\n", printable(d.str()));
       }
       fmt::print(stderr, "{}: {}, {} in {}\n", tool.name(), plural(result.errors(), "error"),
                  plural(result.warnings(), "warning"), plural(result.files, "file"));
@@ -133,7 +133,9 @@ int main(int argc, char** argv) {
       CgatsImportReport report;
       import_options.report = &report;
       auto say = [&] {
-        for (const auto& note : report.notes) fmt::print(stderr, "{}: {}: {}\n", tool.name(), cgats_path, note);
+        for (const auto& note : report.notes) {
+          fmt::print(stderr, "{}: {}: {}\n", tool.name(), printable(cgats_path), printable(note));
+        }
         for (const auto& warning : report.warnings) tool.warning(warning, Location{cgats_path});
       };
       if (into_path.empty()) {
@@ -150,7 +152,8 @@ int main(int argc, char** argv) {
         tool.warning("rewritten whole, its comments dropped: " + addition.why_reformatted,
                      Location{into_path});
       }
-      fmt::print(stderr, "{}: {}: added '{}'{}\n", tool.name(), into_path, import_options.id,
+      fmt::print(stderr, "{}: {}: added '{}'{}\n", tool.name(), printable(into_path),
+                 printable(import_options.id),
                  addition.reformatted ? "" : " at the end, the rest of the file as it was");
       return;
     }

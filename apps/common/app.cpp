@@ -8,11 +8,13 @@
 #include <algorithm>
 #include <map>
 #include <set>
+#include <cctype>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <fstream>
 #include <iostream>
+#include <optional>
 
 #include "smpshade/version.hpp"
 
@@ -71,7 +73,8 @@ Format Tool::format() const {
 
 void Tool::error(const Error& e) {
   std::fflush(stdout);  // keep stdout and stderr in order on a terminal
-  fmt::print(stderr, "{}: error: {}\n", name_, e.what());
+  // Text from input (ids, names, paths) never drives the terminal: control characters escaped.
+  fmt::print(stderr, "{}: error: {}\n", name_, printable(e.what()));
   failed_ = true;
 }
 
@@ -81,20 +84,61 @@ void Tool::error(const std::string& message, const Location& where) {
 
 void Tool::warning(const std::string& message, const Location& where) {
   std::fflush(stdout);
-  fmt::print(stderr, "{}: warning: {}\n", name_, Error(message, where).what());
+  fmt::print(stderr, "{}: warning: {}\n", name_, printable(Error(message, where).what()));
 }
 
 void Tool::note(const std::string& message, const Location& where) {
   std::fflush(stdout);
-  fmt::print(stderr, "{}: note: {}\n", name_, Error(message, where).what());
+  fmt::print(stderr, "{}: note: {}\n", name_, printable(Error(message, where).what()));
 }
+
+namespace {
+
+// "nan", "inf", "-Infinity", ...: what strtod takes as a number that is none. CLI11 reads them
+// into a double, and no range check refuses NaN (every comparison with it is false).
+bool not_finite_text(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  if (!text.empty() && (text[0] == '+' || text[0] == '-')) text.erase(0, 1);
+  return text.rfind("nan", 0) == 0 || text.rfind("inf", 0) == 0;
+}
+
+// The first value of a number option (one of `app` or its subcommands') that is not finite.
+std::optional<std::string> non_finite_option(const CLI::App& app) {
+  for (const CLI::Option* option : app.get_options()) {
+    if (option->get_type_name().find("FLOAT") == std::string::npos) continue;
+    for (const std::string& result : option->results()) {
+      // A list option (--skin L,a,b) may hold its values in one result.
+      std::size_t start = 0;
+      while (start <= result.size()) {
+        const std::size_t comma = result.find(',', start);
+        const std::string value = result.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        if (not_finite_text(value)) return option->get_name() + ": '" + value + "' is not a number";
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+    }
+  }
+  for (const CLI::App* sub : app.get_subcommands()) {
+    if (auto found = non_finite_option(*sub)) return found;
+  }
+  return std::nullopt;
+}
+
+}  // namespace
 
 int Tool::run(int argc, char** argv, const std::function<void()>& body) {
   try {
     cli_.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     if (e.get_exit_code() == 0) return cli_.exit(e);  // --help, --version: to stdout, exit 0
-    fmt::print(stderr, "{}: error: {}\nRun '{} --help' for the options.\n", name_, e.what(), name_);
+    fmt::print(stderr, "{}: error: {}\nRun '{} --help' for the options.\n", name_,
+               printable(e.what()), name_);
+    return kExitUsage;
+  }
+  if (const auto bad = non_finite_option(cli_)) {
+    fmt::print(stderr, "{}: error: {}\nRun '{} --help' for the options.\n", name_,
+               printable(*bad), name_);
     return kExitUsage;
   }
   try {
@@ -102,7 +146,8 @@ int Tool::run(int argc, char** argv, const std::function<void()>& body) {
     std::cout.flush();
     if (!std::cout) throw IoError("cannot write to standard output");
   } catch (const UsageError& e) {
-    fmt::print(stderr, "{}: error: {}\nRun '{} --help' for the options.\n", name_, e.what(), name_);
+    fmt::print(stderr, "{}: error: {}\nRun '{} --help' for the options.\n", name_,
+               printable(e.what()), name_);
     return kExitUsage;
   } catch (const Error& e) {
     error(e);

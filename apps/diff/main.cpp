@@ -188,14 +188,15 @@ int main(int argc, char** argv) {
       }
       if (over.size() > kNamed) named += fmt::format(" and {} more", over.size() - kNamed);
       fmt::print(stderr, "{}: {} of {} pairs over {} {}: {}\n", tool.name(), over.size(), s.count,
-                 name, *max, named);
+                 name, *max, printable(named));
       tool.fail();
     }
     if (metamerism.count > 0) {
       fmt::print(stderr,
                  "{}: metamerism index (ISO 18314-4, D50 to A, F11, LED-B3) of {} pairs: max "
                  "{:.2f} ('{}' under {})\n",
-                 tool.name(), metamerism.count, metamerism.max, metamerism.id, metamerism.light);
+                 tool.name(), metamerism.count, metamerism.max, printable(metamerism.id),
+                 metamerism.light);
     }
     if (max_metamerism && metamerism.over > 0) {
       fmt::print(stderr, "{}: {} of {} pairs over metamerism index {}\n", tool.name(),

@@ -142,9 +142,9 @@ void print_fit_summary(app::Tool& tool, const HealingFit& result, const std::str
                "outcome from their others); one outcome ± {:.2f} ΔE00\n",
                model.client_spread, *model.outcome_de00);
   }
-  for (const std::string& note : result.notes) fmt::print(stderr, "  {}\n", note);
+  for (const std::string& note : result.notes) fmt::print(stderr, "  {}\n", printable(note));
   for (const std::string& w : result.warnings) tool.warning(w, Location{output});
-  fmt::print(stderr, "{}: wrote {}\n", tool.name(), output);
+  fmt::print(stderr, "{}: wrote {}\n", tool.name(), printable(output));
 }
 
 // smp-heal fit: the model file, and one fit record per outcome.

@@ -294,6 +294,9 @@ const std::vector<LintRule>& lint_rules() {
        "pigments with no 'diluents' to mix them with (recipes would name none)"},
       {"expired", Severity::Warning, "a lot past its 'expires' date"},
       {"few-steps", Severity::Warning, "a ladder of fewer than 3 steps"},
+      {"control-characters", Severity::Warning,
+       "a text (name, supplier, instrument, lot, ...) holds control characters or bytes that are not "
+       "UTF-8, which would drive a terminal"},
       {"reach-annex-xvii", Severity::Warning,
        "PB15 family or PG7: restricted in EU tattoo/PMU inks (REACH Annex XVII entry 75)"},
       {"illustrative", Severity::Warning, "'illustrative: true': example values, not measurements"},

@@ -477,7 +477,15 @@ class Checker {
   }
 
   std::optional<std::string> text(const YamlNode& node, std::string_view what) {
-    if (node.kind == Kind::Scalar) return node.text;
+    if (node.kind == Kind::Scalar) {
+      // A catalogue goes out to many clinics and its names reach their terminals.
+      if (printable(node.text) != node.text) {
+        warning(node, "control-characters",
+                in_quotes(what) + " holds control characters or bytes that are not UTF-8 (shown "
+                                  "as '" + printable(node.text) + "'): they would drive a terminal");
+      }
+      return node.text;
+    }
     error(node, "type", std::string(what) + " must be text, not " + describe(node));
     return std::nullopt;
   }

@@ -81,6 +81,7 @@ INSTANTIATE_TEST_SUITE_P(
         RuleCase{"ci-name", 46, 17, Severity::Error, "write 'PR101'"},
         RuleCase{"expired", 21, 14, Severity::Warning, "expired on 2025-01-31"},
         RuleCase{"few-steps", 49, 7, Severity::Warning, "2 steps"},
+        RuleCase{"control-characters", 18, 11, Severity::Warning, "'Jet\\x1b[2J'"},
         RuleCase{"reach-annex-xvii", 46, 24, Severity::Warning, "REACH Annex XVII entry 75"},
         RuleCase{"illustrative", 4, 15, Severity::Warning, "illustrative"},
         RuleCase{"supplier", 2, 1, Severity::Error, "has no 'supplier'"},
@@ -97,6 +98,7 @@ TEST(Lint, EveryRuleIdIsListedAndTested) {
   // The rules with a file of their own above, plus io and yaml-limits (tested where the files
   // are built, in catalog_test.cpp).
   const std::set<std::string> tested = {"io",
+                                        "control-characters",
                                         "yaml-limits",
                                         "yaml-syntax",
                                         "version",

@@ -15,7 +15,9 @@
 namespace smpshade::detail {
 
 /// More rows than any ladder (or chart) export holds.
-inline constexpr int kMaxCgatsRows = 100000;
+/// LittleCMS 2.14 allocates at most 0x7ffe (32,766) sets (cmscgats.c, AllocateDataSet): a file of
+/// more is refused here, naming the limit, before it reports "too much data".
+inline constexpr int kMaxCgatsRows = 32766;
 
 /// What a reader takes from a CGATS file, copied out of LittleCMS.
 struct It8Data {
@@ -25,6 +27,7 @@ struct It8Data {
   std::vector<std::string> fields;  ///< the DATA_FORMAT, upper case
   std::map<std::string, std::string> properties;
   std::map<std::pair<int, int>, std::string> cells;  ///< (row, column): the columns asked for
+  std::vector<std::size_t> row_lines;  ///< each data row's line in the file, for messages
 };
 
 /// Which columns of the data to copy out, by upper-case field name.
@@ -58,6 +61,14 @@ std::string upper(std::string_view text);
 /// The wavelength of a spectral field: SPECTRAL_NM400, SPECTRAL_NM_400, SPECTRAL_400, SPEC_400 or
 /// NM400.
 std::optional<double> spectral_field_nm(std::string_view field);
+
+/// The text LittleCMS is given: a byte-order mark dropped, numbers with an exponent written in
+/// plain decimals (its reader does not take them), and InputError at the line of an .INCLUDE
+/// (no CGATS file may make a tool read another file).
+std::string prepare_cgats_text(std::string_view text, const std::string& name);
+
+/// Each data row's 1-based line in `text` (for messages that name a row's place).
+std::vector<std::size_t> cgats_row_lines(std::string_view text);
 
 /// At most `limit` bytes of a CGATS file; a larger one is refused before it is read whole.
 std::string read_cgats_file(const std::string& path, std::size_t limit);

@@ -58,7 +58,10 @@ std::vector<LabEntry> read_cgats_lab_records(const std::string& path, std::size_
                     table.number(row, *z) / 100};
       e.lab = lab_from_xyz(xyz, white_point(white));
     }
-    e.where = Location{path};
+    const auto line = static_cast<std::size_t>(row) < data.row_lines.size()
+                          ? data.row_lines[static_cast<std::size_t>(row)]
+                          : 0;
+    e.where = Location{path, line};
     e.id = table.label(row);
     check_lab_range(e.lab, e.where, "row " + std::to_string(row + 1) + " (" + e.id + ")");
     e.id_given = !e.id.empty();

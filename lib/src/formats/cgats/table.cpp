@@ -1,6 +1,7 @@
 // CGATS.17 files as tables: the text checked before LittleCMS's IT8 parser sees it (in
 // sandbox.cpp), and the one table it finds read by field name, each value checked.
 #include <algorithm>
+#include <charconv>
 #include <cctype>
 #include <cmath>
 #include <filesystem>
@@ -107,6 +108,10 @@ void check_cgats_structure(std::string_view text, const std::string& name) {
       }
     }
   }
+  if (sets_declared && *sets_declared > kMaxCgatsRows) {
+    fail("NUMBER_OF_SETS " + std::string(sets_text) + " is more than " +
+         std::to_string(kMaxCgatsRows) + " rows, the most LittleCMS reads: split the file");
+  }
   if (seen[0] && seen[1] && format_end >= format_begin && fields_declared &&
       *fields_declared != static_cast<double>(format_end - format_begin)) {
     fail("NUMBER_OF_FIELDS says " + std::string(fields_text) + " but the data format has " +
@@ -146,13 +151,79 @@ std::string read_cgats_file(const std::string& path, std::size_t limit) {
   return text;
 }
 
-It8Data parse_cgats(std::string_view text, const std::string& name, std::size_t max_bytes,
+namespace {
+
+// The 1-based line of `at` in `text`.
+std::size_t line_of(std::string_view text, const char* at) {
+  const auto offset = static_cast<std::size_t>(at - text.data());
+  return 1 + static_cast<std::size_t>(std::count(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset), '\n'));
+}
+
+// `value` in plain decimals, as short as reads back the same (LittleCMS's IT8 reader does not
+// read an exponent).
+std::string plain_decimal(double value) {
+  char buffer[400];
+  const auto result = std::to_chars(buffer, buffer + sizeof buffer, value, std::chars_format::fixed);
+  return result.ec == std::errc() ? std::string(buffer, result.ptr) : std::string();
+}
+
+}  // namespace
+
+std::string prepare_cgats_text(std::string_view text, const std::string& name) {
+  // A byte-order mark before the first keyword (an editor's UTF-8 save).
+  if (text.size() >= 3 && text.substr(0, 3) == "\xEF\xBB\xBF") text.remove_prefix(3);
+  std::string out;
+  out.reserve(text.size());
+  std::size_t copied = 0;
+  for (std::string_view token : cgats_tokens(text)) {
+    // No directive may open a file: LittleCMS honours .INCLUDE "path" and would read any file
+    // a CGATS from elsewhere names (its text would then reach messages and catalogues).
+    if (upper(token) == ".INCLUDE" || upper(token).rfind(".INCLUDE", 0) == 0) {
+      throw InputError(".INCLUDE is refused: a CGATS file may not name another file to read",
+                       Location{name, line_of(text, token.data())});
+    }
+    // Numbers with an exponent ("5e-1", as spreadsheets write them) in plain decimals.
+    if (token.front() != '"' && token.find_first_of("eE") != std::string_view::npos) {
+      if (const auto value = parse_number(token)) {
+        const std::string plain = plain_decimal(*value);
+        if (plain.empty()) continue;
+        const auto at = static_cast<std::size_t>(token.data() - text.data());
+        out.append(text.substr(copied, at - copied));
+        out += plain;
+        copied = at + token.size();
+      }
+    }
+  }
+  out.append(text.substr(copied));
+  return out;
+}
+
+std::vector<std::size_t> cgats_row_lines(std::string_view text) {
+  const auto tokens = cgats_tokens(text);
+  std::size_t format_begin = 0, format_end = 0, data_begin = 0, data_end = 0;
+  for (std::size_t i = 0; i < tokens.size(); ++i) {
+    if (tokens[i] == "BEGIN_DATA_FORMAT") format_begin = i + 1;
+    if (tokens[i] == "END_DATA_FORMAT") format_end = i;
+    if (tokens[i] == "BEGIN_DATA") data_begin = i + 1;
+    if (tokens[i] == "END_DATA") data_end = i;
+  }
+  std::vector<std::size_t> lines;
+  const std::size_t per_row = format_end > format_begin ? format_end - format_begin : 0;
+  for (std::size_t i = data_begin; per_row > 0 && i < data_end; i += per_row) {
+    lines.push_back(line_of(text, tokens[i].data()));
+  }
+  return lines;
+}
+
+It8Data parse_cgats(std::string_view original, const std::string& name, std::size_t max_bytes,
                     bool isolate, const CgatsColumns& columns) {
-  if (text.size() > max_bytes) {
+  if (original.size() > max_bytes) {
     throw InputError(
         "the file is over " + size_text(max_bytes) + ": not a spectrophotometer export",
         Location{name});
   }
+  const std::string prepared = prepare_cgats_text(original, name);
+  const std::string_view text = prepared;
   // LittleCMS asserts (aborts the process) on an empty buffer: found by tests/fuzz/cgats_fuzzer.
   if (text.empty()) throw InputError("the file is empty", Location{name});
   // LittleCMS accepts a data section cut short after its last complete number; the END_DATA
@@ -176,6 +247,7 @@ It8Data parse_cgats(std::string_view text, const std::string& name, std::size_t 
         "holds " + std::to_string(data.tables) + " data tables; smpshade reads files with one",
         Location{name});
   }
+  data.row_lines = cgats_row_lines(text);
   return data;
 }
 

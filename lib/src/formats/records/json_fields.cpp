@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <cmath>
 #include <istream>
 
@@ -61,8 +62,23 @@ void check_json_nesting(std::string_view text, const Location& where) {
 Json parse_record_object(std::string_view text, const Location& where) {
   check_json_nesting(text, where);
   Json json;
+  // A key twice in one object is refused, naming it: JSON parsers disagree on which value wins
+  // (nlohmann keeps the last), so a record meaning two things is not read as either.
+  std::vector<std::vector<std::string>> keys;
+  std::string duplicate;
+  const Json::parser_callback_t check_keys = [&](int, Json::parse_event_t event, Json& parsed) {
+    if (event == Json::parse_event_t::object_start) keys.emplace_back();
+    if (event == Json::parse_event_t::object_end && !keys.empty()) keys.pop_back();
+    if (event == Json::parse_event_t::key && !keys.empty() && duplicate.empty()) {
+      const std::string key = parsed.get<std::string>();
+      auto& seen = keys.back();
+      if (std::find(seen.begin(), seen.end(), key) != seen.end()) duplicate = key;
+      seen.push_back(key);
+    }
+    return true;
+  };
   try {
-    json = Json::parse(text);
+    json = Json::parse(text, check_keys);
   } catch (const Json::parse_error& e) {
     throw InputError("not valid JSON (at byte " + std::to_string(e.byte) + ")",
                      Location{where.file, where.line, e.byte});
@@ -71,6 +87,9 @@ Json parse_record_object(std::string_view text, const Location& where) {
     throw InputError("a number is out of range for a double", where);
   }
   if (!json.is_object()) throw InputError("a record must be a JSON object", where);
+  if (!duplicate.empty()) {
+    throw InputError("key '" + printable(duplicate) + "' appears twice in one object", where);
+  }
   return json;
 }
 

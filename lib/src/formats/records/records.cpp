@@ -170,7 +170,7 @@ std::string table_text(const FieldValue& value) {
         } else if constexpr (std::is_same_v<T, double>) {
           return number_text(v, 2);
         } else if constexpr (std::is_same_v<T, std::string>) {
-          return v;
+          return printable(v);  // a table is read on a terminal: input never drives it
         } else if constexpr (std::is_same_v<T, std::vector<double>>) {
           // Each number padded to 6 so that L*, a*, b* line up down a column.
           std::string joined;
@@ -182,7 +182,7 @@ std::string table_text(const FieldValue& value) {
           return joined;
         } else if constexpr (std::is_same_v<T, std::vector<std::string>>) {
           std::string joined;
-          for (const auto& s : v) joined += (joined.empty() ? "" : "; ") + s;
+          for (const auto& s : v) joined += (joined.empty() ? "" : "; ") + printable(s);
           return joined;
         } else {
           return dump(to_json(value));
