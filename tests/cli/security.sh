@@ -64,10 +64,11 @@ printf '{"kind":"measurement","id":"a\\u001b[2J\\u001b]0;T\\u0007/hair","lab":[3
 run smp-match --card --format table evil.jsonl
 no_escape "smp-match table"
 expect_stdout 'a\x1b[2J\x1b]0;T\x07/hair' "the id shown escaped"
-printf 'x\033[31m 30 2 3\nx\033[31m 30 2 3\n' > evil.txt
-run smp-diff evil.txt evil.txt
+printf 'x\033[31m 30 2 3\n' > evil.txt
+echo "y 30 2 3" > plain.txt
+run smp-diff evil.txt plain.txt
 no_escape "smp-diff errors"
-expect_stderr "duplicate id 'x\x1b[31m'" "the error shows the id escaped"
+expect_stderr "no record with id 'x\x1b[31m'" "the error shows the id escaped"
 sed 's/    name: Jet$/    name: "Jet\\e]0;owned\\a"/' "$SRC/tests/data/catalog/good.yaml" > evil.yaml
 run smp-catalog list --format table --catalog evil.yaml
 no_escape "smp-catalog list"
@@ -102,10 +103,12 @@ for t in "smp-match --card" "smp-diff bom.jsonl" "smp-render -o bom.png"; do
 done
 run smp-report -o bom.html bom.jsonl
 expect_status 0 "smp-report: a byte-order mark"
-printf '\xEF\xBB\xBFCGATS.17\nNUMBER_OF_FIELDS 4\nBEGIN_DATA_FORMAT\nSAMPLE_ID LAB_L LAB_A LAB_B\nEND_DATA_FORMAT\nNUMBER_OF_SETS 2\nBEGIN_DATA\nA 5e1 1E0 2.5e+0\nA 50 1 2\nEND_DATA\n' > bom.cgats
+printf '\xEF\xBB\xBFCGATS.17\nNUMBER_OF_FIELDS 4\nBEGIN_DATA_FORMAT\nSAMPLE_ID LAB_L LAB_A LAB_B\nEND_DATA_FORMAT\nNUMBER_OF_SETS 2\nBEGIN_DATA\nA 5e1 1E0 2.5e+0\nB 50 1 2\nEND_DATA\n' > bom.cgats
 run smp-diff bom.cgats bom.cgats
-expect_stdout '"reference":[50.0,1.0,2.5]' "a CGATS file with a byte-order mark and exponent numbers"
-expect_stderr "bom.cgats:9: duplicate id 'A' (first at line 8)" "a duplicate CGATS id names the first row's line"
+expect_stdout '"id":"A","reference":[50.0,1.0,2.5]' "a CGATS file with a byte-order mark and exponent numbers"
+echo "C 40 1 1" > c.txt
+run smp-diff bom.cgats c.txt
+expect_stderr "bom.cgats:9: no record with id 'B' in c.txt" "a CGATS row's message names its line"
 printf 'CGATS.17\nNUMBER_OF_FIELDS 4\nBEGIN_DATA_FORMAT\nSAMPLE_ID LAB_L LAB_A LAB_B\nEND_DATA_FORMAT\nNUMBER_OF_SETS 40000\nBEGIN_DATA\nA 50 1 2\nEND_DATA\n' > sets.cgats
 run smp-diff sets.cgats sets.cgats
 expect_stderr "NUMBER_OF_SETS 40000 is more than 32766 rows, the most LittleCMS reads" "the set limit, said"

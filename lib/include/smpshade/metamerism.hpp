@@ -4,6 +4,8 @@
 /// (ISO 18314-4:2024), with the standard's spectral correction: batch QC that sees what Lab
 /// under one light cannot.
 
+#include <optional>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -45,5 +47,19 @@ SMPSHADE_API Lab lab_under(const Spectrum& reflectance, Illuminant illuminant,
 SMPSHADE_API double metamerism_index(const Spectrum& standard, const Spectrum& sample,
                                      Illuminant test, Illuminant reference = Illuminant::D50,
                                      Observer observer = Observer::Cie1931_2deg);
+
+/// The metamerism indices of a pair for smp-diff: one per metamerism_test_illuminants(), the
+/// largest and its illuminant; or, when there are none, why (no spectrum on a side, different
+/// observers, spectra that do not cover 400–700 nm).
+struct PairMetamerism {
+  std::vector<double> index;
+  double max = 0;
+  Illuminant worst = Illuminant::A;
+  std::string why_not;
+};
+SMPSHADE_API PairMetamerism pair_metamerism(const std::optional<Spectrum>& reference,
+                                            Observer reference_observer,
+                                            const std::optional<Spectrum>& sample,
+                                            Observer sample_observer);
 
 }  // namespace smpshade

@@ -150,6 +150,13 @@ struct LabEntry {
   /// `part` when given: what of the client it measures ("hair", "scalp", "chart", a region).
   std::string part;
   std::optional<int> session;  ///< `session` when given: which session it belongs to
+  /// A dilution's ink and diluent parts, when the record says (a ladder step's `ratio`, a CGATS
+  /// row's INK_PARTS and DILUENT_PARTS or a "1:3" in its name): what joins a batch to a ladder.
+  std::optional<int> ink_parts, diluent_parts;
+  /// How many measurements of one name this record averages (average_replicates), and their
+  /// spread: the largest ΔE00 between two of them.
+  int replicates = 1;
+  double replicate_spread_de00 = 0;
   Location where;      ///< file and line it came from
 };
 
@@ -176,15 +183,36 @@ SMPSHADE_API void check_lab_range(const Lab& lab, const Location& where,
 
 /// True when `head` (the start of a file) is a CGATS.17 / IT8 file rather than records.
 SMPSHADE_API bool looks_like_cgats(std::string_view head);
-/// The samples of a CGATS.17 measurement file (LAB_L/A/B, else XYZ_X/Y/Z with white Y = 100;
-/// white from ILLUMINATION_NAME, D50 or D65) as Lab records named by SAMPLE_NAME, else
-/// SAMPLE_ID. Read through the same checked, sandboxed parser as `smp-catalog import`; throws
-/// InputError naming the file (and row) when it is not such a file.
+
+/// Which CGATS field names a row, for joining two files (smp-diff --join).
+enum class CgatsNaming {
+  Name,  ///< SAMPLE_NAME, else SAMPLE_ID
+  Id,    ///< SAMPLE_ID, else SAMPLE_NAME
+};
+
+/// The samples of a CGATS.17 measurement file as Lab records, as instruments write them: Lab
+/// from LAB_L/A/B, else XYZ_X/Y/Z (Y of white 100), else the reflectance spectrum under the file's
+/// ILLUMINATION_NAME (D50 or D65; D50 when it says none) and OBSERVER_ANGLE (2° when none); the
+/// spectrum itself when the file has one (any even step: 3.33, 5, 10 nm), for the metamerism
+/// index; the ink and diluent parts from INK_PARTS and DILUENT_PARTS, else a "1:3" in the name.
+/// Each record names its row's line. Read through the same checked, sandboxed parser as
+/// `smp-catalog import`; throws InputError naming the file (and row) when it is not such a file,
+/// and saying so when its spectra are a light source's (emission) rather than a reflectance.
 SMPSHADE_API std::vector<LabEntry> read_cgats_lab_records(const std::string& path,
-                                                          std::size_t max_bytes = 16u << 20);
+                                                          std::size_t max_bytes = 16u << 20,
+                                                          CgatsNaming naming = CgatsNaming::Name);
+
+/// Merges records of one id (replicate measurements of a sample) into one, in first-met order:
+/// the mean spectrum and its Lab when every replicate has a spectrum on one grid, else the mean
+/// of their Lab (adapted to the first's white); `replicates` counts them and
+/// `replicate_spread_de00` is the largest ΔE00 between two of them.
+SMPSHADE_API std::vector<LabEntry> average_replicates(const std::vector<LabEntry>& records);
 
 /// Reads Lab records from a stream of JSON Lines or text lines (`L a b` or `ID L a b`, split by
-/// spaces, tabs or commas), skipping blank lines and `#` comments.
+/// spaces, tabs or commas), skipping blank lines and `#` comments. A CSV table whose first line
+/// is a header naming L, a and b (L*, LAB_L ...; the id from name, id, sample or patch) is read by
+/// its columns, as the project's data/colorchecker24_*.csv; a table of spectra by wavelength
+/// (first column nm) is refused saying what it is.
 class SMPSHADE_API LabRecordReader {
  public:
   /// `name` is how messages name the input ("-" for standard input).
@@ -202,6 +230,12 @@ class SMPSHADE_API LabRecordReader {
       std::function<void(RecordKind kind, const std::string& line, const Location& where)>;
   void on_other_kinds(OtherKind others) { others_ = std::move(others); }
 
+ private:
+  bool read_csv_header(const std::string& text, const Location& where);
+  void read_csv_row(const std::string& text, const Location& where, LabEntry& entry) const;
+
+ public:
+
   /// Lines longer than this (1 MiB) are refused rather than parsed.
   static constexpr std::size_t kMaxLineBytes = 1 << 20;
 
@@ -210,6 +244,11 @@ class SMPSHADE_API LabRecordReader {
   std::string name_;
   std::size_t line_number_ = 0;
   OtherKind others_;
+  /// A CSV table with a header row naming its columns (patch,name,L,a,b as data/*.csv): where
+  /// the id and L*, a*, b* are. Empty until such a header is met.
+  std::vector<int> csv_columns_;  // id (or -1), L, a, b
+  bool first_text_line_ = true;
+  bool refused_ = false;  // a file refused whole (a table of spectra): its other lines are not read
 };
 
 /// One JSON Lines line as a Record, whatever its kind, for tools that show every field (the
@@ -227,8 +266,20 @@ struct Pairing {
   std::vector<InputError> problems;
 };
 
-/// Joins by `id`; when neither stream names its records (plain `L a b` lines), by position.
+/// How two streams are joined (smp-diff --join).
+enum class JoinBy {
+  Id,     ///< by `id` (a CGATS file's SAMPLE_NAME or SAMPLE_ID); by position when neither stream
+          ///< names its records (plain `L a b` lines)
+  Order,  ///< by position
+  Parts,  ///< by the dilution: ink and diluent parts, reduced (1:3 is 2:6)
+};
+
+/// Joins `reference` and `sample`; every record without a partner, and every id (or dilution)
+/// met twice in one stream, is a problem at its line.
 SMPSHADE_API Pairing pair_records(const std::vector<LabEntry>& reference,
-                                  const std::vector<LabEntry>& sample);
+                                  const std::vector<LabEntry>& sample, JoinBy by = JoinBy::Id);
+
+/// A record's dilution as a join key: "1:3" reduced; "" when it does not say.
+SMPSHADE_API std::string dilution_key(const LabEntry& entry);
 
 }  // namespace smpshade

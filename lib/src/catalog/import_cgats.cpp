@@ -109,27 +109,19 @@ LadderColumns find_ladder_columns(const It8Table& table) {
   if (!c.has_lab && (c.xyz_x || c.xyz_y || c.xyz_z) && !c.has_xyz) {
     table.fail("XYZ_X, XYZ_Y and XYZ_Z must come together");
   }
-  for (std::size_t i = 0; i < table.fields().size(); ++i) {
-    if (const auto nm = detail::spectral_field_nm(table.fields()[i])) {
-      c.spectral.emplace_back(*nm, static_cast<int>(i));
-    }
+  // The even grid of the spectral fields (formats/cgats: rounded band names, as an i1Pro's 3.33
+  // nm, read at their true places).
+  const detail::SpectralColumns spectral = detail::spectral_columns(table);
+  c.start_nm = spectral.start_nm;
+  c.step_nm = spectral.step_nm;
+  for (std::size_t i = 0; i < spectral.columns.size(); ++i) {
+    c.spectral.emplace_back(spectral.start_nm + spectral.step_nm * static_cast<double>(i),
+                            spectral.columns[i]);
   }
-  std::sort(c.spectral.begin(), c.spectral.end());
   if (!c.has_lab && !c.has_xyz && c.spectral.empty()) {
     table.fail(
         "no LAB_L/LAB_A/LAB_B, no XYZ_X/XYZ_Y/XYZ_Z and no spectral fields (SPECTRAL_NM400, "
         "SPECTRAL_NM_400, SPECTRAL_400, SPEC_400 or nm400...): nothing to import");
-  }
-  if (!c.spectral.empty()) {
-    if (c.spectral.size() < 2) table.fail("a single spectral field is not a spectrum");
-    c.start_nm = c.spectral.front().first;
-    c.step_nm = c.spectral[1].first - c.spectral[0].first;
-    for (std::size_t i = 1; i < c.spectral.size(); ++i) {
-      if (c.spectral[i].first - c.spectral[i - 1].first != c.step_nm || c.step_nm <= 0) {
-        table.fail("the spectral fields are not evenly spaced (at " +
-                   fixed(c.spectral[i].first, 0) + " nm)");
-      }
-    }
   }
   c.ink = table.column("INK_PARTS"), c.diluent = table.column("DILUENT_PARTS");
   if (c.ink.has_value() != c.diluent.has_value()) {
@@ -203,29 +195,13 @@ Measurement joined_conditions(const It8Table& table, const StatedConditions& sta
   return m;
 }
 
-// What the spectral fields' numbers are divided by to give fractions of 1: the file's
-// SPECTRAL_NORM (ArgyllCMS writes 100 for percent), else 100 when any value is over 2 (percent,
-// as CGATS.5 instruments write them), else 1 (fractions: a ladder holds steps far lighter than 2%
-// reflectance, so a percent file has values over 2).
-double spectral_scale(const It8Table& table, const LadderColumns& columns,
-                      std::vector<std::string>& notes) {
-  if (columns.spectral.empty()) return 1.0;
-  if (const char* norm = table.property("SPECTRAL_NORM")) {
-    const auto v = detail::cgats_number(norm);
-    if (!v || !(*v > 0) || !std::isfinite(*v)) {
-      table.fail("SPECTRAL_NORM is '" + std::string(norm) + "', not a positive number");
-    }
-    return *v;
-  }
-  double max_value = 0;
-  for (int row = 0; row < table.rows(); ++row) {
-    for (const auto& [nm, col] : columns.spectral) {
-      max_value = std::max(max_value, table.number(row, col));
-    }
-  }
-  if (max_value > 2.0) return 100.0;
-  notes.push_back("no SPECTRAL_NORM and every spectral value is 2 or less: read as fractions of 1");
-  return 1.0;
+// The spectral columns as formats/cgats reads them.
+detail::SpectralColumns as_spectral_columns(const LadderColumns& columns) {
+  detail::SpectralColumns out;
+  out.start_nm = columns.start_nm;
+  out.step_nm = columns.step_nm;
+  for (const auto& entry : columns.spectral) out.columns.push_back(entry.second);
+  return out;
 }
 
 // XYZ_X/Y/Z are 0–100 in CGATS files (ArgyllCMS's .ti3 among them); a file whose Y never passes
@@ -575,7 +551,12 @@ Catalog import_cgats_text(std::string_view text, const std::string& name,
                                                : measurement_conditions(stated);
   const SpectralGrid grid = catalogue_grid(options.into);
   check_spectral_range(table, columns, grid);
-  const double scale = spectral_scale(table, columns, notes);
+  const double scale = detail::spectral_scale(table, as_spectral_columns(columns), notes);
+  std::string emission;
+  if (detail::is_emission(table, as_spectral_columns(columns), scale, emission)) {
+    table.fail("this is a light source's spectrum (emission), not a ladder's reflectance (" +
+               emission + "): import measures drawdowns of ink");
+  }
   const RowReader reader{table, columns, measurement, grid, scale, xyz_scale(table, columns)};
   const std::vector<Group> groups = group_rows(reader);
 

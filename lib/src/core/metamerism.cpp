@@ -146,4 +146,30 @@ double metamerism_index(const Spectrum& standard, const Spectrum& sample, Illumi
   return ciede2000(lab_from_weights(r_std, w_test), lab_from_weights(r_corr, w_test));
 }
 
+PairMetamerism pair_metamerism(const std::optional<Spectrum>& reference,
+                               Observer reference_observer,
+                               const std::optional<Spectrum>& sample, Observer sample_observer) {
+  PairMetamerism row;
+  if (!reference || !sample) {
+    row.why_not = "no spectrum in the " + std::string(reference ? "sample" : "reference") +
+                  " (a spectral CGATS file, or smp-catalog export --spectra)";
+    return row;
+  }
+  if (reference_observer != sample_observer) {
+    row.why_not = "the reference and sample are for different observers";
+    return row;
+  }
+  try {
+    for (Illuminant test : metamerism_test_illuminants()) {
+      row.index.push_back(
+          metamerism_index(*reference, *sample, test, Illuminant::D50, reference_observer));
+      if (row.index.back() >= row.max) row.max = row.index.back(), row.worst = test;
+    }
+  } catch (const ArgumentError& e) {
+    row.index.clear();
+    row.why_not = e.message();
+  }
+  return row;
+}
+
 }  // namespace smpshade

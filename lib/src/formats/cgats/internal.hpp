@@ -36,7 +36,8 @@ using CgatsColumns = std::function<bool(const std::string& field)>;
 /// The header keywords copied into It8Data::properties.
 inline constexpr const char* kIt8Properties[] = {
     "NUMBER_OF_SETS",   "ILLUMINATION_NAME", "OBSERVER_ANGLE",   "INSTRUMENTATION",
-    "SPECTRAL_NORM",    "SPECTRAL_BANDS",    "SPECTRAL_START_NM", "SPECTRAL_END_NM"};
+    "SPECTRAL_NORM",    "SPECTRAL_BANDS",    "SPECTRAL_START_NM", "SPECTRAL_END_NM",
+    "DESCRIPTOR"};
 
 // ---------------------------------------------------------------------------------------------
 // sandbox.cpp
@@ -72,6 +73,32 @@ std::vector<std::size_t> cgats_row_lines(std::string_view text);
 
 /// At most `limit` bytes of a CGATS file; a larger one is refused before it is read whole.
 std::string read_cgats_file(const std::string& path, std::size_t limit);
+
+/// Where a table's spectral fields are, and the even grid they sample: instruments name bands by
+/// rounded wavelengths (an i1Pro's 3.33 nm: SPEC_353, SPEC_357), so the spacing is taken from
+/// SPECTRAL_START_NM, SPECTRAL_END_NM and SPECTRAL_BANDS when the file states them, else from the
+/// first and last field, and each field must lie within half a nanometre of its place.
+struct SpectralColumns {
+  std::vector<int> columns;  ///< by wavelength
+  double start_nm = 0, step_nm = 0;
+  bool empty() const { return columns.empty(); }
+};
+
+/// The spectral columns of a table (none when it has none); InputError naming the file and the
+/// field when they are not an even grid.
+class It8Table;
+SpectralColumns spectral_columns(const It8Table& table);
+
+/// What a table's spectral values are divided by to give fractions of 1: SPECTRAL_NORM, else 100
+/// when any value is over 2 (percent), else 1. A note is added when it had to be guessed.
+double spectral_scale(const It8Table& table, const SpectralColumns& columns,
+                      std::vector<std::string>& notes);
+
+/// Whether the table's spectra are emission (a light source's power) rather than reflectance:
+/// its DESCRIPTOR says power, illuminant, lamp or emission, or a value past 1.5 of the scale.
+/// Then `why` says which.
+bool is_emission(const It8Table& table, const SpectralColumns& columns, double scale,
+                 std::string& why);
 
 /// The checks every CGATS file gets before and after LittleCMS reads it (in a child process when
 /// `isolate`): its single table's data (the `columns` asked for), or InputError naming `name`.

@@ -316,4 +316,88 @@ const std::string* It8Table::cell(int row, int col) const {
   return it == data_.cells.end() ? nullptr : &it->second;
 }
 
+SpectralColumns spectral_columns(const It8Table& table) {
+  std::vector<std::pair<double, int>> fields;  // nm, column
+  for (std::size_t i = 0; i < table.fields().size(); ++i) {
+    if (const auto nm = spectral_field_nm(table.fields()[i])) {
+      fields.emplace_back(*nm, static_cast<int>(i));
+    }
+  }
+  SpectralColumns out;
+  if (fields.empty()) return out;
+  std::sort(fields.begin(), fields.end());
+  if (fields.size() < 2) table.fail("a single spectral field is not a spectrum");
+  // The grid: what the file states (SPECTRAL_START_NM, SPECTRAL_END_NM, SPECTRAL_BANDS), else
+  // the first and last field, evenly between.
+  double first = fields.front().first, last = fields.back().first;
+  const char* start = table.property("SPECTRAL_START_NM");
+  const char* end = table.property("SPECTRAL_END_NM");
+  const char* bands = table.property("SPECTRAL_BANDS");
+  if (start && end && bands) {
+    const auto s = cgats_number(start), e = cgats_number(end), n = cgats_number(bands);
+    // Taken only when it agrees with the fields (Office.sp states 380 nm and starts at 355).
+    if (s && e && n && *n == static_cast<double>(fields.size()) && *e > *s &&
+        std::fabs(*s - first) <= 0.5 && std::fabs(*e - last) <= 0.5) {
+      first = *s, last = *e;
+    }
+  }
+  out.start_nm = first;
+  out.step_nm = (last - first) / static_cast<double>(fields.size() - 1);
+  if (!(out.step_nm > 0)) table.fail("the spectral fields are not in increasing wavelengths");
+  for (std::size_t i = 0; i < fields.size(); ++i) {
+    const double place = first + out.step_nm * static_cast<double>(i);
+    if (std::fabs(fields[i].first - place) > 0.5) {
+      table.fail("the spectral fields are not evenly spaced (" + fixed(fields[i].first, 0) +
+                 " nm, where a step of " + fixed(out.step_nm, 2) + " nm from " + fixed(first, 0) +
+                 " nm puts " + fixed(place, 2) + ")");
+    }
+    out.columns.push_back(fields[i].second);
+  }
+  return out;
+}
+
+double spectral_scale(const It8Table& table, const SpectralColumns& columns,
+                      std::vector<std::string>& notes) {
+  if (columns.empty()) return 1.0;
+  if (const char* norm = table.property("SPECTRAL_NORM")) {
+    const auto v = cgats_number(norm);
+    if (!v || !(*v > 0) || !std::isfinite(*v)) {
+      table.fail("SPECTRAL_NORM is '" + std::string(norm) + "', not a positive number");
+    }
+    return *v;
+  }
+  double max_value = 0;
+  for (int row = 0; row < table.rows(); ++row) {
+    for (int col : columns.columns) max_value = std::max(max_value, table.number(row, col));
+  }
+  if (max_value > 2.0) return 100.0;
+  notes.push_back("no SPECTRAL_NORM and every spectral value is 2 or less: read as fractions of 1");
+  return 1.0;
+}
+
+bool is_emission(const It8Table& table, const SpectralColumns& columns, double scale,
+                 std::string& why) {
+  if (columns.empty()) return false;
+  if (const char* descriptor = table.property("DESCRIPTOR")) {
+    std::string d = upper(descriptor);
+    for (const char* word : {"SPECTRAL POWER", "ILLUMINANT", "ILLIMUNANT", "LAMP", "EMISSION",
+                             "LIGHT SOURCE", "SPD"}) {
+      if (d.find(word) != std::string::npos) {
+        why = "its DESCRIPTOR, '" + std::string(descriptor) + "', says so";
+        return true;
+      }
+    }
+  }
+  for (int row = 0; row < table.rows(); ++row) {
+    for (int col : columns.columns) {
+      const double v = table.number(row, col) / scale;
+      if (v > 1.5) {
+        why = "a value of " + fixed(v * 100, 0) + " % of its scale: no surface reflects that much";
+        return true;
+      }
+    }
+  }
+  return false;
+}
+
 }  // namespace smpshade::detail

@@ -448,6 +448,17 @@ void read_json_line(const std::string& text, const Location& where, LabEntry& en
   entry.region = text_field("region");
   entry.client = text_field("client");
   entry.part = text_field("part");
+  // A ladder step's dilution (smp-catalog export): "1:3" in `ratio`.
+  if (const std::string ratio = text_field("ratio"); !ratio.empty()) {
+    const auto colon = ratio.find(':');
+    const auto ink = colon == std::string::npos ? std::nullopt : detail::parse_number(ratio.substr(0, colon));
+    const auto diluent = colon == std::string::npos ? std::nullopt : detail::parse_number(ratio.substr(colon + 1));
+    if (ink && diluent && *ink >= 1 && *diluent >= 0 && *ink == std::floor(*ink) &&
+        *diluent == std::floor(*diluent) && *ink < 1e6 && *diluent < 1e6) {
+      entry.ink_parts = static_cast<int>(*ink);
+      entry.diluent_parts = static_cast<int>(*diluent);
+    }
+  }
   if (const auto session = json.find("session"); session != json.end() && !session->is_null()) {
     if (!session->is_number_integer() || session->get<std::int64_t>() < 1 ||
         session->get<std::int64_t>() > 1000) {
@@ -500,11 +511,81 @@ void read_text_line(const std::string& text, const Location& where, LabEntry& en
 
 }  // namespace
 
+namespace {
+
+std::vector<std::string> csv_cells(const std::string& text) {
+  std::vector<std::string> cells;
+  std::size_t start = 0;
+  for (;;) {
+    const std::size_t comma = text.find(',', start);
+    cells.emplace_back(detail::trim(text.substr(start, comma == std::string::npos ? std::string::npos : comma - start)));
+    if (comma == std::string::npos) break;
+    start = comma + 1;
+  }
+  return cells;
+}
+
+std::string lower(std::string text) {
+  for (char& c : text) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return text;
+}
+
+}  // namespace
+
+bool LabRecordReader::read_csv_header(const std::string& text, const Location& where) {
+  if (!first_text_line_) return false;
+  first_text_line_ = false;
+  if (text.find(',') == std::string::npos) return false;
+  const std::vector<std::string> cells = csv_cells(text);
+  const std::string first = lower(cells.front());
+  if (first == "nm" || first == "wavelength" || first == "lambda") {
+    refused_ = true;
+    throw InputError("a table of spectra by wavelength (its first column is '" + cells.front() +
+                         "', one column per sample): not Lab records; smp-diff reads spectra as "
+                         "CGATS (SPECTRAL_NM400 ...) or smp-catalog export --spectra records",
+                     where);
+  }
+  int id = -1, l = -1, a = -1, b = -1;
+  for (std::size_t i = 0; i < cells.size(); ++i) {
+    const std::string c = lower(cells[i]);
+    const int at = static_cast<int>(i);
+    if (c == "l" || c == "l*" || c == "lab_l" || c == "cie l*") l = at;
+    if (c == "a" || c == "a*" || c == "lab_a" || c == "cie a*") a = at;
+    if (c == "b" || c == "b*" || c == "lab_b" || c == "cie b*") b = at;
+    if (id < 0 && (c == "name" || c == "id" || c == "sample" || c == "sample_name" ||
+                   c == "sample_id")) {
+      id = at;
+    }
+  }
+  if (l < 0 || a < 0 || b < 0) return false;  // not a header: a data line, read as such
+  if (id < 0 && lower(cells.front()) == "patch") id = 0;
+  csv_columns_ = {id, l, a, b};
+  return true;
+}
+
+void LabRecordReader::read_csv_row(const std::string& text, const Location& where,
+                                   LabEntry& entry) const {
+  const std::vector<std::string> cells = csv_cells(text);
+  const int widest = *std::max_element(csv_columns_.begin(), csv_columns_.end());
+  if (static_cast<int>(cells.size()) <= widest) {
+    throw InputError("the row has " + std::to_string(cells.size()) + " cells; the header names " +
+                         std::to_string(widest + 1),
+                     where);
+  }
+  entry.lab = {text_number(cells[static_cast<std::size_t>(csv_columns_[1])], where, "L*"),
+               text_number(cells[static_cast<std::size_t>(csv_columns_[2])], where, "a*"),
+               text_number(cells[static_cast<std::size_t>(csv_columns_[3])], where, "b*")};
+  entry.white = White::D50;
+  if (csv_columns_[0] >= 0) entry.id = cells[static_cast<std::size_t>(csv_columns_[0])];
+  entry.id_given = !entry.id.empty();
+}
+
 bool LabRecordReader::next(LabEntry& entry) {
   std::string line;
   bool too_long = false;
   while (detail::read_bounded_line(in_, line, kMaxLineBytes, too_long)) {
     ++line_number_;
+    if (refused_) continue;
     const Location where{name_, line_number_};
     if (too_long) throw InputError("line is longer than 1 MiB", where);
     if (line_number_ == 1) detail::skip_byte_order_mark(line);
@@ -513,6 +594,7 @@ bool LabRecordReader::next(LabEntry& entry) {
     entry = LabEntry{};
     entry.where = where;
     if (text[0] == '{' || text[0] == '[') {
+      first_text_line_ = false;
       const RecordKind kind = text[0] == '{' ? record_kind(text, where) : RecordKind::Measurement;
       if (!carries_lab(kind)) {
         if (others_) others_(kind, text, where);
@@ -520,6 +602,10 @@ bool LabRecordReader::next(LabEntry& entry) {
       }
       entry.kind = kind;
       read_json_line(text, where, entry);
+    } else if (read_csv_header(text, where)) {
+      continue;
+    } else if (!csv_columns_.empty()) {
+      read_csv_row(text, where, entry);
     } else {
       read_text_line(text, where, entry);
     }
@@ -533,17 +619,28 @@ bool LabRecordReader::next(LabEntry& entry) {
 
 }  // namespace smpshade
 
+#include <numeric>
 #include <unordered_map>
 
 namespace smpshade {
 
-Pairing pair_records(const std::vector<LabEntry>& reference, const std::vector<LabEntry>& sample) {
+std::string dilution_key(const LabEntry& entry) {
+  if (!entry.ink_parts || !entry.diluent_parts || *entry.ink_parts <= 0 || *entry.diluent_parts < 0) {
+    return "";
+  }
+  const int divisor = std::gcd(*entry.ink_parts, *entry.diluent_parts);
+  return std::to_string(*entry.ink_parts / divisor) + ":" +
+         std::to_string(*entry.diluent_parts / divisor);
+}
+
+Pairing pair_records(const std::vector<LabEntry>& reference, const std::vector<LabEntry>& sample,
+                     JoinBy by) {
   Pairing result;
   const auto named = [](const std::vector<LabEntry>& entries) {
     return std::any_of(entries.begin(), entries.end(),
                        [](const LabEntry& e) { return e.id_given; });
   };
-  if (!named(reference) && !named(sample)) {
+  if (by == JoinBy::Order || (by == JoinBy::Id && !named(reference) && !named(sample))) {
     const std::size_t common = std::min(reference.size(), sample.size());
     for (std::size_t i = 0; i < common; ++i) result.pairs.emplace_back(i, i);
     const auto& longer = reference.size() > sample.size() ? reference : sample;
@@ -557,39 +654,54 @@ Pairing pair_records(const std::vector<LabEntry>& reference, const std::vector<L
     }
     return result;
   }
-
-  // Index each stream by id, reporting repeats at the repeat's own line.
+  const bool parts = by == JoinBy::Parts;
+  const auto key = [&](const LabEntry& e) { return parts ? dilution_key(e) : e.id; };
+  const std::string what = parts ? "dilution" : "id";
+  // Index each stream by its key, reporting repeats at the repeat's own line.
   const auto index = [&](const std::vector<LabEntry>& entries) {
-    std::unordered_map<std::string, std::size_t> by_id;
+    std::unordered_map<std::string, std::size_t> by_key;
     for (std::size_t i = 0; i < entries.size(); ++i) {
-      const auto [it, inserted] = by_id.emplace(entries[i].id, i);
-      if (!inserted) {
-        result.problems.emplace_back("duplicate id '" + entries[i].id + "' (first at line " +
-                                         std::to_string(entries[it->second].where.line) + ")",
+      if (parts && key(entries[i]).empty()) {
+        result.problems.emplace_back("'" + entries[i].id +
+                                         "' gives no ink and diluent parts (INK_PARTS and "
+                                         "DILUENT_PARTS, or a ratio such as 1:3 in its name)",
                                      entries[i].where);
+        continue;
+      }
+      const auto [it, inserted] = by_key.emplace(key(entries[i]), i);
+      if (!inserted) {
+        result.problems.emplace_back(
+            "duplicate " + what + " '" + key(entries[i]) + "' (first at " +
+                (entries[it->second].where.line ? "line " + std::to_string(entries[it->second].where.line)
+                                                : "record " + std::to_string(it->second + 1)) +
+                ")",
+            entries[i].where);
       }
     }
-    return by_id;
+    return by_key;
   };
-  const auto reference_ids = index(reference);
-  const auto sample_ids = index(sample);
+  const auto reference_keys = index(reference);
+  const auto sample_keys = index(sample);
   const std::string sample_name = sample.empty() ? "the sample input" : sample.front().where.file;
   const std::string reference_name =
       reference.empty() ? "the reference input" : reference.front().where.file;
-
   for (std::size_t i = 0; i < reference.size(); ++i) {
-    if (reference_ids.at(reference[i].id) != i) continue;  // a duplicate, already reported
-    const auto partner = sample_ids.find(reference[i].id);
-    if (partner == sample_ids.end()) {
-      result.problems.emplace_back("no record with id '" + reference[i].id + "' in " + sample_name,
+    const auto mine = reference_keys.find(key(reference[i]));
+    if (mine == reference_keys.end() || mine->second != i) continue;  // no key, or a duplicate
+    const auto partner = sample_keys.find(key(reference[i]));
+    if (partner == sample_keys.end()) {
+      result.problems.emplace_back("no record with " + what + " '" + key(reference[i]) + "' in " +
+                                       sample_name,
                                    reference[i].where);
     } else {
       result.pairs.emplace_back(i, partner->second);
     }
   }
   for (std::size_t j = 0; j < sample.size(); ++j) {
-    if (sample_ids.at(sample[j].id) == j && reference_ids.count(sample[j].id) == 0) {
-      result.problems.emplace_back("no record with id '" + sample[j].id + "' in " + reference_name,
+    const auto mine = sample_keys.find(key(sample[j]));
+    if (mine != sample_keys.end() && mine->second == j && reference_keys.count(key(sample[j])) == 0) {
+      result.problems.emplace_back("no record with " + what + " '" + key(sample[j]) + "' in " +
+                                       reference_name,
                                    sample[j].where);
     }
   }
